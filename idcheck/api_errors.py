@@ -1,0 +1,74 @@
+"""Every /v3/ error in the gateway shapes of the original (spec §1.3–1.4), never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from idcheck.errors import ApplicationError
+
+logger = logging.getLogger("idcheck.api")
+
+FORBIDDEN = "Forbidden"
+EXPLICIT_DENY = "User is not authorized to access this resource with an explicit deny"
+INVALID_QUERY = "Invalid Query String parameters"
+TOO_MANY_REQUESTS = "Too Many Requests"
+
+
+class ApiKeyRejected(exceptions.APIException):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_detail = FORBIDDEN
+
+
+class IpAddressDenied(exceptions.APIException):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_detail = EXPLICIT_DENY
+
+
+class RateLimited(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = TOO_MANY_REQUESTS
+
+    def __init__(self, retry_after: int):
+        super().__init__()
+        self.retry_after = retry_after
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Service Unavailable"
+
+
+class InvalidQueryString(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = INVALID_QUERY
+
+
+def _message(status_code: int, message: str, **headers: str) -> Response:
+    return Response({"message": message}, status=status_code, headers=headers or None)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        return _message(403, FORBIDDEN)
+    if isinstance(exc, RateLimited):
+        return _message(429, TOO_MANY_REQUESTS, **{"Retry-After": str(exc.retry_after)})
+    if isinstance(exc, ServiceUnavailable):
+        return _message(503, "Service Unavailable", **{"Retry-After": "1"})
+    if isinstance(exc, ApplicationError):
+        return Response({"errorCode": exc.code, "message": exc.message}, status=exc.http_status)
+    if isinstance(exc, exceptions.ValidationError):
+        return _message(400, INVALID_QUERY)
+    if isinstance(exc, (Http404, exceptions.NotFound)):
+        return _message(404, "Not Found")
+    if isinstance(exc, DjangoPermissionDenied):
+        return _message(403, FORBIDDEN)
+    if isinstance(exc, exceptions.APIException):
+        return _message(exc.status_code, str(exc.detail) if isinstance(exc.detail, str) else "Bad Request")
+    logger.exception("unhandled error in %s", type(context.get("view")).__name__)
+    return _message(500, "Internal Server Error")

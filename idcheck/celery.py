@@ -1,0 +1,28 @@
+"""The Celery app and the queue names every task states explicitly.
+
+``pipeline`` carries heavy verification work (few workers, where the CPU/GPU is),
+``webhooks`` carries outbound delivery (I/O, many workers), ``default`` the rest. A slow
+OCR run therefore never delays a webhook.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+
+from celery import Celery
+from kombu import Queue as KombuQueue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idcheck.settings")
+
+
+class Queue(enum.StrEnum):
+    DEFAULT = "default"
+    PIPELINE = "pipeline"
+    WEBHOOKS = "webhooks"
+
+
+app = Celery("idcheck")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.task_queues = [KombuQueue(queue.value) for queue in Queue]
+app.autodiscover_tasks()

@@ -1,0 +1,34 @@
+"""Deployment checks of our own, run by ``manage.py check --deploy`` (G21)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def master_key_from_environment(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    if settings.IDCHECK_MASTER_KEY_FROM_ENV:
+        return []
+    return [
+        Warning(
+            "IDCHECK_MASTER_KEY is not set: the key-encryption key lives in a local file beside the data.",
+            hint="Set IDCHECK_MASTER_KEY (or IDCHECK_MASTER_KEY_FILE) from a secret store; see .env.example.",
+            id="idcheck.W001",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def api_docs_not_public(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    if not settings.IDCHECK_PUBLIC_API_DOCS:
+        return []
+    return [
+        Warning(
+            "The OpenAPI schema and docs page are public.",
+            hint="Set IDCHECK_PUBLIC_API_DOCS=false in production.",
+            id="idcheck.W002",
+        )
+    ]

@@ -1,0 +1,1 @@
+"""Framework-light helpers with no models: env parsing, crypto, client addresses."""

@@ -1,0 +1,120 @@
+"""Keys derived from the master key (KEK), authenticated sealing, keyed hashes.
+
+The master key never encrypts data directly: each purpose gets its own key by HKDF, so a
+leak of one derived key exposes one kind of secret only. Sealed values carry the id of the
+master key that sealed them, which lets ``IDCHECK_MASTER_KEY_PREVIOUS`` keep old values
+readable while they are re-sealed after a rotation.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+_VERSION = b"\x01"
+_KEY_ID_LEN = 4
+_NONCE_LEN = 12
+
+
+class DecryptionError(Exception):
+    """A sealed value could not be opened. One type, whatever the cause (no oracle)."""
+
+
+def generate_master_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def parse_master_key(text: str, *, source: str) -> bytes:
+    try:
+        raw = base64.urlsafe_b64decode(text.strip().replace("+", "-").replace("/", "_") + "==")
+    except (binascii.Error, ValueError) as exc:
+        raise ImproperlyConfigured(f"{source} is not base64") from exc
+    if len(raw) != 32:
+        raise ImproperlyConfigured(f"{source} must encode exactly 32 bytes, not {len(raw)}")
+    return raw
+
+
+def ensure_local_master_key(path: Path) -> str:
+    """Read the embedded default key file, creating it (mode 0600) on first use."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        key = generate_master_key()
+        handle.write(key + "\n")
+    return key
+
+
+@lru_cache(maxsize=1)
+def _master_keys() -> tuple[bytes, ...]:
+    current = parse_master_key(settings.IDCHECK_MASTER_KEY, source="IDCHECK_MASTER_KEY")
+    previous = tuple(
+        parse_master_key(text, source="IDCHECK_MASTER_KEY_PREVIOUS")
+        for text in settings.IDCHECK_MASTER_KEY_PREVIOUS
+    )
+    return (current, *previous)
+
+
+def reset_key_cache() -> None:
+    """Forget cached keys (tests and key rotation change the settings at run time)."""
+    _master_keys.cache_clear()
+    _derived.cache_clear()
+
+
+def _key_id(master: bytes) -> bytes:
+    return hashlib.sha256(b"idcheck-kek-id" + master).digest()[:_KEY_ID_LEN]
+
+
+@lru_cache(maxsize=64)
+def _derived(master: bytes, purpose: str) -> bytes:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
+    return hkdf.derive(master)
+
+
+def seal(plaintext: bytes, *, purpose: str, aad: bytes) -> bytes:
+    """AES-256-GCM under the current master key's ``purpose`` key; ``aad`` binds context."""
+    master = _master_keys()[0]
+    nonce = secrets.token_bytes(_NONCE_LEN)
+    ciphertext = AESGCM(_derived(master, purpose)).encrypt(nonce, plaintext, aad)
+    return _VERSION + _key_id(master) + nonce + ciphertext
+
+
+def unseal(token: bytes, *, purpose: str, aad: bytes) -> bytes:
+    header_len = 1 + _KEY_ID_LEN + _NONCE_LEN
+    if len(token) <= header_len or token[:1] != _VERSION:
+        raise DecryptionError
+    key_id, nonce = token[1 : 1 + _KEY_ID_LEN], token[1 + _KEY_ID_LEN : header_len]
+    for master in _master_keys():
+        if hmac.compare_digest(_key_id(master), key_id):
+            try:
+                return AESGCM(_derived(master, purpose)).decrypt(nonce, token[header_len:], aad)
+            except InvalidTag:
+                raise DecryptionError from None
+    raise DecryptionError
+
+
+def keyed_hashes(value: str, *, purpose: str) -> list[str]:
+    """HMAC-SHA256 of ``value`` under every known master key, current first."""
+    return [
+        hmac.new(_derived(master, purpose), value.encode(), hashlib.sha256).hexdigest()
+        for master in _master_keys()
+    ]
+
+
+def keyed_hash(value: str, *, purpose: str) -> str:
+    return keyed_hashes(value, purpose=purpose)[0]

@@ -1,0 +1,1 @@
+"""What "pass" means for a project: score, thresholds, rules, reject codes (see DESIGN.md)."""

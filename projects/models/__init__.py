@@ -1,0 +1,25 @@
+"""Models of the projects app, one module per concept."""
+
+from __future__ import annotations
+
+from projects.models.api_keys import ApiKey
+from projects.models.audit import AuditChainHead, AuditEvent
+from projects.models.credits import CreditLedgerEntry
+from projects.models.members import Invitation, Membership, Role
+from projects.models.projects import Project, ProjectStatus
+from projects.models.rate_limits import RateCounter
+from projects.models.users import User
+
+__all__ = [
+    "ApiKey",
+    "AuditChainHead",
+    "AuditEvent",
+    "CreditLedgerEntry",
+    "Invitation",
+    "Membership",
+    "Project",
+    "ProjectStatus",
+    "RateCounter",
+    "Role",
+    "User",
+]

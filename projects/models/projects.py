@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import secrets
+import string
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+
+PID_ALPHABET = string.ascii_lowercase + string.digits
+PID_LENGTH = 10
+
+
+def generate_pid() -> str:
+    return "".join(secrets.choice(PID_ALPHABET) for _ in range(PID_LENGTH))
+
+
+class ProjectStatus(models.TextChoices):
+    TEST = "TEST", "Test"
+    OPEN = "OPEN", "Open"
+    CLOSED = "CLOSED", "Closed"
+
+
+class Project(models.Model):
+    """A tenant: its own API key, credits, policy, Liveform look, webhooks and admins."""
+
+    pid = models.CharField(
+        max_length=PID_LENGTH,
+        unique=True,
+        default=generate_pid,
+        validators=[RegexValidator(r"^[a-z0-9]{10}$", "pid is 10 lowercase letters or digits")],
+    )
+    name = models.CharField(max_length=120)
+    status = models.CharField(max_length=8, choices=ProjectStatus.choices, default=ProjectStatus.TEST)
+    emergency_stop = models.BooleanField(
+        default=False, help_text="Halts the Liveform and submission intake at once."
+    )
+    credits = models.BigIntegerField(default=0)
+    rate_limit_per_second = models.PositiveIntegerField(null=True, blank=True)
+    rate_limit_per_day = models.PositiveIntegerField(null=True, blank=True)
+    api_ip_allowlist = models.JSONField(default=list, blank=True)
+    dashboard_ip_allowlist = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pid"]
+        constraints = [
+            # Backstop only: debits are conditional UPDATEs (RELIABILITY.md G1, E1).
+            models.CheckConstraint(condition=models.Q(credits__gte=0), name="project_credits_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.pid})"
+
+    @property
+    def effective_rate_limit_per_second(self) -> int:
+        return self.rate_limit_per_second or settings.IDCHECK_RATE_LIMIT_PER_SECOND
+
+    @property
+    def effective_rate_limit_per_day(self) -> int:
+        return self.rate_limit_per_day or settings.IDCHECK_RATE_LIMIT_PER_DAY
+
+    @property
+    def accepts_submissions(self) -> bool:
+        return self.status != ProjectStatus.CLOSED and not self.emergency_stop

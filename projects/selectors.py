@@ -1,0 +1,69 @@
+"""Reads of the projects app; tenant data is always filtered by project."""
+
+from __future__ import annotations
+
+import hmac
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from idcheck.lib.crypto import keyed_hashes
+from projects.models import ApiKey, AuditEvent, CreditLedgerEntry, Invitation, Membership, Project, User
+from projects.models.api_keys import API_KEY_LENGTH, API_KEY_PREFIX_LENGTH
+from projects.services.api_keys import API_KEY_HASH_PURPOSE
+
+
+def api_key_authenticate(presented: str) -> ApiKey | None:
+    """The live key matching ``presented``, with its project; ``None`` for anything else."""
+    if len(presented) != API_KEY_LENGTH or not presented.isascii() or not presented.isalnum():
+        return None
+    candidates = ApiKey.objects.select_related("project").filter(
+        prefix=presented[:API_KEY_PREFIX_LENGTH], revoked_at__isnull=True
+    )
+    expected = keyed_hashes(presented, purpose=API_KEY_HASH_PURPOSE)
+    for api_key in candidates:
+        if any(hmac.compare_digest(api_key.key_hash, digest) for digest in expected):
+            return api_key
+    return None
+
+
+def api_key_get_live(*, project: Project) -> ApiKey | None:
+    return ApiKey.objects.filter(project=project, revoked_at__isnull=True).first()
+
+
+def project_list_for_user(*, user: User) -> QuerySet[Project]:
+    return Project.objects.filter(memberships__user=user).order_by("name", "pid")
+
+
+def project_list_all() -> QuerySet[Project]:
+    return Project.objects.order_by("name", "pid")
+
+
+def membership_get(*, user: User, pid: str) -> Membership | None:
+    return Membership.objects.select_related("project").filter(user=user, project__pid=pid).first()
+
+
+def membership_list(*, project: Project) -> QuerySet[Membership]:
+    return Membership.objects.select_related("user").filter(project=project).order_by("user__email")
+
+
+def invitation_list_pending(*, project: Project) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        project=project, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("expires_at")
+
+
+def invitation_get_pending(*, token_hash: str) -> Invitation | None:
+    invitation = Invitation.objects.select_related("project").filter(token_hash=token_hash).first()
+    return invitation if invitation is not None and invitation.is_pending() else None
+
+
+def audit_event_list(*, project: Project, action_prefix: str = "") -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.select_related("actor_user").filter(project=project)
+    if action_prefix:
+        events = events.filter(action__startswith=action_prefix)
+    return events.order_by("-created_at", "-id")
+
+
+def credit_ledger_list(*, project: Project) -> QuerySet[CreditLedgerEntry]:
+    return CreditLedgerEntry.objects.filter(project=project).order_by("-created_at", "-id")

@@ -1,0 +1,46 @@
+"""Writes of the projects app: one function per business action (``<entity>_<action>``)."""
+
+from __future__ import annotations
+
+from projects.services.api_keys import IssuedApiKey, api_key_issue, api_key_revoke
+from projects.services.audit import audit_record
+from projects.services.credits import InsufficientCredits, credits_debit_for_submission, credits_top_up
+from projects.services.members import (
+    InvitationOutcome,
+    invitation_accept,
+    invitation_revoke,
+    membership_invite,
+    membership_remove,
+    membership_set_role,
+)
+from projects.services.projects import InvalidSettings, project_create, project_settings_clean, project_settings_update
+from projects.services.users import (
+    user_create,
+    user_sign_in_record,
+    user_totp_device_confirm,
+    user_totp_device_start,
+)
+
+__all__ = [
+    "InsufficientCredits",
+    "InvalidSettings",
+    "InvitationOutcome",
+    "IssuedApiKey",
+    "api_key_issue",
+    "api_key_revoke",
+    "audit_record",
+    "credits_debit_for_submission",
+    "credits_top_up",
+    "invitation_accept",
+    "invitation_revoke",
+    "membership_invite",
+    "membership_remove",
+    "membership_set_role",
+    "project_create",
+    "project_settings_clean",
+    "project_settings_update",
+    "user_create",
+    "user_sign_in_record",
+    "user_totp_device_confirm",
+    "user_totp_device_start",
+]

@@ -1,0 +1,83 @@
+"""Writing the Event Log (append-only, hash-chained; see models/audit.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from projects.actors import Actor
+from projects.models import AuditChainHead, AuditEvent, Project
+
+GLOBAL_CHAIN = "_global"
+
+
+def _chain_name(project: Project | None) -> str:
+    return project.pid if project is not None else GLOBAL_CHAIN
+
+
+def audit_row_hash(event: AuditEvent) -> str:
+    """The hash over everything a reader relies on; ``verify_audit_chain`` recomputes it."""
+    content = {
+        "chain": event.chain,
+        "sequence": event.sequence,
+        "previous_hash": event.previous_hash,
+        "project_id": event.project_id,
+        "actor_user_id": event.actor_user_id,
+        "actor_api_key_id": str(event.actor_api_key_id) if event.actor_api_key_id else None,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "ip_address": event.ip_address,
+        "request_id": event.request_id,
+        "details": event.details,
+        "created_at": event.created_at.isoformat(),
+    }
+    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def _lock_chain_head(chain: str) -> AuditChainHead:
+    head, _ = AuditChainHead.objects.get_or_create(chain=chain)
+    return AuditChainHead.objects.select_for_update().get(pk=head.pk)
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    project: Project | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. ``details`` holds ids, counts and setting names, never PII values."""
+    chain = _chain_name(project)
+    head = _lock_chain_head(chain)
+    event = AuditEvent(
+        project=project,
+        actor_user=actor.user,
+        actor_api_key=actor.api_key,
+        actor_label=actor.label,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        ip_address=actor.ip_address,
+        request_id=actor.request_id,
+        details=details or {},
+        created_at=timezone.now(),
+        chain=chain,
+        sequence=head.sequence + 1,
+        previous_hash=head.last_hash,
+    )
+    event.row_hash = audit_row_hash(event)
+    event.save()
+    head.sequence = event.sequence
+    head.last_hash = event.row_hash
+    head.save(update_fields=["sequence", "last_hash"])
+    return event

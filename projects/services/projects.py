@@ -1,0 +1,77 @@
+"""Creating projects and changing their settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from idcheck.errors import ApplicationError
+from projects.actors import Actor
+from projects.models import Membership, Project, Role, User
+from projects.services.audit import audit_record
+from projects.settings_registry import clean_name, get_setting
+
+
+class InvalidSettings(ApplicationError):
+    code = "invalid_settings"
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{key}: {message}" for key, message in errors.items()), extra={"errors": errors})
+        self.errors = errors
+
+
+@transaction.atomic
+def project_create(*, name: str, owner: User | None, actor: Actor, credits: int = 0) -> Project:
+    """A new project in TEST status; ``owner`` (if any) becomes its first owner."""
+    project = Project(name=clean_name(name))
+    project.full_clean()
+    project.save()
+    if owner is not None:
+        Membership.objects.create(user=owner, project=project, role=Role.OWNER)
+    audit_record(actor=actor, action="project.created", project=project, target_type="project", target_id=project.pid)
+    if credits:
+        from projects.services.credits import credits_top_up
+
+        credits_top_up(project=project, amount=credits, actor=actor, note="initial credits")
+        project.refresh_from_db()
+    return project
+
+
+def project_settings_clean(changes: dict[str, Any]) -> dict[str, Any]:
+    """Validate every change; all errors at once, keyed by setting."""
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for key, value in changes.items():
+        try:
+            cleaned[key] = get_setting(key).clean(value)
+        except ValidationError as exc:
+            errors[key] = " ".join(exc.messages)
+    if errors:
+        raise InvalidSettings(errors)
+    return cleaned
+
+
+@transaction.atomic
+def project_settings_update(*, project: Project, changes: dict[str, Any], actor: Actor) -> list[str]:
+    """Apply validated changes; returns the keys whose value actually changed."""
+    cleaned = project_settings_clean(changes)
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    changed = [key for key, value in cleaned.items() if get_setting(key).read(locked) != value]
+    if not changed:
+        return []
+    for key in changed:
+        get_setting(key).write(locked, cleaned[key])
+    locked.save()
+    audit_record(
+        actor=actor,
+        action="project.settings_changed",
+        project=locked,
+        target_type="project",
+        target_id=locked.pid,
+        details={"changed": changed},
+    )
+    for key in changed:
+        get_setting(key).write(project, cleaned[key])
+    return changed

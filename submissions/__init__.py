@@ -1,0 +1,1 @@
+"""The verification domain: submissions, their images, checks and the pipeline."""

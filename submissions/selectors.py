@@ -1,0 +1,47 @@
+"""Reads of the submissions app, always scoped by project."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from projects.models import Project
+from submissions.models import Submission
+
+MAX_PAGE_SIZE = 2000
+DEFAULT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class SubmissionPage:
+    items: list[Submission]
+    next_key: Submission | None  # the last item, when more follow
+
+
+def submission_get(*, project: Project, submission_id: str) -> Submission | None:
+    return Submission.objects.filter(project=project, pk=submission_id).first()
+
+
+def submission_list(
+    *,
+    project: Project,
+    count: int = DEFAULT_PAGE_SIZE,
+    after: tuple[dt.datetime, str] | None = None,
+    created_from: dt.datetime | None = None,
+    created_before: dt.datetime | None = None,
+) -> SubmissionPage:
+    """Newest first, keyset-paginated by (created_at, id) as the original's last-evaluated key."""
+    submissions: QuerySet[Submission] = Submission.objects.filter(project=project)
+    if created_from is not None:
+        submissions = submissions.filter(created_at__gte=created_from)
+    if created_before is not None:
+        submissions = submissions.filter(created_at__lt=created_before)
+    if after is not None:
+        created_at, submission_id = after
+        submissions = submissions.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=submission_id))
+    rows = list(submissions.order_by("-created_at", "-id")[: count + 1])
+    has_more = len(rows) > count
+    items = rows[:count]
+    return SubmissionPage(items=items, next_key=items[-1] if has_more else None)

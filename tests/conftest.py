@@ -1,0 +1,90 @@
+"""Shared fixtures: settings for tests, personas, and API/dashboard clients."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django_otp.oath import TOTP
+
+from idcheck.lib import crypto
+from idcheck.redis import redis_client
+from projects.actors import Actor
+from projects.services import api_key_issue
+from tests.factories import DEFAULT_PASSWORD, MembershipFactory, ProjectFactory, TOTPDeviceFactory, UserFactory
+
+TEST_HOST = "127.0.0.1"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path) -> Iterator[None]:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.ALLOWED_HOSTS = [TEST_HOST, "testserver"]
+    crypto.reset_key_cache()
+    yield
+    crypto.reset_key_cache()
+
+
+@pytest.fixture(autouse=True)
+def _clean_redis_counters() -> None:
+    client = redis_client()
+    if client is not None:
+        keys = list(client.scan_iter(match="idcheck:*", count=1000))
+        if keys:
+            client.delete(*keys)
+
+
+@pytest.fixture
+def project(db):
+    return ProjectFactory()
+
+
+@pytest.fixture
+def issued_key(project):
+    return api_key_issue(project=project, actor=Actor.system("test"))
+
+
+@pytest.fixture
+def api_client(issued_key) -> Client:
+    """A client that sends the project's key in the ``x-api-key`` header."""
+    return Client(HTTP_HOST=TEST_HOST, HTTP_X_API_KEY=issued_key.plaintext)
+
+
+def totp_code(device, *, at: float | None = None) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = at if at is not None else time.time()
+    return str(totp.token()).zfill(device.digits)
+
+
+@pytest.fixture
+def owner(project):
+    user = UserFactory()
+    MembershipFactory(user=user, project=project)
+    TOTPDeviceFactory(user=user)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    user = UserFactory()
+    TOTPDeviceFactory(user=user)
+    return user
+
+
+def sign_in(client: Client, user, *, with_otp: bool = True) -> Client:
+    """Password (and, unless told not to, TOTP) through the real dashboard forms."""
+    response = client.post("/dashboard/login/", {"email": user.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302, response.content
+    if with_otp:
+        device = user.totpdevice_set.get(confirmed=True)
+        response = client.post("/dashboard/otp/", {"code": totp_code(device)})
+        assert response.status_code == 302, response.content
+    return client
+
+
+@pytest.fixture
+def dashboard_client(owner) -> Client:
+    return sign_in(Client(HTTP_HOST=TEST_HOST), owner)

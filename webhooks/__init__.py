@@ -1,0 +1,1 @@
+"""Outbound notifications to customers: endpoints, events, deliveries (see DESIGN.md)."""
