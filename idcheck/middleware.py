@@ -31,6 +31,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Path segments that are secrets themselves (invitation links) never reach the log.
+_SECRET_PATH_SEGMENTS = [(re.compile(r"^/dashboard/invitations/[^/]+/"), "/dashboard/invitations/<token>/")]
+
+
+def loggable_path(path: str) -> str:
+    for pattern, replacement in _SECRET_PATH_SEGMENTS:
+        path = pattern.sub(replacement, path)
+    return path.encode("unicode_escape").decode("ascii")
+
+
 def current_request_id() -> str:
     return _request_id.get()
 
@@ -60,7 +70,7 @@ class RequestIdMiddleware:
             access_log.info(
                 "%s %s %s %.1fms",
                 request.method,
-                request.path.encode("unicode_escape").decode("ascii"),
+                loggable_path(request.path),
                 response.status_code,
                 (time.perf_counter() - started) * 1000,
             )

@@ -67,3 +67,15 @@ def audit_event_list(*, project: Project, action_prefix: str = "") -> QuerySet[A
 
 def credit_ledger_list(*, project: Project) -> QuerySet[CreditLedgerEntry]:
     return CreditLedgerEntry.objects.filter(project=project).order_by("-created_at", "-id")
+
+
+def sign_in_failures_since(*, since: timezone.datetime, user_id: int | None, ip_address: str | None) -> tuple[int, int]:
+    """Failed password attempts since ``since``: (for this account, from this address)."""
+    failures = AuditEvent.objects.filter(action="auth.password_failed", created_at__gte=since)
+    for_account = failures.filter(target_id=str(user_id)).count() if user_id else 0
+    from_address = failures.filter(ip_address=ip_address).count() if ip_address else 0
+    return for_account, from_address
+
+
+def user_get_by_email(*, email: str) -> User | None:
+    return User.objects.filter(email=email.strip().lower()).first()

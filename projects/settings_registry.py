@@ -30,6 +30,7 @@ class ProjectSetting:
     read: Callable[[Project], Any]
     write: Callable[[Project, Any], None]
     render: Callable[[Any], str] = str  # value -> text for display and forms
+    choices: tuple[tuple[str, str], ...] = ()  # text choices offered by forms, when closed
 
 
 _REGISTRY: dict[str, ProjectSetting] = {}
@@ -182,9 +183,13 @@ def _register_builtins() -> None:
             _render_list,
         ),
     ]
+    choices = {
+        "status": tuple((value, label) for value, label in ProjectStatus.choices),
+        "emergency_stop": (("false", "Normal operation"), ("true", "Stopped")),
+    }
     for key, label, help_text, parse, clean, render in builtins:
         read, write = _field(key)
-        register(ProjectSetting(key, label, help_text, parse, clean, read, write, render))
+        register(ProjectSetting(key, label, help_text, parse, clean, read, write, render, choices.get(key, ())))
 
 
 _register_builtins()

@@ -1,11 +1,30 @@
+"""Dashboard URLs (namespace ``dashboard``). Every page but sign-in needs an OTP session."""
+
 from __future__ import annotations
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from projects.views import admins, auth, home, project_pages, settings_pages, staff
 
 app_name = "dashboard"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="home"),
-    path("login/", TemplateView.as_view(template_name="base.html"), name="login"),
+    path("", home.home, name="home"),
+    path("login/", auth.sign_in, name="login"),
+    path("otp/", auth.otp_verify, name="otp"),
+    path("otp/setup/", auth.otp_setup, name="otp_setup"),
+    path("logout/", auth.sign_out, name="logout"),
+    path("invitations/<str:token>/", auth.invitation_accept_page, name="invitation_accept"),
+    path("staff/projects/", staff.staff_projects, name="staff_projects"),
+    path("staff/projects/new/", staff.project_new, name="project_new"),
+    path("p/<str:pid>/", project_pages.project_overview, name="project_overview"),
+    path("p/<str:pid>/events/", project_pages.event_log, name="event_log"),
+    path("p/<str:pid>/credits/", project_pages.credits_page, name="credits"),
+    path("p/<str:pid>/admins/", admins.admin_settings, name="admin_settings"),
+    path("p/<str:pid>/admins/remove/", admins.member_remove, name="member_remove"),
+    path("p/<str:pid>/admins/role/", admins.member_role, name="member_role"),
+    path("p/<str:pid>/admins/invitations/withdraw/", admins.invitation_cancel, name="invitation_cancel"),
+    path("p/<str:pid>/integration/", settings_pages.integration_info, name="integration_info"),
+    path("p/<str:pid>/integration/rotate-key/", settings_pages.api_key_rotate, name="api_key_rotate"),
+    path("p/<str:pid>/settings/", settings_pages.project_settings, name="project_settings"),
 ]

@@ -6,10 +6,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from idcheck.errors import ApplicationError, ConflictError, NotFound
@@ -72,7 +75,24 @@ def membership_invite(*, project: Project, email: str, name: str, role: str, act
         actor=actor, action="invitation.created", project=project, target_type="invitation",
         target_id=str(invitation.pk), details={"role": role},
     )
+    link = invitation_link(token)
+    transaction.on_commit(lambda: _send_invitation_email(invitation, link))
     return InvitationOutcome(membership=None, invitation=invitation, token=token)
+
+
+def invitation_link(token: str) -> str:
+    return f"{settings.IDCHECK_PUBLIC_URL}/dashboard/invitations/{token}/"
+
+
+def _send_invitation_email(invitation: Invitation, link: str) -> None:
+    context = {"invitation": invitation, "link": link}
+    send_mail(
+        subject=f"You are invited to administer {invitation.project.name} on ID Check",
+        message=render_to_string("emails/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+        fail_silently=False,
+    )
 
 
 def _pending_invitation(token: str) -> Invitation:
