@@ -15,6 +15,7 @@ class SignInForm(forms.Form):
 
 class OtpForm(forms.Form):
     code = forms.RegexField(
+        label="6-digit code",
         regex=r"^\s*\d{3}\s?\d{3}\s*$",
         error_messages={"invalid": "Enter the 6-digit code from your authenticator app."},
         widget=forms.TextInput(
@@ -24,6 +25,15 @@ class OtpForm(forms.Form):
 
     def cleaned_code(self) -> str:
         return self.cleaned_data["code"].replace(" ", "").strip()
+
+
+class ConfirmWithCodeForm(OtpForm):
+    """A fresh TOTP code that confirms a sensitive action (sudo mode) on a busy page."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Code from your authenticator app"
+        self.fields["code"].widget.attrs.pop("autofocus", None)
 
 
 class InviteForm(forms.Form):

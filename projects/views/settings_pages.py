@@ -13,7 +13,7 @@ from idcheck.errors import ApplicationError
 from idcheck.lib.netaddr import address_allowed, client_address
 from projects.access import otp_required, project_membership
 from projects.actors import Actor
-from projects.forms import OtpForm, SettingsForm
+from projects.forms import ConfirmWithCodeForm, SettingsForm
 from projects.models import Membership
 from projects.selectors import api_key_get_live
 from projects.services import InvalidSettings, api_key_issue, project_settings_update
@@ -71,10 +71,10 @@ def integration_info(request: HttpRequest, pid: str) -> HttpResponse:
         project_membership(request, pid, need="manage")
         if not _would_lock_out(request, form) and _save_settings(request, membership, form):
             return redirect("dashboard:integration_info", pid=pid)
-    return _render_integration(request, membership, form, rotate_form=OtpForm(), new_key="")
+    return _render_integration(request, membership, form, rotate_form=ConfirmWithCodeForm(), new_key="")
 
 
-def _render_integration(request: HttpRequest, membership: Membership, form: SettingsForm, *, rotate_form: OtpForm,
+def _render_integration(request: HttpRequest, membership: Membership, form: SettingsForm, *, rotate_form: ConfirmWithCodeForm,
                         new_key: str) -> HttpResponse:
     context = {
         "membership": membership,
@@ -93,7 +93,7 @@ def _render_integration(request: HttpRequest, membership: Membership, form: Sett
 def api_key_rotate(request: HttpRequest, pid: str) -> HttpResponse:
     """Issue a new key (the old one stops working at once); needs a fresh TOTP code."""
     membership = project_membership(request, pid, need="manage")
-    rotate_form = OtpForm(request.POST)
+    rotate_form = ConfirmWithCodeForm(request.POST)
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if not rotate_form.is_valid() or device is None or not device.verify_token(rotate_form.cleaned_code()):
         if rotate_form.is_valid():
@@ -105,7 +105,7 @@ def api_key_rotate(request: HttpRequest, pid: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("dashboard:integration_info", pid=pid)
-    return _render_integration(request, membership, _unbound_allowlist_form(membership), rotate_form=OtpForm(),
+    return _render_integration(request, membership, _unbound_allowlist_form(membership), rotate_form=ConfirmWithCodeForm(),
                                new_key=issued.plaintext)
 
 
