@@ -17,6 +17,7 @@ urlpatterns = [
     path("invitations/<str:token>/", auth.invitation_accept_page, name="invitation_accept"),
     path("staff/projects/", staff.staff_projects, name="staff_projects"),
     path("staff/projects/new/", staff.project_new, name="project_new"),
+    path("staff/projects/<str:pid>/credits/", staff.staff_credits_top_up, name="staff_credits_top_up"),
     path("p/<str:pid>/", project_pages.project_overview, name="project_overview"),
     path("p/<str:pid>/events/", project_pages.event_log, name="event_log"),
     path("p/<str:pid>/credits/", project_pages.credits_page, name="credits"),

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from idcheck.errors import ApplicationError
 from projects.access import staff_required
 from projects.actors import Actor
-from projects.forms import ProjectCreateForm
+from projects.forms import ProjectCreateForm, TopUpForm
+from projects.models import Project
 from projects.selectors import project_list_all, user_get_by_email
-from projects.services import project_create
+from projects.services import credits_top_up, project_create
 
 
 @staff_required
@@ -40,3 +42,22 @@ def project_new(request: HttpRequest) -> HttpResponse:
 @staff_required
 def staff_projects(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/staff/projects.html", {"projects": project_list_all()})
+
+
+@staff_required
+@require_POST
+def staff_credits_top_up(request: HttpRequest, pid: str) -> HttpResponse:
+    """Staff top up any project, member or not (customers buy credits from the operator)."""
+    project = get_object_or_404(Project, pid=pid)
+    form = TopUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter a whole number of credits.")
+        return redirect("dashboard:staff_projects")
+    try:
+        entry = credits_top_up(project=project, amount=form.cleaned_data["amount"], actor=Actor.from_request(request),
+                               note=form.cleaned_data["note"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{project.name}: balance is now {entry.balance_after:,} credits.")
+    return redirect("dashboard:staff_projects")

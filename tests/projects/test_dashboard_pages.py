@@ -221,3 +221,29 @@ def test_the_project_switcher_lists_only_my_projects(project, owner, dashboard_c
     # then
     assert "Mine too" in page
     assert "Somebody else" not in page
+
+
+def test_staff_top_up_any_project_from_the_staff_list(owner):
+    # given: staff who is not an admin of the customer's project
+    owner.is_staff = True
+    owner.save()
+    customer = ProjectFactory(name="Customer", credits=5)
+    client = _client_for(owner)
+    # when
+    response = client.post(f"/dashboard/staff/projects/{customer.pid}/credits/", {"amount": "95", "note": "PO 12"})
+    # then
+    assert response["Location"] == "/dashboard/staff/projects/"
+    customer.refresh_from_db()
+    assert customer.credits == 100
+    entry = CreditLedgerEntry.objects.get(project=customer)
+    assert (entry.delta, entry.balance_after, entry.note, entry.actor_id) == (95, 100, "PO 12", owner.pk)
+    assert AuditEvent.objects.filter(project=customer, action="credits.topped_up").count() == 1
+
+
+def test_non_staff_cannot_use_the_staff_top_up(project, owner, dashboard_client):
+    customer = ProjectFactory(credits=5)
+    response = dashboard_client.post(f"/dashboard/staff/projects/{customer.pid}/credits/", {"amount": "95"})
+    assert response.status_code == 403
+    customer.refresh_from_db()
+    assert customer.credits == 5
+    assert CreditLedgerEntry.objects.count() == 0
