@@ -48,6 +48,9 @@ class UserAdmin(admin.ModelAdmin):
     search_fields = ["email", "name"]
     fields = ["email", "name", "is_staff", "is_active"]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # deactivate instead: the Event Log keeps referring to the account
+
 
 @admin.register(Project)
 class ProjectAdmin(ReadOnlyAdmin):

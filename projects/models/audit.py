@@ -13,11 +13,13 @@ class AuditEvent(models.Model):
     """
 
     project = models.ForeignKey("projects.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # PROTECT, not SET_NULL: rows are never updated (a trigger refuses it) and the ids are
+    # part of each row's hash. Users are deactivated, not deleted.
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_api_key = models.ForeignKey(
-        "projects.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "projects.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(max_length=64)
     action = models.CharField(max_length=64, db_index=True)
