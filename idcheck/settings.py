@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from idcheck.lib.crypto import ensure_local_master_key
+from idcheck.lib.crypto import ensure_local_master_key, ensure_local_secret
 from idcheck.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,7 +23,7 @@ if not SECRET_KEY:
     if not DEBUG and env_bool("IDCHECK_PRODUCTION", False):
         raise ImproperlyConfigured("SECRET_KEY must be set in production")
     # The embedded default: a per-checkout random key kept beside the SQLite file.
-    SECRET_KEY = ensure_local_master_key(VAR_DIR / "secret.key")
+    SECRET_KEY = ensure_local_secret(VAR_DIR / "secret.key")
 
 IDCHECK_MASTER_KEY = env_str("IDCHECK_MASTER_KEY")
 IDCHECK_MASTER_KEY_FROM_ENV = bool(IDCHECK_MASTER_KEY)
@@ -157,7 +157,8 @@ CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "ID Check")
 OTP_TOTP_THROTTLE_FACTOR = 1
 
-# --- HTTPS: on by default outside DEBUG; IDCHECK_HTTPS=false for plain-HTTP local serving.
+# --- HTTPS-only cookies, HSTS and the SSL redirect: on with IDCHECK_PRODUCTION=true (unless
+# IDCHECK_HTTPS=false says otherwise), off for the plain-HTTP local demo.
 IDCHECK_HTTPS = env_bool("IDCHECK_HTTPS", not DEBUG and env_bool("IDCHECK_PRODUCTION", False))
 SESSION_COOKIE_SECURE = IDCHECK_HTTPS
 CSRF_COOKIE_SECURE = IDCHECK_HTTPS
@@ -231,5 +232,7 @@ LOGGING = {
     "loggers": {
         # Django's request logger writes full URLs; ours redacts query strings (anti-pattern 23).
         "django.server": {"handlers": [], "propagate": False},
+        # 4xx are expected traffic and already in our access log; keep 5xx reports.
+        "django.request": {"level": "ERROR"},
     },
 }

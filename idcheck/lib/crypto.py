@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,15 +50,24 @@ def parse_master_key(text: str, *, source: str) -> bytes:
 
 def ensure_local_master_key(path: Path) -> str:
     """Read the embedded default key file, creating it (mode 0600) on first use."""
+    return _ensure_local_file(path, generate_master_key)
+
+
+def ensure_local_secret(path: Path) -> str:
+    """A Django SECRET_KEY for the embedded default (64 URL-safe characters, 0600)."""
+    return _ensure_local_file(path, lambda: secrets.token_urlsafe(48))
+
+
+def _ensure_local_file(path: Path, generate: Callable[[], str]) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return path.read_text(encoding="ascii").strip()
     with os.fdopen(fd, "w", encoding="ascii") as handle:
-        key = generate_master_key()
-        handle.write(key + "\n")
-    return key
+        value = generate()
+        handle.write(value + "\n")
+    return value
 
 
 @lru_cache(maxsize=1)

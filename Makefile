@@ -1,0 +1,98 @@
+# ID Check: `make run` serves the demo, `make test` runs the suite. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PORT ?= 8000
+PYTHON := .venv/bin/python
+MANAGE := $(PYTHON) manage.py
+STAMP := .venv/.requirements-installed
+# Debian packages the set-up needs (checked with dpkg -s, installed when running as root).
+SYSTEM_PACKAGES := python3 python3-venv python3-dev gcc
+# What `make test` needs on top: the local servers it starts and the browser for e2e tests.
+TEST_SYSTEM_PACKAGES := postgresql redis-server chromium
+
+.PHONY: run test check worker worker-pipeline lint schema clean venv system-packages test-system-packages
+
+# --- set-up -------------------------------------------------------------------------------
+
+system-packages: PACKAGES = $(SYSTEM_PACKAGES)
+test-system-packages: PACKAGES = $(TEST_SYSTEM_PACKAGES)
+system-packages test-system-packages:
+	@command -v dpkg >/dev/null || exit 0; \
+	missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	[ -z "$$missing" ] && exit 0; \
+	missing=$$(echo $$missing); \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "Missing system packages: $$missing. Install them with: sudo apt-get install -y $$missing" >&2; \
+		exit 1; \
+	fi; \
+	echo "Installing system packages: $$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -q && apt-get install -y -q --no-install-recommends $$missing
+
+# Order-only: checking the system packages must not make the venv look out of date.
+$(PYTHON): | system-packages
+	python3 -m venv .venv
+
+# Reinstall only when requirements.txt changed, so that a second `make run` starts at once.
+$(STAMP): requirements.txt | $(PYTHON)
+	@echo "Installing Python requirements into .venv"
+	$(PYTHON) -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+venv: system-packages $(STAMP)
+
+# --- serving ------------------------------------------------------------------------------
+
+# Links printed by seed_demo and the dashboard must point at the port actually served.
+run: export IDCHECK_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
+run: venv
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) seed_demo
+	$(MANAGE) serve --port $(PORT)
+
+worker: venv
+	@[ -n "$$REDIS_URL" ] || { echo "make worker needs REDIS_URL (the broker it shares with the web processes)." >&2; exit 1; }
+	$(PYTHON) -m celery -A idcheck worker -Q default,webhooks
+
+worker-pipeline: venv
+	@[ -n "$$REDIS_URL" ] || { echo "make worker-pipeline needs REDIS_URL (the broker it shares with the web processes)." >&2; exit 1; }
+	$(PYTHON) -m celery -A idcheck worker -Q pipeline --concurrency 1
+
+# --- checks -------------------------------------------------------------------------------
+
+# The suite runs against PostgreSQL and Redis; override either to use servers elsewhere.
+# pytest exits 5 when it collected nothing: here that means a broken run, never a pass.
+test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/idcheck
+test: export REDIS_URL ?= redis://127.0.0.1:6379/15
+test: venv test-system-packages
+	.ci/ensure-services
+	@rc=0; $(PYTHON) -m pytest -p no:cacheprovider -q $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc = 5 ]; then echo "make test: pytest collected no tests, which counts as a failure." >&2; fi; \
+	exit $$rc
+
+lint: venv
+	.venv/bin/ruff check .
+
+# The deploy check runs with production settings and throwaway secrets, and without the
+# local overrides that would change its verdict, so that warnings reflect the code's defaults.
+check: venv
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	.venv/bin/ruff check .
+	env -u DEBUG -u IDCHECK_HTTPS -u SECURE_SSL_REDIRECT \
+	  -u SECRET_KEY_FILE -u IDCHECK_MASTER_KEY_FILE -u ALLOWED_HOSTS_FILE \
+	  IDCHECK_PRODUCTION=true \
+	  SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	  IDCHECK_MASTER_KEY="$$($(PYTHON) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
+	  ALLOWED_HOSTS=idcheck.example.com \
+	  IDCHECK_PUBLIC_API_DOCS=false \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+schema: venv
+	$(MANAGE) spectacular --api-version v3 --file idcheck/openapi-v3.yaml --validate
+
+# Removes generated state only; the venv stays. Note var/ holds the embedded database and keys.
+clean:
+	rm -rf var/ staticfiles/
