@@ -25,8 +25,9 @@ from projects.services import audit_record
 logger = logging.getLogger("idcheck.security")
 
 API_KEY_HEADER = "x-api-key"
-# Names under which a key must never travel in a URL (it would land in logs and histories).
-QUERY_KEY_NAMES = {"x-api-key", "x_api_key", "api_key", "apikey", "apiKey", "api-key"}
+# Names under which a key must never travel in a URL (it would land in logs and histories),
+# compared case-folded with "-" read as "_".
+QUERY_KEY_NAMES = {"x_api_key", "api_key", "apikey"}
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class ApiClient:
 
 
 def _key_in_query_string(request: Request) -> bool:
-    return any(name in request.query_params for name in QUERY_KEY_NAMES)
+    return any(name.lower().replace("-", "_") in QUERY_KEY_NAMES for name in request.query_params)
 
 
 class ApiKeyAuthentication(BaseAuthentication):

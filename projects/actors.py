@@ -29,9 +29,12 @@ class Actor:
     @classmethod
     def from_request(cls, request: HttpRequest, *, api_key: ApiKey | None = None) -> Actor:
         address = client_address(request.META, trusted_proxy_depth=settings.IDCHECK_TRUSTED_PROXY_DEPTH)
-        # DRF wraps the Django request; its ``user`` would re-enter API authentication.
+        from projects.models import User
+
+        # DRF wraps the Django request (its ``user`` would re-enter API authentication) and,
+        # once authenticated, puts the API client there: only a dashboard account is a user.
         user = getattr(getattr(request, "_request", request), "user", None)
-        if user is not None and not user.is_authenticated:
+        if not isinstance(user, User) or not user.is_authenticated:
             user = None
         if api_key is not None:
             label = f"api_key:{api_key.id}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 
@@ -88,3 +89,16 @@ def sign_in(client: Client, user, *, with_otp: bool = True) -> Client:
 @pytest.fixture
 def dashboard_client(owner) -> Client:
     return sign_in(Client(HTTP_HOST=TEST_HOST), owner)
+
+
+@pytest.fixture(params=["database", pytest.param("redis", marks=pytest.mark.redis)])
+def limiter_backend(request, settings) -> str:
+    """Run the test once with the database counters and once with Redis."""
+    if request.param == "database":
+        settings.REDIS_URL = ""
+    else:
+        url = os.environ.get("REDIS_URL", "")
+        if not url:
+            pytest.skip("REDIS_URL is not set: the Redis limiter needs a Redis server")
+        settings.REDIS_URL = url
+    return request.param

@@ -76,8 +76,13 @@ def address_allowed(address: IPAddress | None, networks: Iterable[str]) -> bool:
         return True
     if address is None:
         return False
-    return any(address in ipaddress.ip_network(net) for net in network_list if _same_family(address, net))
+    return any(_contains(network, address) for network in network_list)
 
 
-def _same_family(address: IPAddress, network: str) -> bool:
-    return (":" in network) == isinstance(address, ipaddress.IPv6Address)
+def _contains(network: str, address: IPAddress) -> bool:
+    """Membership; an entry that is not a network (never saved so, but stored data can rot) admits nobody."""
+    try:
+        parsed = ipaddress.ip_network(network)
+    except ValueError:
+        return False
+    return parsed.version == address.version and address in parsed

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from projects.services.api_keys import IssuedApiKey, api_key_issue, api_key_revoke
 from projects.services.audit import audit_record
-from projects.services.credits import InsufficientCredits, credits_debit_for_submission, credits_top_up
+from projects.services.credits import (
+    InsufficientCredits,
+    SubmissionsPaused,
+    credits_debit_for_submission,
+    credits_top_up,
+)
 from projects.services.members import (
     InvitationOutcome,
     invitation_accept,
@@ -25,6 +30,7 @@ __all__ = [
     "InsufficientCredits",
     "InvalidSettings",
     "InvitationOutcome",
+    "SubmissionsPaused",
     "IssuedApiKey",
     "api_key_issue",
     "api_key_revoke",

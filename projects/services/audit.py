@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import json
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from idcheck.lib.crypto import keyed_hash, keyed_hashes
 from projects.actors import Actor
 from projects.models import AuditChainHead, AuditEvent, Project
 
@@ -19,8 +20,10 @@ def _chain_name(project: Project | None) -> str:
     return project.pid if project is not None else GLOBAL_CHAIN
 
 
-def audit_row_hash(event: AuditEvent) -> str:
-    """The hash over everything a reader relies on; ``verify_audit_chain`` recomputes it."""
+AUDIT_HASH_PURPOSE = "audit-chain"
+
+
+def _row_content(event: AuditEvent) -> str:
     content = {
         "chain": event.chain,
         "sequence": event.sequence,
@@ -37,8 +40,24 @@ def audit_row_hash(event: AuditEvent) -> str:
         "details": event.details,
         "created_at": event.created_at.isoformat(),
     }
-    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()
-    return hashlib.sha256(encoded).hexdigest()
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def audit_row_hash(event: AuditEvent) -> str:
+    """An HMAC (key derived from the master key) over everything a reader relies on.
+
+    Keyed, so that someone who can write to the database but does not hold the master key
+    cannot rewrite a row and recompute the chain after it.
+    """
+    return keyed_hash(_row_content(event), purpose=AUDIT_HASH_PURPOSE)
+
+
+def audit_row_hash_matches(event: AuditEvent) -> bool:
+    """True when the row's hash verifies under the current or a previous master key."""
+    return any(
+        hmac.compare_digest(event.row_hash, digest)
+        for digest in keyed_hashes(_row_content(event), purpose=AUDIT_HASH_PURPOSE)
+    )
 
 
 def _lock_chain_head(chain: str) -> AuditChainHead:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from idcheck.errors import ApplicationError
 from projects.actors import Actor
-from projects.models import CreditLedgerEntry, Project
+from projects.models import CreditLedgerEntry, Project, ProjectStatus
 from projects.models.credits import CreditReason
 from projects.services.audit import audit_record
 
@@ -22,6 +22,21 @@ class InsufficientCredits(ApplicationError):
         super().__init__("The project has no credits left. Top up credits to accept new submissions.")
 
 
+class SubmissionsPaused(ApplicationError):
+    code = "service_blocked"
+    http_status = 403
+
+
+def _refusal(project: Project) -> ApplicationError:
+    """Why the conditional debit matched no row, read after it (the row is locked or settled)."""
+    current = Project.objects.get(pk=project.pk)
+    if current.status == ProjectStatus.CLOSED:
+        return SubmissionsPaused("This project is closed and accepts no submissions.", code="project_closed")
+    if current.emergency_stop:
+        return SubmissionsPaused("Submissions are paused for this project (emergency stop).")
+    return InsufficientCredits()
+
+
 def _balance(project: Project) -> int:
     return Project.objects.values_list("credits", flat=True).get(pk=project.pk)
 
@@ -29,12 +44,14 @@ def _balance(project: Project) -> int:
 def credits_debit_for_submission(*, project: Project, submission: object) -> CreditLedgerEntry:
     """Take one credit for ``submission``; must run inside the caller's transaction.
 
-    ``UPDATE … WHERE credits >= 1`` is race-free under Read Committed: a losing writer
-    re-checks the condition against the winner's committed row (RELIABILITY.md A5).
+    ``UPDATE … WHERE credits >= 1 AND open`` is race-free under Read Committed: a losing
+    writer re-checks the condition against the winner's committed row (RELIABILITY.md A5),
+    and an emergency stop committed a moment earlier is seen the same way.
     """
-    debited = Project.objects.filter(pk=project.pk, credits__gte=1).update(credits=F("credits") - 1)
+    accepting = Q(pk=project.pk, credits__gte=1, emergency_stop=False) & ~Q(status=ProjectStatus.CLOSED)
+    debited = Project.objects.filter(accepting).update(credits=F("credits") - 1)
     if debited != 1:
-        raise InsufficientCredits()
+        raise _refusal(project)
     return CreditLedgerEntry.objects.create(
         project=project,
         delta=-1,

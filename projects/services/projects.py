@@ -25,7 +25,10 @@ class InvalidSettings(ApplicationError):
 @transaction.atomic
 def project_create(*, name: str, owner: User | None, actor: Actor, credits: int = 0) -> Project:
     """A new project in TEST status; ``owner`` (if any) becomes its first owner."""
-    project = Project(name=clean_name(name))
+    try:
+        project = Project(name=clean_name(name))
+    except ValidationError as exc:
+        raise InvalidSettings({"name": " ".join(exc.messages)}) from None
     project.full_clean()
     project.save()
     if owner is not None:

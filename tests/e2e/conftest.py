@@ -7,10 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 
-# Playwright's sync API keeps an event loop in the test thread; the ORM calls the tests make
-# there are still plain synchronous calls, so Django's async guard does not apply.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("IDCHECK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -25,6 +21,20 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
+    # Playwright's sync API keeps an event loop in the test thread; the ORM calls the tests
+    # make there are still plain synchronous calls, so Django's async guard does not apply.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _launch() -> Iterator[object]:
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Browser tests need Chromium at {CHROMIUM} (apt-get install chromium; make test installs it)")
     from playwright.sync_api import sync_playwright

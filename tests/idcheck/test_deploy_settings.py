@@ -15,6 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 def _production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("IDCHECK_", "SECRET_KEY"))}
     env.pop("DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process
     env.update(
         IDCHECK_PRODUCTION="true",
         SECRET_KEY=secrets.token_urlsafe(64),

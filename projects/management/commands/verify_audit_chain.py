@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.models import AuditEvent
-from projects.services.audit import audit_row_hash
+from projects.models import AuditChainHead, AuditEvent
+from projects.services.audit import audit_row_hash_matches
 
 
 class Command(BaseCommand):
@@ -23,10 +23,21 @@ class Command(BaseCommand):
                 problems.append(f"row {event.pk}: chain {event.chain} jumps from {sequence} to {event.sequence}")
             if event.previous_hash != last_hash:
                 problems.append(f"row {event.pk}: previous_hash does not match row {sequence} of {event.chain}")
-            if audit_row_hash(event) != event.row_hash:
+            if not audit_row_hash_matches(event):
                 problems.append(f"row {event.pk}: content does not match its hash (edited)")
             chains[event.chain] = (event.sequence, event.row_hash)
             checked += 1
+        problems.extend(_heads_that_disagree(chains))
         if problems:
             raise CommandError("Event Log chain broken:\n" + "\n".join(problems[:50]))
         self.stdout.write(f"Event Log intact: {checked} rows in {len(chains)} chains.")
+
+
+def _heads_that_disagree(chains: dict[str, tuple[int, str]]) -> list[str]:
+    """The head remembers each chain's last row: rows removed from the end show up here."""
+    problems = []
+    for head in AuditChainHead.objects.order_by("chain"):
+        if chains.get(head.chain, (0, "0" * 64)) != (head.sequence, head.last_hash):
+            seen = chains.get(head.chain, (0, ""))[0]
+            problems.append(f"chain {head.chain}: the head says {head.sequence} rows, {seen} remain")
+    return problems

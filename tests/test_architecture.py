@@ -1,0 +1,112 @@
+"""Code rules checked by reading the source (STYLE.md §3.2–3.3, G10, G18)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DIRS = ["idcheck", "projects", "submissions", "policy", "webhooks"]
+PURE_MODULES = [ROOT / "submissions" / "pipeline", ROOT / "policy" / "engine.py"]
+FRAMEWORKS = {"django", "rest_framework"}
+ECB_ALLOWED = ROOT / "idcheck" / "lib" / "crypto.py"
+
+
+def _source_files() -> list[Path]:
+    return sorted(
+        path for directory in SOURCE_DIRS for path in (ROOT / directory).rglob("*.py") if "migrations" not in path.parts
+    )
+
+
+def _pure_files() -> list[Path]:
+    files: list[Path] = []
+    for target in PURE_MODULES:
+        if target.is_file():
+            files.append(target)
+        elif target.is_dir():
+            files.extend(sorted(target.rglob("*.py")))
+    return files
+
+
+def framework_imports(source: str) -> list[str]:
+    """Every ``import django…`` / ``from rest_framework… import`` in ``source``, anywhere."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        found += [name for name in names if name.split(".")[0] in FRAMEWORKS]
+    return found
+
+
+def all_fields_serializers(source: str) -> list[int]:
+    """Line numbers of ``fields = "__all__"`` assignments."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value == "__all__":
+            if any(isinstance(target, ast.Name) and target.id == "fields" for target in node.targets):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_the_checker_sees_framework_imports():
+    source = (
+        "import os\nimport django.db\nfrom rest_framework import serializers\ndef f():\n    from django import forms\n"
+    )
+
+    assert framework_imports(source) == ["django.db", "rest_framework", "django"]
+
+
+def test_the_checker_ignores_relative_and_lookalike_imports():
+    assert framework_imports("from . import django\nimport djangorestframework_like\nfrom .django import x\n") == []
+
+
+def test_the_pipeline_and_the_policy_engine_import_no_web_framework():
+    # given
+    files = _pure_files()
+
+    # when
+    offenders = {
+        str(path.relative_to(ROOT)): imports
+        for path in files
+        if (imports := framework_imports(path.read_text(encoding="utf-8")))
+    }
+
+    # then
+    assert offenders == {}, "submissions/pipeline/ and policy/engine.py must stay plain Python (STYLE.md §3.3)"
+
+
+def test_the_serializer_checker_sees_all_fields():
+    source = 'class S:\n    class Meta:\n        model = M\n        fields = "__all__"\n'
+
+    assert all_fields_serializers(source) == [4]
+
+
+def test_no_serializer_or_form_exposes_all_fields():
+    offenders = {
+        str(path.relative_to(ROOT)): lines
+        for path in _source_files()
+        if (lines := all_fields_serializers(path.read_text(encoding="utf-8")))
+    }
+
+    assert offenders == {}, 'list fields explicitly instead of fields = "__all__" (G10)'
+
+
+def test_only_the_crypto_module_may_use_ecb():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in _source_files()
+        if path != ECB_ALLOWED and "modes.ECB" in path.read_text(encoding="utf-8")
+    ]
+
+    assert offenders == [], "AES-ECB is confined to idcheck/lib/crypto.py (G18)"
+
+
+def test_the_rules_read_real_source():
+    # guards against a path mistake that would make the rules above pass vacuously
+    names = {str(path.relative_to(ROOT)) for path in _source_files()}
+
+    assert {"idcheck/lib/crypto.py", "projects/services/audit.py", "submissions/api/views.py"} <= names
