@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from idcheck.errors import ApplicationError
@@ -47,6 +48,18 @@ class ServiceUnavailable(exceptions.APIException):
 class InvalidQueryString(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = INVALID_QUERY
+
+
+def gateway_error_responses() -> dict[int, OpenApiResponse]:
+    """The gateway-level errors every /v3/ operation can answer, for the OpenAPI schema."""
+    message = inline_serializer("GatewayError", fields={"message": serializers.CharField()})
+    return {
+        400: OpenApiResponse(message, description=f"`{INVALID_QUERY}`"),
+        403: OpenApiResponse(message, description=f"`{FORBIDDEN}` (key missing, wrong or revoked) or "
+                                                  f"`{EXPLICIT_DENY}` (caller outside the IP allow-list)"),
+        429: OpenApiResponse(message, description=f"`{TOO_MANY_REQUESTS}`; see the `Retry-After` header"),
+        503: OpenApiResponse(message, description="`Service Unavailable`: the rate-limit store is unreachable"),
+    }
 
 
 def _message(status_code: int, message: str, **headers: str) -> Response:

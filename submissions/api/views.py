@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import InvalidQueryString
+from idcheck.api_errors import InvalidQueryString, gateway_error_responses
 from idcheck.timeformat import format_compact, parse_compact, parse_day
 from submissions.models import Submission
 from submissions.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, submission_get, submission_list
@@ -75,7 +75,7 @@ class SubmissionListApi(APIView):
             OpenApiParameter("start_date", str, description="Created on or after this UTC day (YYYY-MM-DD)."),
             OpenApiParameter("end_date", str, description="Created on or before this UTC day (YYYY-MM-DD)."),
         ],
-        responses={200: SubmissionListOutputSerializer},
+        responses={200: SubmissionListOutputSerializer, **gateway_error_responses()},
     )
     def get(self, request: Request) -> Response:
         params = self._parse(request)

@@ -57,3 +57,10 @@ def test_every_operation_lives_under_v3():
 
     assert schema["paths"]
     assert all(path.startswith("/v3/") for path in schema["paths"])
+
+
+def test_every_operation_documents_the_gateway_errors():
+    schema = yaml.safe_load(_generated())
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"200", "400", "403", "429", "503"} <= set(operation["responses"]), f"{method} {path}"
