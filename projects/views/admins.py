@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -49,26 +51,19 @@ def admin_settings(request: HttpRequest, pid: str) -> HttpResponse:
     return render(request, "dashboard/project/admin_settings.html", context)
 
 
-def _act(request: HttpRequest, pid: str, action: str, success: str) -> HttpResponse:
-    membership = project_membership(request, pid, need="manage")
+def _posted_id(request: HttpRequest, name: str) -> int:
     try:
-        action_call = {
-            "remove": lambda: membership_remove(
-                project=membership.project, user_id=int(request.POST.get("user_id", 0)),
-                actor=Actor.from_request(request),
-            ),
-            "role": lambda: membership_set_role(
-                project=membership.project, user_id=int(request.POST.get("user_id", 0)),
-                role=request.POST.get("role", ""), actor=Actor.from_request(request),
-            ),
-            "revoke": lambda: invitation_revoke(
-                project=membership.project, invitation_id=int(request.POST.get("invitation_id", 0)),
-                actor=Actor.from_request(request),
-            ),
-        }[action]
-        action_call()
-    except (ApplicationError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", "That request was not valid."))
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        raise ApplicationError("That request was not valid.") from None
+
+
+def _report(request: HttpRequest, pid: str, action: Callable[[], object], success: str) -> HttpResponse:
+    """Run one owner action; its refusal or success becomes a message on the admins page."""
+    try:
+        action()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, success)
     return redirect("dashboard:admin_settings", pid=pid)
@@ -77,16 +72,26 @@ def _act(request: HttpRequest, pid: str, action: str, success: str) -> HttpRespo
 @otp_required
 @require_POST
 def member_remove(request: HttpRequest, pid: str) -> HttpResponse:
-    return _act(request, pid, "remove", "The admin was removed.")
+    project = project_membership(request, pid, need="manage").project
+    return _report(request, pid, lambda: membership_remove(
+        project=project, user_id=_posted_id(request, "user_id"), actor=Actor.from_request(request)
+    ), "The admin was removed.")
 
 
 @otp_required
 @require_POST
 def member_role(request: HttpRequest, pid: str) -> HttpResponse:
-    return _act(request, pid, "role", "The role was changed.")
+    project = project_membership(request, pid, need="manage").project
+    return _report(request, pid, lambda: membership_set_role(
+        project=project, user_id=_posted_id(request, "user_id"), role=request.POST.get("role", ""),
+        actor=Actor.from_request(request),
+    ), "The role was changed.")
 
 
 @otp_required
 @require_POST
 def invitation_cancel(request: HttpRequest, pid: str) -> HttpResponse:
-    return _act(request, pid, "revoke", "The invitation was withdrawn.")
+    project = project_membership(request, pid, need="manage").project
+    return _report(request, pid, lambda: invitation_revoke(
+        project=project, invitation_id=_posted_id(request, "invitation_id"), actor=Actor.from_request(request)
+    ), "The invitation was withdrawn.")

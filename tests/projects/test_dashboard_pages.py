@@ -247,3 +247,23 @@ def test_non_staff_cannot_use_the_staff_top_up(project, owner, dashboard_client)
     customer.refresh_from_db()
     assert customer.credits == 5
     assert CreditLedgerEntry.objects.count() == 0
+
+
+def test_owners_change_roles_and_withdraw_invitations(project, owner, dashboard_client, outsider):
+    # given
+    MembershipFactory(user=outsider, project=project, role=Role.VIEWER)
+    dashboard_client.post(f"/dashboard/p/{project.pid}/admins/", {"email": "late@example.com", "name": "Late",
+                                                                  "role": "viewer"})
+    invitation = Invitation.objects.get()
+    # when
+    dashboard_client.post(f"/dashboard/p/{project.pid}/admins/role/", {"user_id": outsider.pk, "role": "reviewer"})
+    dashboard_client.post(f"/dashboard/p/{project.pid}/admins/invitations/withdraw/",
+                          {"invitation_id": invitation.pk})
+    response = dashboard_client.post(f"/dashboard/p/{project.pid}/admins/remove/", {"user_id": "not-a-number"},
+                                     follow=True)
+    # then
+    assert Membership.objects.get(user=outsider, project=project).role == "reviewer"
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    assert "That request was not valid." in response.content.decode()
+    assert Membership.objects.filter(project=project).count() == 2
