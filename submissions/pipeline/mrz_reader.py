@@ -1,0 +1,266 @@
+"""Find the MRZ in a photo and read its characters (the image half of MRZ reading).
+
+1. Locate: dark-on-light text is isolated by a black-hat filter, characters are merged
+   into lines by a horizontal closing, and groups of 2 or 3 long, parallel, evenly spaced
+   lines of equal length are MRZ candidates (any rotation up to ±45°; the caller retries
+   at 90° for portrait photos of landscape documents).
+2. Rectify: the photo is rotated so the lines are level and each line is cut out.
+3. Segment: MRZ lines are fixed-pitch (30, 36 or 44 characters), so once the first and
+   last glyphs are found, every character cell follows from the pitch.
+4. Recognise: each cell is compared with OCR-B templates (``mrz_glyphs``). Upside-down
+   captures are read both ways; the orientation with the better correlation wins.
+
+The text then goes to ``mrz.parse_mrz``, whose check digits accept, repair or refuse it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from submissions.pipeline.mrz_glyphs import ALPHABET, CELL_HEIGHT, CELL_WIDTH, char_scores, normalise_cell
+
+DETECT_WIDTH = 1200
+LINE_LENGTHS = {3: (30,), 2: (44, 36)}
+
+
+@dataclass(frozen=True)
+class LineBox:
+    center: tuple[float, float]
+    length: float
+    thickness: float
+    angle: float  # degrees, the line's direction in (-90, 90]
+
+
+@dataclass(frozen=True, eq=False)
+class MrzReading:
+    lines: tuple[str, ...]  # best character per cell, no constraint
+    scores: tuple[np.ndarray, ...]  # per line, (length, 37) correlation with each ALPHABET character
+    confidence: float  # mean template correlation of the characters, 0–1
+    angle: float  # degrees the photo was turned to level the MRZ
+    region: tuple[int, int, int, int]  # x, y, width, height of the MRZ in the input image
+
+    def constrained(self, alphabets: list[list[str]]) -> tuple[str, ...]:
+        """The best character per cell among those its position allows (e.g. digits only)."""
+        return tuple(
+            "".join(_best_allowed(row, allowed) for row, allowed in zip(line_scores, line_alphabets, strict=True))
+            for line_scores, line_alphabets in zip(self.scores, alphabets, strict=True)
+        )
+
+
+def _best_allowed(row: np.ndarray, allowed: str) -> str:
+    indices = [ALPHABET.index(char) for char in allowed]
+    return allowed[int(np.argmax(row[indices]))]
+
+
+def read_mrz_text(image: Image.Image) -> list[MrzReading]:
+    """Every plausible MRZ reading in the photo, most confident first (usually one)."""
+    gray = np.asarray(image.convert("L"))
+    readings = []
+    for group in _candidate_groups(gray):
+        reading = _read_group(gray, group)
+        if reading is not None:
+            readings.append(reading)
+    return sorted(readings, key=lambda reading: -reading.confidence)
+
+
+# --- 1. locate ---------------------------------------------------------------------------
+
+
+def _candidate_groups(gray: np.ndarray) -> list[list[LineBox]]:
+    factor = DETECT_WIDTH / gray.shape[1]
+    small = cv2.resize(gray, (DETECT_WIDTH, round(gray.shape[0] * factor)), interpolation=cv2.INTER_AREA)
+    boxes = [_scaled(box, 1 / factor) for box in _line_boxes(small)]
+    return _group_lines(boxes)
+
+
+def _line_boxes(small: np.ndarray) -> list[LineBox]:
+    blackhat = cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 7)))
+    _, ink = cv2.threshold(blackhat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    # Merge the glyphs of a line (spaced up to a pitch apart, ``<`` runs included) but not
+    # neighbouring lines (≈ 0.8 em apart vertically, which a 1-px-high kernel never bridges).
+    lines = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 1)))
+    lines = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
+    contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    boxes = []
+    for contour in contours:
+        (cx, cy), (w, h), angle = cv2.minAreaRect(contour)
+        length, thickness = max(w, h), min(w, h)
+        if thickness < 4 or length < 12 * thickness or length < small.shape[1] * 0.15:
+            continue
+        direction = angle if w >= h else angle - 90
+        boxes.append(LineBox((cx, cy), length, thickness, _fold(direction)))
+    return boxes
+
+
+def _fold(angle: float) -> float:
+    while angle <= -90:
+        angle += 180
+    while angle > 90:
+        angle -= 180
+    return angle
+
+
+def _scaled(box: LineBox, factor: float) -> LineBox:
+    return LineBox(
+        (box.center[0] * factor, box.center[1] * factor), box.length * factor, box.thickness * factor, box.angle
+    )
+
+
+def _group_lines(boxes: list[LineBox]) -> list[list[LineBox]]:
+    """Sets of 3 then 2 parallel lines of equal length, stacked at a steady spacing."""
+    groups: list[list[LineBox]] = []
+    used: set[int] = set()
+    for size in (3, 2):
+        for index, first in enumerate(boxes):
+            if index in used:
+                continue
+            members = [i for i, other in enumerate(boxes) if i not in used and _same_line_family(first, other)]
+            stack = _stacked_run(boxes, members, size)
+            if stack:
+                used.update(stack)
+                groups.append([boxes[i] for i in stack])
+    return groups
+
+
+def _same_line_family(a: LineBox, b: LineBox) -> bool:
+    angle_gap = abs(_fold(a.angle - b.angle))
+    return angle_gap < 3 and abs(a.length - b.length) < 0.12 * max(a.length, b.length)
+
+
+def _stacked_run(boxes: list[LineBox], members: list[int], size: int) -> list[int] | None:
+    """``size`` members one above the other, each gap 1.2–2.6 line thicknesses."""
+    if len(members) < size:
+        return None
+    reference = boxes[members[0]]
+    theta = np.deg2rad(reference.angle)
+    normal = np.array([-np.sin(theta), np.cos(theta)])
+    along = np.array([np.cos(theta), np.sin(theta)])
+    ordered = sorted(members, key=lambda i: float(np.dot(boxes[i].center, normal)))
+    for start in range(len(ordered) - size + 1):
+        run = ordered[start : start + size]
+        if _evenly_stacked([boxes[i] for i in run], normal, along):
+            return run
+    return None
+
+
+def _evenly_stacked(run: list[LineBox], normal: np.ndarray, along: np.ndarray) -> bool:
+    thickness = float(np.median([box.thickness for box in run]))
+    for upper, lower in zip(run, run[1:], strict=False):
+        gap = float(np.dot(np.subtract(lower.center, upper.center), normal))
+        shift = abs(float(np.dot(np.subtract(lower.center, upper.center), along)))
+        if not 1.2 * thickness <= gap <= 2.8 * thickness or shift > 0.1 * upper.length:
+            return False
+    return True
+
+
+# --- 2–4. rectify, segment, recognise ----------------------------------------------------
+
+
+def _read_group(gray: np.ndarray, group: list[LineBox]) -> MrzReading | None:
+    angle = float(np.mean([box.angle for box in group]))
+    center = tuple(np.mean([box.center for box in group], axis=0))
+    rotation = cv2.getRotationMatrix2D(center, angle, 1.0)
+    level = cv2.warpAffine(gray, rotation, (gray.shape[1], gray.shape[0]), flags=cv2.INTER_LINEAR,
+                           borderMode=cv2.BORDER_REPLICATE)
+    crops = [_line_crop(level, rotation, box) for box in group]
+    if any(crop is None for crop in crops):
+        return None
+    best: MrzReading | None = None
+    for length in LINE_LENGTHS[len(group)]:
+        for upside_down in (False, True):
+            reading = _recognise(crops, length, upside_down, angle, _region(group))
+            if reading is not None and (best is None or reading.confidence > best.confidence):
+                best = reading
+    return best
+
+
+def _line_crop(level: np.ndarray, rotation: np.ndarray, box: LineBox) -> np.ndarray | None:
+    cx, cy = rotation @ np.array([box.center[0], box.center[1], 1.0])
+    half_length, half_height = box.length / 2 + box.thickness, box.thickness * 0.9
+    top, bottom = int(cy - half_height), int(cy + half_height)
+    left, right = int(cx - half_length), int(cx + half_length)
+    if top < 0 or left < 0 or bottom > level.shape[0] or right > level.shape[1]:
+        top, left = max(top, 0), max(left, 0)
+    crop = level[top:bottom, left:right]
+    return crop if crop.size and crop.shape[0] >= 8 else None
+
+
+def _region(group: list[LineBox]) -> tuple[int, int, int, int]:
+    xs = [box.center[0] for box in group]
+    ys = [box.center[1] for box in group]
+    length = max(box.length for box in group)
+    thickness = max(box.thickness for box in group)
+    x0, x1 = min(xs) - length / 2, max(xs) + length / 2
+    y0, y1 = min(ys) - 2 * thickness, max(ys) + 2 * thickness
+    return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
+
+
+def _recognise(
+    crops: list[np.ndarray], length: int, upside_down: bool, angle: float, region: tuple[int, int, int, int]
+) -> MrzReading | None:
+    ordered = [np.rot90(crop, 2) for crop in reversed(crops)] if upside_down else crops
+    texts, line_scores = [], []
+    for crop in ordered:
+        cells = _cells(crop, length)
+        if cells is None:
+            return None
+        scores = char_scores(cells)
+        texts.append("".join(ALPHABET[index] for index in scores.argmax(axis=1)))
+        line_scores.append(scores)
+    confidence = float(np.mean([scores.max(axis=1).mean() for scores in line_scores]))
+    return MrzReading(tuple(texts), tuple(line_scores), confidence, angle + (180 if upside_down else 0), region)
+
+
+def _cells(crop: np.ndarray, length: int) -> np.ndarray | None:
+    """Cut a level line into ``length`` cells centred on its glyphs, one pitch wide."""
+    ink = _binarise(crop)
+    inked = ink.any(axis=0)
+    columns = np.where(inked)[0]
+    rows = np.where(ink.sum(axis=1) > 0.02 * ink.shape[1])[0]
+    if len(columns) < length or len(rows) < 4:
+        return None
+    left, right = int(columns[0]), int(columns[-1]) + 1
+    top, bottom = int(rows[0]), int(rows[-1]) + 1
+    crop = _stretch(crop[top:bottom])
+    top, bottom = 0, crop.shape[0]
+    rough_pitch = (right - left) / (length - 0.25)
+    if rough_pitch < 3:
+        return None
+    # OCR-B glyphs sit centred in their advance: centre cells on the first and last glyph.
+    first = left + _run_width(inked, left, +1, rough_pitch) / 2
+    last = right - _run_width(inked, right - 1, -1, rough_pitch) / 2
+    pitch = (last - first) / (length - 1)
+    cells = []
+    for index in range(length):
+        centre = first + index * pitch
+        x0, x1 = int(round(centre - pitch / 2)), int(round(centre + pitch / 2))
+        cell = crop[top:bottom, max(x0, 0) : max(x1, x0 + 1)]
+        cells.append(normalise_cell(cell))
+    return np.stack(cells).reshape(length, CELL_HEIGHT, CELL_WIDTH)
+
+
+def _run_width(inked: np.ndarray, start: int, step: int, pitch: float) -> float:
+    """Width of the ink run at ``start`` (one glyph), capped where blur merged two glyphs."""
+    width, position = 0, start
+    while 0 <= position < len(inked) and inked[position]:
+        width += 1
+        position += step
+    return min(width, 0.8 * pitch)
+
+
+def _binarise(crop: np.ndarray) -> np.ndarray:
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    # Drop specks: glyph strokes are at least a few pixels thick.
+    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+
+
+def _stretch(line: np.ndarray) -> np.ndarray:
+    """Contrast-stretch a line so paper is white and ink black whatever the lighting."""
+    low, high = np.percentile(line, [2, 98])
+    if high - low < 10:
+        return np.full_like(line, 255)
+    return np.clip((line.astype(np.float32) - low) * (255.0 / (high - low)), 0, 255).astype(np.uint8)
