@@ -164,8 +164,9 @@ def _read_group(gray: np.ndarray, group: list[LineBox]) -> MrzReading | None:
     angle = float(np.mean([box.angle for box in group]))
     center = tuple(np.mean([box.center for box in group], axis=0))
     rotation = cv2.getRotationMatrix2D(center, angle, 1.0)
-    level = cv2.warpAffine(gray, rotation, (gray.shape[1], gray.shape[0]), flags=cv2.INTER_LINEAR,
-                           borderMode=cv2.BORDER_REPLICATE)
+    level = cv2.warpAffine(
+        gray, rotation, (gray.shape[1], gray.shape[0]), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
     crops = [_line_crop(level, rotation, box) for box in group]
     if any(crop is None for crop in crops):
         return None

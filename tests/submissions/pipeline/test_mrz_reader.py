@@ -15,13 +15,26 @@ TD1 = ("I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIK
 LETTERS, DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789"
 TD3_ALPHABETS = [
     [LETTERS, LETTERS + "<"] + [LETTERS] * 3 + [LETTERS + "<"] * 39,
-    [LETTERS + DIGITS + "<"] * 9 + [DIGITS] + [LETTERS + "<"] * 3 + [DIGITS] * 7 + ["MFX<"] + [DIGITS] * 7
-    + [LETTERS + DIGITS + "<"] * 14 + [DIGITS + "<", DIGITS],
+    [LETTERS + DIGITS + "<"] * 9
+    + [DIGITS]
+    + [LETTERS + "<"] * 3
+    + [DIGITS] * 7
+    + ["MFX<"]
+    + [DIGITS] * 7
+    + [LETTERS + DIGITS + "<"] * 14
+    + [DIGITS + "<", DIGITS],
 ]
 
 
-def _photo(lines: tuple[str, ...], *, angle: float = 0, blur: float = 0, quality: int = 90, scale: float = 0.8,
-           page_size: tuple[int, int] = (1476, 1039)) -> Image.Image:
+def _photo(
+    lines: tuple[str, ...],
+    *,
+    angle: float = 0,
+    blur: float = 0,
+    quality: int = 90,
+    scale: float = 0.8,
+    page_size: tuple[int, int] = (1476, 1039),
+) -> Image.Image:
     """A document page with other text and a picture, photographed on a green table."""
     page = Image.new("RGB", page_size, (235, 228, 210))
     draw = ImageDraw.Draw(page)

@@ -13,8 +13,12 @@ def _document(width: int = 1200, height: int = 760) -> Image.Image:
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=max(10, width // 50))
     for row in range(12):
-        draw.text((40, 30 + row * (height // 13)), "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<< 7408122F12", fill=(20, 20, 25),
-                  font=font)
+        draw.text(
+            (40, 30 + row * (height // 13)),
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<< 7408122F12",
+            fill=(20, 20, 25),
+            font=font,
+        )
     return image
 
 
