@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -33,6 +34,9 @@ class GlyphFontMissing(RuntimeError):
 class GlyphModel:
     labels: np.ndarray  # (T,) index into ALPHABET for each template row
     templates: np.ndarray  # (T, D) unit-norm, zero-mean features
+    # Cell width / glyph height (advance / cap height of OCR-B). Cells are cut this wide
+    # around each glyph, so a glyph fills its cell the same way in templates and photos.
+    cell_aspect: float
 
 
 def _font_path() -> str:
@@ -66,11 +70,20 @@ def _render_cells(font: ImageFont.FreeTypeFont) -> list[np.ndarray]:
     return cells
 
 
-def _line_band(cells: list[np.ndarray]) -> tuple[int, int]:
-    """Rows spanned by the capital letters and digits: the band a line crop is cut to."""
-    stack = np.stack([cell for cell, char in zip(cells, ALPHABET, strict=True) if char != "<"])
-    rows = np.where((stack < 128).any(axis=(0, 2)))[0]
+def _ink_rows(cell: np.ndarray) -> tuple[int, int]:
+    rows = np.where((cell < 128).any(axis=1))[0]
     return int(rows[0]), int(rows[-1]) + 1
+
+
+def _glyph_crop(cell: np.ndarray, char: str, cap_band: tuple[int, int], aspect: float) -> np.ndarray:
+    """A glyph cut the way the reader cuts one: its own height (the cap band for the short
+    ``<``), and ``aspect`` times that height in width, centred on the advance."""
+    top, bottom = cap_band if char == "<" else _ink_rows(cell)
+    half = (bottom - top) * aspect / 2
+    centre = cell.shape[1] / 2
+    padded = cv2.copyMakeBorder(cell, 0, 0, cell.shape[1], cell.shape[1], cv2.BORDER_CONSTANT, value=255)
+    left = int(round(centre - half)) + cell.shape[1]
+    return padded[top:bottom, left : left + max(1, int(round(2 * half)))]
 
 
 def _variants(cell: np.ndarray) -> list[np.ndarray]:
@@ -80,10 +93,9 @@ def _variants(cell: np.ndarray) -> list[np.ndarray]:
     weights = [cell, cv2.erode(cell, kernel), cv2.dilate(cell, kernel)]  # as printed, bolder, thinner
     variants = []
     for weighted in weights:
-        for sigma in (0.0, 3.0, 6.0):
-            blurred = cv2.GaussianBlur(weighted, (0, 0), sigma) if sigma else weighted
+        for degraded in (weighted, _through_low_resolution(weighted, 16), cv2.GaussianBlur(weighted, (0, 0), 5.0)):
             for shift in (-0.08, 0.0, 0.08):
-                variants.append(_shifted(blurred, shift))
+                variants.append(_shifted(degraded, shift))
     return variants
 
 
@@ -95,25 +107,88 @@ def _shifted(cell: np.ndarray, fraction: float) -> np.ndarray:
 
 
 def normalise_cell(cell: np.ndarray) -> np.ndarray:
-    return cv2.resize(cell, (CELL_WIDTH, CELL_HEIGHT), interpolation=cv2.INTER_AREA)
+    shrinking = cell.shape[0] >= CELL_HEIGHT
+    interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
+    return cv2.resize(cell, (CELL_WIDTH, CELL_HEIGHT), interpolation=interpolation)
+
+
+def _through_low_resolution(cell: np.ndarray, height: int) -> np.ndarray:
+    """The glyph as a phone photo renders it: ``height`` pixels tall, then scaled back up."""
+    width = max(1, round(cell.shape[1] * height / cell.shape[0]))
+    small = cv2.resize(cell, (width, height), interpolation=cv2.INTER_AREA)
+    return cv2.resize(small, (cell.shape[1], cell.shape[0]), interpolation=cv2.INTER_LINEAR)
 
 
 @lru_cache(maxsize=1)
 def glyph_model() -> GlyphModel:
     font = ImageFont.truetype(_font_path(), _RENDER_SIZE)
-    cells = _render_cells(font)
-    top, bottom = _line_band(cells)
-    labels, rows = [], []
-    for index, cell in enumerate(cells):
-        band = cell[top:bottom]
-        for variant in _variants(band):
-            rows.append(normalise_cell(variant))
-            labels.append(index)
-    return GlyphModel(labels=np.array(labels), templates=cell_features(np.stack(rows)))
+    cap_band = _ink_rows(_render_cells(font)[ALPHABET.index("H")])
+    aspect = font.getlength("0") / (cap_band[1] - cap_band[0])
+    cells, labels = template_training_cells()
+    return GlyphModel(labels=labels, templates=cell_features(cells), cell_aspect=aspect)
 
 
-def char_scores(cells: np.ndarray) -> np.ndarray:
-    """(N, 37): each cell's best correlation with any variant of each character."""
+def template_scores(cells: np.ndarray) -> np.ndarray:
+    """(N, 37): each cell's best correlation with any variant of each character's template."""
     model = glyph_model()
     scores = cell_features(cells) @ model.templates.T  # (N, T), templates grouped by character
     return scores.reshape(len(cells), len(ALPHABET), -1).max(axis=2)
+
+
+@dataclass(frozen=True)
+class Discriminant:
+    """Linear discriminant (LDA) over cell features, trained on glyphs cut from photographed
+    specimens by this very reader (``manage.py train_mrz_glyphs``): it learns which details
+    separate O from Q or E from F under blur and perspective, where plain templates hesitate."""
+
+    weights: np.ndarray  # (D, 37)
+    bias: np.ndarray  # (37,)
+
+
+MODEL_PATH = Path(__file__).with_name("mrz_glyphs.npz")
+
+
+@lru_cache(maxsize=1)
+def discriminant() -> Discriminant | None:
+    if not MODEL_PATH.exists():
+        return None
+    with np.load(MODEL_PATH) as data:
+        return Discriminant(weights=data["weights"].astype(np.float32), bias=data["bias"].astype(np.float32))
+
+
+def char_scores(cells: np.ndarray) -> np.ndarray:
+    """(N, 37) probabilities of each character per cell (template similarity before training)."""
+    model = discriminant()
+    if model is None:
+        return template_scores(cells)
+    logits = cell_features(cells) @ model.weights + model.bias
+    logits -= logits.max(axis=1, keepdims=True)
+    probabilities = np.exp(logits)
+    return probabilities / probabilities.sum(axis=1, keepdims=True)
+
+
+def fit_discriminant(features: np.ndarray, labels: np.ndarray, *, shrinkage: float = 0.05) -> Discriminant:
+    """Shared-covariance LDA with shrinkage toward the identity (features are unit vectors)."""
+    classes = len(ALPHABET)
+    dims = features.shape[1]
+    means = np.stack([features[labels == k].mean(axis=0) for k in range(classes)])
+    centred = features - means[labels]
+    covariance = centred.T @ centred / len(features)
+    covariance = (1 - shrinkage) * covariance + shrinkage * np.trace(covariance) / dims * np.eye(dims)
+    precision_means = np.linalg.solve(covariance, means.T)  # (D, 37)
+    bias = -0.5 * np.einsum("kd,dk->k", means, precision_means)
+    return Discriminant(weights=precision_means.astype(np.float32), bias=bias.astype(np.float32))
+
+
+def template_training_cells() -> tuple[np.ndarray, np.ndarray]:
+    """The rendered template cells and their labels, to train on beside photographed glyphs."""
+    font = ImageFont.truetype(_font_path(), _RENDER_SIZE)
+    cells = _render_cells(font)
+    cap_band = _ink_rows(cells[ALPHABET.index("H")])
+    aspect = font.getlength("0") / (cap_band[1] - cap_band[0])
+    rows, labels = [], []
+    for index, (cell, char) in enumerate(zip(cells, ALPHABET, strict=True)):
+        for variant in _variants(_glyph_crop(cell, char, cap_band, aspect)):
+            rows.append(normalise_cell(variant))
+            labels.append(index)
+    return np.stack(rows), np.array(labels)

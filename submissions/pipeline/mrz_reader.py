@@ -21,7 +21,12 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from submissions.pipeline.mrz_glyphs import ALPHABET, CELL_HEIGHT, CELL_WIDTH, char_scores, normalise_cell
+from submissions.pipeline.mrz_glyphs import (
+    ALPHABET,
+    char_scores,
+    glyph_model,
+    normalise_cell,
+)
 
 DETECT_WIDTH = 1200
 LINE_LENGTHS = {3: (30,), 2: (44, 36)}
@@ -38,22 +43,23 @@ class LineBox:
 @dataclass(frozen=True, eq=False)
 class MrzReading:
     lines: tuple[str, ...]  # best character per cell, no constraint
-    scores: tuple[np.ndarray, ...]  # per line, (length, 37) correlation with each ALPHABET character
-    confidence: float  # mean template correlation of the characters, 0–1
+    scores: tuple[np.ndarray, ...]  # per line, (length, 37) score of each ALPHABET character
+    cells: tuple[np.ndarray, ...]  # per line, (length, CELL_HEIGHT, CELL_WIDTH) glyph cells
+    confidence: float  # mean score of the best character per cell, 0–1
     angle: float  # degrees the photo was turned to level the MRZ
     region: tuple[int, int, int, int]  # x, y, width, height of the MRZ in the input image
 
     def constrained(self, alphabets: list[list[str]]) -> tuple[str, ...]:
         """The best character per cell among those its position allows (e.g. digits only)."""
         return tuple(
-            "".join(_best_allowed(row, allowed) for row, allowed in zip(line_scores, line_alphabets, strict=True))
-            for line_scores, line_alphabets in zip(self.scores, alphabets, strict=True)
+            "".join(self.best_char(line, position, allowed) for position, allowed in enumerate(line_alphabets))
+            for line, line_alphabets in enumerate(alphabets)
         )
 
-
-def _best_allowed(row: np.ndarray, allowed: str) -> str:
-    indices = [ALPHABET.index(char) for char in allowed]
-    return allowed[int(np.argmax(row[indices]))]
+    def best_char(self, line: int, position: int, allowed: str) -> str:
+        row = self.scores[line][position]
+        indices = [ALPHABET.index(char) for char in allowed]
+        return allowed[int(np.argmax(row[indices]))]
 
 
 def read_mrz_text(image: Image.Image) -> list[MrzReading]:
@@ -181,7 +187,9 @@ def _read_group(gray: np.ndarray, group: list[LineBox]) -> MrzReading | None:
 
 def _line_crop(level: np.ndarray, rotation: np.ndarray, box: LineBox) -> np.ndarray | None:
     cx, cy = rotation @ np.array([box.center[0], box.center[1], 1.0])
-    half_length, half_height = box.length / 2 + box.thickness, box.thickness * 0.9
+    # Generous height: the glyphs must not be cut; blobs of the neighbouring lines that come
+    # in are dropped later because they do not cross this line's middle.
+    half_length, half_height = box.length / 2 + box.thickness, box.thickness * 1.4
     top, bottom = int(cy - half_height), int(cy + half_height)
     left, right = int(cx - half_length), int(cx + half_length)
     if top < 0 or left < 0 or bottom > level.shape[0] or right > level.shape[1]:
@@ -204,7 +212,7 @@ def _recognise(
     crops: list[np.ndarray], length: int, upside_down: bool, angle: float, region: tuple[int, int, int, int]
 ) -> MrzReading | None:
     ordered = [np.rot90(crop, 2) for crop in reversed(crops)] if upside_down else crops
-    texts, line_scores = [], []
+    texts, line_scores, line_cells = [], [], []
     for crop in ordered:
         cells = _cells(crop, length)
         if cells is None:
@@ -212,45 +220,80 @@ def _recognise(
         scores = char_scores(cells)
         texts.append("".join(ALPHABET[index] for index in scores.argmax(axis=1)))
         line_scores.append(scores)
+        line_cells.append(cells)
     confidence = float(np.mean([scores.max(axis=1).mean() for scores in line_scores]))
-    return MrzReading(tuple(texts), tuple(line_scores), confidence, angle + (180 if upside_down else 0), region)
+    turned = angle + (180 if upside_down else 0)
+    return MrzReading(tuple(texts), tuple(line_scores), tuple(line_cells), confidence, turned, region)
 
 
 def _cells(crop: np.ndarray, length: int) -> np.ndarray | None:
-    """Cut a level line into ``length`` cells centred on its glyphs, one pitch wide."""
+    """Cut a level line into ``length`` glyph cells, following the glyphs along the line."""
     ink = _binarise(crop)
-    inked = ink.any(axis=0)
-    columns = np.where(inked)[0]
-    rows = np.where(ink.sum(axis=1) > 0.02 * ink.shape[1])[0]
-    if len(columns) < length or len(rows) < 4:
+    glyphs = _glyph_boxes(ink)
+    if len(glyphs) < length // 4:
         return None
-    left, right = int(columns[0]), int(columns[-1]) + 1
-    top, bottom = int(rows[0]), int(rows[-1]) + 1
-    crop = _stretch(crop[top:bottom])
-    top, bottom = 0, crop.shape[0]
+    left = min(box[0] for box in glyphs)
+    right = max(box[0] + box[2] for box in glyphs)
     rough_pitch = (right - left) / (length - 0.25)
     if rough_pitch < 3:
         return None
-    # OCR-B glyphs sit centred in their advance: centre cells on the first and last glyph.
-    first = left + _run_width(inked, left, +1, rough_pitch) / 2
-    last = right - _run_width(inked, right - 1, -1, rough_pitch) / 2
-    pitch = (last - first) / (length - 1)
-    cells = []
+    first = min(glyphs, key=lambda box: box[0])
+    last = max(glyphs, key=lambda box: box[0] + box[2])
+    first_centre = first[0] + min(first[2], 0.8 * rough_pitch) / 2
+    last_centre = last[0] + last[2] - min(last[2], 0.8 * rough_pitch) / 2
+    pitch = (last_centre - first_centre) / (length - 1)
+    crop = _stretch(crop)
+    tall = [box for box in glyphs if box[3] >= 0.6 * max(b[3] for b in glyphs)]
+    centres = _snapped_centres(glyphs, first_centre, pitch, length)
+    return np.stack([_cell(crop, glyphs, tall, centre, pitch) for centre in centres])
+
+
+def _glyph_boxes(ink: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """(x, y, width, height) of each blob of ink that crosses the line's middle: the glyphs."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    middle = ink.shape[0] / 2
+    boxes = []
+    for i in range(1, count):
+        x, y, width, height, area = (int(value) for value in stats[i, :5])
+        if y <= middle + 0.1 * ink.shape[0] and y + height >= middle - 0.1 * ink.shape[0] and area >= 6:
+            boxes.append((x, y, width, height))
+    return boxes
+
+
+def _snapped_centres(glyphs: list[tuple[int, int, int, int]], first: float, pitch: float, length: int) -> list[float]:
+    """Evenly spaced centres, each moved onto the glyph found near it.
+
+    Perspective makes the pitch drift along a line; snapping every cell to its own glyph
+    keeps the cells on the characters.
+    """
+    glyph_x = sorted(box[0] + box[2] / 2 for box in glyphs if box[2] <= 1.1 * pitch)
+    centres, drift = [], 0.0
     for index in range(length):
-        centre = first + index * pitch
-        x0, x1 = int(round(centre - pitch / 2)), int(round(centre + pitch / 2))
-        cell = crop[top:bottom, max(x0, 0) : max(x1, x0 + 1)]
-        cells.append(normalise_cell(cell))
-    return np.stack(cells).reshape(length, CELL_HEIGHT, CELL_WIDTH)
+        expected = first + index * pitch + drift
+        nearest = min(glyph_x, key=lambda x: abs(x - expected), default=None)
+        if nearest is not None and abs(nearest - expected) <= 0.35 * pitch:
+            drift += 0.5 * (nearest - expected)  # follow a slow drift, not one odd blob
+            expected = nearest
+        centres.append(expected)
+    return centres
 
 
-def _run_width(inked: np.ndarray, start: int, step: int, pitch: float) -> float:
-    """Width of the ink run at ``start`` (one glyph), capped where blur merged two glyphs."""
-    width, position = 0, start
-    while 0 <= position < len(inked) and inked[position]:
-        width += 1
-        position += step
-    return min(width, 0.8 * pitch)
+def _cell(crop: np.ndarray, glyphs: list[tuple[int, int, int, int]], tall: list[tuple[int, int, int, int]],
+          centre: float, pitch: float) -> np.ndarray:
+    """The glyph at ``centre`` cut like the templates: its own height (for a short ``<``,
+    the band of the tall glyphs around it, which follows perspective along the line), and
+    ``cell_aspect`` times that height in width."""
+    own = [box for box in tall if abs(box[0] + box[2] / 2 - centre) <= 0.35 * pitch]
+    if own:
+        top, bottom = own[0][1], own[0][1] + own[0][3]
+    else:
+        near = [box for box in tall if abs(box[0] + box[2] / 2 - centre) <= 3 * pitch] or tall
+        top = int(np.median([box[1] for box in near]))
+        bottom = int(np.median([box[1] + box[3] for box in near]))
+    half = (bottom - top) * glyph_model().cell_aspect / 2
+    padded = cv2.copyMakeBorder(crop, 0, 0, crop.shape[1], crop.shape[1], cv2.BORDER_REPLICATE)
+    left = int(round(centre - half)) + crop.shape[1]
+    return normalise_cell(padded[top:bottom, left : left + max(1, int(round(2 * half)))])
 
 
 def _binarise(crop: np.ndarray) -> np.ndarray:
