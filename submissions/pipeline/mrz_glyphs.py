@@ -120,12 +120,19 @@ def _through_low_resolution(cell: np.ndarray, height: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
-def glyph_model() -> GlyphModel:
+def cell_aspect() -> float:
+    """Cell width / glyph height (OCR-B's advance over its cap height)."""
     font = ImageFont.truetype(_font_path(), _RENDER_SIZE)
     cap_band = _ink_rows(_render_cells(font)[ALPHABET.index("H")])
-    aspect = font.getlength("0") / (cap_band[1] - cap_band[0])
+    return font.getlength("0") / (cap_band[1] - cap_band[0])
+
+
+@lru_cache(maxsize=1)
+def glyph_model() -> GlyphModel:
+    """The template set: what reads glyphs before a discriminant is trained, and part of
+    what the discriminant is trained on."""
     cells, labels = template_training_cells()
-    return GlyphModel(labels=labels, templates=cell_features(cells), cell_aspect=aspect)
+    return GlyphModel(labels=labels, templates=cell_features(cells), cell_aspect=cell_aspect())
 
 
 def template_scores(cells: np.ndarray) -> np.ndarray:
@@ -185,7 +192,7 @@ def template_training_cells() -> tuple[np.ndarray, np.ndarray]:
     font = ImageFont.truetype(_font_path(), _RENDER_SIZE)
     cells = _render_cells(font)
     cap_band = _ink_rows(cells[ALPHABET.index("H")])
-    aspect = font.getlength("0") / (cap_band[1] - cap_band[0])
+    aspect = cell_aspect()
     rows, labels = [], []
     for index, (cell, char) in enumerate(zip(cells, ALPHABET, strict=True)):
         for variant in _variants(_glyph_crop(cell, char, cap_band, aspect)):

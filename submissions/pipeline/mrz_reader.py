@@ -23,8 +23,8 @@ from PIL import Image
 
 from submissions.pipeline.mrz_glyphs import (
     ALPHABET,
+    cell_aspect,
     char_scores,
-    glyph_model,
     normalise_cell,
 )
 
@@ -290,7 +290,7 @@ def _cell(crop: np.ndarray, glyphs: list[tuple[int, int, int, int]], tall: list[
         near = [box for box in tall if abs(box[0] + box[2] / 2 - centre) <= 3 * pitch] or tall
         top = int(np.median([box[1] for box in near]))
         bottom = int(np.median([box[1] + box[3] for box in near]))
-    half = (bottom - top) * glyph_model().cell_aspect / 2
+    half = (bottom - top) * cell_aspect() / 2
     padded = cv2.copyMakeBorder(crop, 0, 0, crop.shape[1], crop.shape[1], cv2.BORDER_REPLICATE)
     left = int(round(centre - half)) + crop.shape[1]
     return normalise_cell(padded[top:bottom, left : left + max(1, int(round(2 * half)))])

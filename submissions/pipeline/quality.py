@@ -90,8 +90,12 @@ def _analysis_gray(image: Image.Image, region: tuple[int, int, int, int] | None)
 
 
 def _glare_fraction(image: Image.Image, region: tuple[int, int, int, int] | None) -> float:
-    """Specular highlights: near-white and colourless, in blobs (not thin white print)."""
+    """Specular highlights: clipped, colourless, brighter than the paper, in blobs (not thin
+    white print). On paper that is itself white to the sensor, glare cannot be told apart."""
     hsv = np.asarray(_crop(image, region).convert("HSV"))
+    paper = float(np.percentile(hsv[..., 2], 75))
+    if paper >= 243:
+        return 0.0
     bright = (hsv[..., 2] >= 250) & (hsv[..., 1] <= 25)
     # An opening removes white text strokes and thin lines; glare survives as a blob.
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))
