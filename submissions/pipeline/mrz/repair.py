@@ -22,9 +22,10 @@ Rules, applied in this order (each changed character is reported by the caller):
      digit is ``<`` must be all fillers, so its Ks are fillers.
 4. Check digits. A document or personal number (both alphanumeric) that fails its check
    digit is searched for the swaps ``O/0 I/1 S/5 B/8 Z/2 T/7 D/0 Q/0``, fewest swaps first, up
-   to ``MAX_SWAPS`` (1, see below). A candidate must be the only one at the smallest count that satisfies the
-   field's check digit, and must then satisfy the composite too; otherwise nothing changes
-   (two or more candidates: the result says ``check_digit_ambiguous_repair``).
+   to ``MAX_SWAPS`` (1, see below). A candidate must be the only one at the smallest count
+   that satisfies the field's check digit, and must then satisfy the composite too. Then it
+   is applied (warning ``check_digit_repair``); otherwise nothing changes (two or more
+   candidates: warning ``check_digit_ambiguous_repair``).
    * Uniqueness is judged on the field's own check digit, without the composite's help: where
      the composite weighs the field differently (the TD1 long number) a wrong swap could
      otherwise be picked because it cancels an error elsewhere in the composite.
@@ -36,10 +37,7 @@ Rules, applied in this order (each changed character is reported by the caller):
      9-character numbers, a digit misread as another digit comes out valid and wrong 26–33 %
      of the time with one swap allowed, 40–45 % with two or three, while two swaps recover
      only 4–22 % of double confusions (and two confusions in one field are wrong ~42 % of the
-     time either way). Hence ``# A swap chosen by a check digit is right for the confusions it knows, but an unknown misread
-# (one digit for another) can be "explained" by a wrong swap: flagged for the policy.
-CHECK_DIGIT_WARNINGS = {"repaired": "check_digit_repair", "ambiguous": "check_digit_ambiguous_repair"}
-MAX_SWAPS = 1``.
+     time either way). Hence ``MAX_SWAPS = 1``.
    * Fields covered by the composite alone (TD1/TD2 optional data) are not searched: one
      digit over ~50 characters cannot single out a repair.
 """
