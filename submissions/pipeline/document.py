@@ -32,7 +32,7 @@ from submissions.pipeline.types import DocumentFields
 _DOCUMENT_WIDTH_PER_MRZ_LINE = {44: 125 / 111.76, 36: 105 / 91.44, 30: 85.6 / 76.2}
 # A PDF417 on a licence back spans about 80 % of the card's width.
 _DOCUMENT_WIDTH_PER_BARCODE = 1.25
-MAX_MRZ_CANDIDATES = 3
+MAX_MRZ_CANDIDATES = 6  # groups × orientations × line lengths, most confident first
 
 
 @dataclass(frozen=True)
@@ -84,11 +84,14 @@ def read_document(data: bytes, *, today: dt.date | None = None) -> DocumentReadi
     with _timed(timing, "mrz"):
         mrz, mrz_reading, image = _read_mrz(image, today)
     barcode = aamva = None
-    if mrz is None:
+    if mrz is None or not mrz.valid:
+        # A licence back has no MRZ, but its barcode rows can pass for lines of one: when the
+        # MRZ does not verify, a readable AAMVA barcode is the better evidence.
         with _timed(timing, "barcode"):
             found = read_aamva_barcode(image)
         if found is not None:
             barcode, aamva = found
+            mrz = mrz_reading = None
     with _timed(timing, "quality"):
         quality = measure_quality(image, region=_document_region(image, mrz_reading, barcode), scale=decoded.scale)
     kind = _kind(mrz, aamva)

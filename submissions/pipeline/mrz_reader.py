@@ -67,9 +67,7 @@ def read_mrz_text(image: Image.Image) -> list[MrzReading]:
     gray = np.asarray(image.convert("L"))
     readings = []
     for group in _candidate_groups(gray):
-        reading = _read_group(gray, group)
-        if reading is not None:
-            readings.append(reading)
+        readings.extend(_read_group(gray, group))
     return sorted(readings, key=lambda reading: -reading.confidence)
 
 
@@ -166,7 +164,9 @@ def _evenly_stacked(run: list[LineBox], normal: np.ndarray, along: np.ndarray) -
 # --- 2–4. rectify, segment, recognise ----------------------------------------------------
 
 
-def _read_group(gray: np.ndarray, group: list[LineBox]) -> MrzReading | None:
+def _read_group(gray: np.ndarray, group: list[LineBox]) -> list[MrzReading]:
+    """The group read both ways up (and at each plausible line length): the check digits,
+    not the classifier's confidence, tell which one is right."""
     angle = float(np.mean([box.angle for box in group]))
     center = tuple(np.mean([box.center for box in group], axis=0))
     rotation = cv2.getRotationMatrix2D(center, angle, 1.0)
@@ -175,14 +175,26 @@ def _read_group(gray: np.ndarray, group: list[LineBox]) -> MrzReading | None:
     )
     crops = [_line_crop(level, rotation, box) for box in group]
     if any(crop is None for crop in crops):
-        return None
-    best: MrzReading | None = None
-    for length in LINE_LENGTHS[len(group)]:
+        return []
+    readings = []
+    for length in _likely_lengths(crops, LINE_LENGTHS[len(group)]):
         for upside_down in (False, True):
             reading = _recognise(crops, length, upside_down, angle, _region(group))
-            if reading is not None and (best is None or reading.confidence > best.confidence):
-                best = reading
-    return best
+            if reading is not None:
+                readings.append(reading)
+    return readings
+
+
+def _likely_lengths(crops: list[np.ndarray], lengths: tuple[int, ...]) -> tuple[int, ...]:
+    """The line length(s) the glyph count supports: 44 and 36 differ by eight glyphs, more
+    than blur merges or speckle adds, so counting decides unless the count sits in between."""
+    if len(lengths) == 1:
+        return lengths
+    count = float(np.median([len(_glyph_boxes(_binarise(crop))) for crop in crops]))
+    nearest = sorted(lengths, key=lambda length: abs(length - count))
+    if abs(abs(nearest[0] - count) - abs(nearest[1] - count)) < 2:
+        return tuple(nearest)
+    return (nearest[0],)
 
 
 def _line_crop(level: np.ndarray, rotation: np.ndarray, box: LineBox) -> np.ndarray | None:
