@@ -415,16 +415,6 @@ def test_passporteye_finding_nothing_is_no_reading():
     assert (guess.lines, guess.valid, guess.fields) == (None, False, None)
 
 
-def test_passporteye_cleaner_is_its_own():
-    pytest.importorskip("passporteye")
-    mrz = FakePassportEyeMrz(" ".join(TD3_LINES[0]) + "\n" + _changed(TD3_LINES[1], 15, "O"), TD3_DICT)
-
-    guess = ev.passporteye_guess(mrz, TODAY)
-
-    # PassportEye's clean-up drops spaces and fixes O to 0 where its format wants a digit
-    assert guess.lines == TD3_LINES
-
-
 def test_a_missing_traineddata_says_how_to_get_it(tmp_path):
     with pytest.raises(ev.BaselineUnavailable, match=r"mrz\.traineddata.*make bench-documents"):
         ev.check_passporteye(tmp_path)
