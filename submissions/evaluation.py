@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from submissions.pipeline.document import DocumentReading, read_document
+from submissions.pipeline.mrz import resolve_birth_date, resolve_expiry_date
 from submissions.specimens import CONDITIONS, KINDS, LABELS_FILE
 
 OURS = "ours"
@@ -348,55 +349,6 @@ class MrzGuess:
     valid: bool
     fields: dict[str, Any] | None
     kind: str | None = None
-
-
-def resolve_birth_date(yymmdd: str, today: dt.date) -> dt.date | None:
-    """The latest date with these digits not after ``today`` (the engine's rule)."""
-    parts = _date_parts(yymmdd)
-    if parts is None:
-        return None
-    year, month, day = parts
-    century = today.year // 100 * 100
-    for full_year in (century + year, century - 100 + year):
-        date = _date(full_year, month, day)
-        if date is not None and date <= today:
-            return date
-    return None
-
-
-def resolve_expiry_date(yymmdd: str, today: dt.date) -> dt.date | None:
-    """The date with these digits closest to ``today``, within 50 years; ties go to the future."""
-    parts = _date_parts(yymmdd)
-    if parts is None:
-        return None
-    year, month, day = parts
-    century = today.year // 100 * 100
-    candidates = [_date(full, month, day) for full in (century - 100 + year, century + year, century + 100 + year)]
-    earliest, latest = _years_from(today, -50), _years_from(today, 50)
-    window = [date for date in candidates if date is not None and earliest <= date <= latest]
-    if not window:
-        return None
-    return min(window, key=lambda date: (abs((date - today).days), date < today))
-
-
-def _years_from(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def _date_parts(yymmdd: str) -> tuple[int, int, int] | None:
-    if len(yymmdd) != 6 or not yymmdd.isdigit():
-        return None
-    return int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:])
-
-
-def _date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _code(text: Any) -> str | None:

@@ -8,6 +8,23 @@ make it unambiguous (rules in ``mrz.repair``), and reports each repaired charact
 """
 
 from submissions.pipeline.mrz.layouts import check_digit
-from submissions.pipeline.mrz.parse import MrzCheck, MrzRepair, MrzResult, find_mrz, parse_mrz
+from submissions.pipeline.mrz.parse import (
+    MrzCheck,
+    MrzRepair,
+    MrzResult,
+    find_mrz,
+    parse_mrz,
+    resolve_birth_date,
+    resolve_expiry_date,
+)
 
-__all__ = ["MrzCheck", "MrzRepair", "MrzResult", "check_digit", "find_mrz", "parse_mrz"]
+__all__ = [
+    "MrzCheck",
+    "MrzRepair",
+    "MrzResult",
+    "check_digit",
+    "find_mrz",
+    "parse_mrz",
+    "resolve_birth_date",
+    "resolve_expiry_date",
+]

@@ -270,6 +270,22 @@ def _date(text: str, today: dt.date, name: str, warnings: list[str]) -> dt.date 
     return resolved
 
 
+def resolve_birth_date(yymmdd: str, today: dt.date) -> dt.date | None:
+    """A six-digit MRZ birth date: the latest date with these digits not after ``today``."""
+    if len(yymmdd) != 6 or not yymmdd.isdigit():
+        return None
+    year, month, day = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:])
+    return _birth_date(year, month, day, today.year // 100 * 100, today)
+
+
+def resolve_expiry_date(yymmdd: str, today: dt.date) -> dt.date | None:
+    """A six-digit MRZ expiry date: the one closest to ``today`` within 50 years."""
+    if len(yymmdd) != 6 or not yymmdd.isdigit():
+        return None
+    year, month, day = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:])
+    return _expiry_date(year, month, day, today.year // 100 * 100, today)
+
+
 def _make_date(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)
