@@ -464,8 +464,6 @@ def _evaluate(*args: str) -> tuple[str, str]:
 
 
 def test_the_command_prints_progress_and_a_table_of_the_kinds(specimens, tmp_path):
-    pytest.importorskip("matplotlib")
-
     # when
     output, _ = _evaluate(str(specimens), "--plots", str(tmp_path / "plots"))
 
