@@ -1,20 +1,4 @@
-"""Parser of the AAMVA DL/ID card design standard barcode payload (the PDF417 on a licence back).
-
-Versions 1 (DL/ID-2000) to 10 (2020) are read, and version 0 (pre-standard) where its header
-looks like version 1's. The header names the issuer (IIN), the standard's version and the
-subfiles by offset and length; each subfile is a run of elements, a three-letter id followed
-by its value, separated by LF and closed by CR.
-
-Real barcodes bend the standard, so the parser is tolerant where that cannot invent data:
-declared offsets that miss their subfile are replaced by a search for it, CR, LF and CRLF
-all separate elements, and bytes that are not elements are skipped (and reported). What it
-had to guess is named in ``warnings`` so the policy can weigh it.
-
-Dates are the trap: version 1 writes CCYYMMDD everywhere, later versions write MMDDCCYY in
-the USA and CCYYMMDD in Canada. The country comes from DCG, else from the IIN.
-
-Pure Python: no I/O, no framework, deterministic.
-"""
+"""Reading the payload: header, subfiles, elements, and their normalisation into fields."""
 
 from __future__ import annotations
 
@@ -25,89 +9,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from submissions.pipeline.aamva.dates import parse_date
+from submissions.pipeline.aamva.jurisdictions import IIN_JURISDICTIONS
 from submissions.pipeline.types import DocumentFields
 
 LATEST_KNOWN_VERSION = 10
 
-# IIN -> (jurisdiction code, country), from AAMVA's IIN list. 636027 is the U.S. Department
-# of State (licences for diplomats), which has no jurisdiction code of its own.
-IIN_JURISDICTIONS: Mapping[str, tuple[str | None, str]] = MappingProxyType(
-    {
-        "636000": ("VA", "USA"),  # Virginia
-        "636001": ("NY", "USA"),  # New York
-        "636002": ("MA", "USA"),  # Massachusetts
-        "636003": ("MD", "USA"),  # Maryland
-        "636004": ("NC", "USA"),  # North Carolina
-        "636005": ("SC", "USA"),  # South Carolina
-        "636006": ("CT", "USA"),  # Connecticut
-        "636007": ("LA", "USA"),  # Louisiana
-        "636008": ("MT", "USA"),  # Montana
-        "636009": ("NM", "USA"),  # New Mexico
-        "636010": ("FL", "USA"),  # Florida
-        "636011": ("DE", "USA"),  # Delaware
-        "636012": ("ON", "CAN"),  # Ontario
-        "636013": ("NS", "CAN"),  # Nova Scotia
-        "636014": ("CA", "USA"),  # California
-        "636015": ("TX", "USA"),  # Texas
-        "636016": ("NL", "CAN"),  # Newfoundland and Labrador
-        "636017": ("NB", "CAN"),  # New Brunswick
-        "636018": ("IA", "USA"),  # Iowa
-        "636019": ("GU", "USA"),  # Guam
-        "636020": ("CO", "USA"),  # Colorado
-        "636021": ("AR", "USA"),  # Arkansas
-        "636022": ("KS", "USA"),  # Kansas
-        "636023": ("OH", "USA"),  # Ohio
-        "636024": ("VT", "USA"),  # Vermont
-        "636025": ("PA", "USA"),  # Pennsylvania
-        "636026": ("AZ", "USA"),  # Arizona
-        "636027": (None, "USA"),  # U.S. Department of State
-        "636028": ("BC", "CAN"),  # British Columbia
-        "636029": ("OR", "USA"),  # Oregon
-        "636030": ("MO", "USA"),  # Missouri
-        "636031": ("WI", "USA"),  # Wisconsin
-        "636032": ("MI", "USA"),  # Michigan
-        "636033": ("AL", "USA"),  # Alabama
-        "636034": ("ND", "USA"),  # North Dakota
-        "636035": ("IL", "USA"),  # Illinois
-        "636036": ("NJ", "USA"),  # New Jersey
-        "636037": ("IN", "USA"),  # Indiana
-        "636038": ("MN", "USA"),  # Minnesota
-        "636039": ("NH", "USA"),  # New Hampshire
-        "636040": ("UT", "USA"),  # Utah
-        "636041": ("ME", "USA"),  # Maine
-        "636042": ("SD", "USA"),  # South Dakota
-        "636043": ("DC", "USA"),  # District of Columbia
-        "636044": ("SK", "CAN"),  # Saskatchewan
-        "636045": ("WA", "USA"),  # Washington
-        "636046": ("KY", "USA"),  # Kentucky
-        "636047": ("HI", "USA"),  # Hawaii
-        "636048": ("MB", "CAN"),  # Manitoba
-        "636049": ("NV", "USA"),  # Nevada
-        "636050": ("ID", "USA"),  # Idaho
-        "636051": ("MS", "USA"),  # Mississippi
-        "636052": ("RI", "USA"),  # Rhode Island
-        "636053": ("TN", "USA"),  # Tennessee
-        "636054": ("NE", "USA"),  # Nebraska
-        "636055": ("GA", "USA"),  # Georgia
-        "636056": ("CU", "MEX"),  # Coahuila
-        "636057": ("HL", "MEX"),  # Hidalgo
-        "636058": ("OK", "USA"),  # Oklahoma
-        "636059": ("AK", "USA"),  # Alaska
-        "636060": ("WY", "USA"),  # Wyoming
-        "636061": ("WV", "USA"),  # West Virginia
-        "636062": ("VI", "USA"),  # U.S. Virgin Islands
-        "604426": ("PE", "CAN"),  # Prince Edward Island
-        "604427": ("AS", "USA"),  # American Samoa
-        "604428": ("QC", "CAN"),  # Quebec
-        "604429": ("YT", "CAN"),  # Yukon
-        "604430": ("MP", "USA"),  # Northern Mariana Islands
-        "604431": ("PR", "USA"),  # Puerto Rico
-        "604432": ("AB", "CAN"),  # Alberta
-        "604433": ("NU", "CAN"),  # Nunavut
-        "604434": ("NT", "CAN"),  # Northwest Territories
-        "990876": ("AB", "CAN"),  # Alberta, on some cards
-    }
-)
 
 # Subfiles that carry the cardholder's data, and the document type each one is. EN is the
 # enhanced driver licence (a DL that is also a border-crossing document).
@@ -125,11 +32,6 @@ TRUNCATION_FLAGS: Mapping[str, str] = MappingProxyType(
     {"DDE": "surname_truncated", "DDF": "first_name_truncated", "DDG": "middle_name_truncated"}
 )
 
-_YMD = "CCYYMMDD"
-_MDY = "MMDDCCYY"
-# Years outside this window are misreads, and the window keeps the two orders from both
-# fitting the same eight digits.
-_PLAUSIBLE_YEARS = range(1900, 2200)
 
 # "@", then the three separators (which scanners and issuers vary: FS for RS, CRLF for CR),
 # then the file type, the IIN and the version. The rest of the header depends on the version.
@@ -211,50 +113,6 @@ def _as_bytes(data: bytes | str) -> bytes:
         return data.encode("latin-1")
     except UnicodeEncodeError:
         return data.encode("utf-8")
-
-
-def parse_date(value: str, *, version: int, country: str | None) -> tuple[dt.date | None, bool]:
-    """The date an element value encodes, and whether it was written in the order its version
-    and country do not use (a tolerated deviation the caller should report).
-
-    Version 1 is CCYYMMDD; later versions are MMDDCCYY in the USA and CCYYMMDD in Canada.
-    Without a known rule (version 0, or no country), whichever order gives a real date wins,
-    the country's order first.
-    """
-    digits = re.sub(r"[\s/.-]", "", value)
-    if len(digits) != 8 or not digits.isdigit():
-        return None, False
-    expected = _expected_date_order(version, country)
-    preferred = expected or (_MDY if country == "USA" else _YMD)
-    other = _YMD if preferred == _MDY else _MDY
-    for order in (preferred, other):
-        date = _date_in_order(digits, order)
-        if date is not None:
-            return date, expected is not None and order != expected
-    return None, False
-
-
-def _expected_date_order(version: int, country: str | None) -> str | None:
-    if version == 1:
-        return _YMD
-    if version >= 2 and country == "USA":
-        return _MDY
-    if version >= 2 and country == "CAN":
-        return _YMD
-    return None
-
-
-def _date_in_order(digits: str, order: str) -> dt.date | None:
-    if order == _YMD:
-        year, month, day = int(digits[0:4]), int(digits[4:6]), int(digits[6:8])
-    else:
-        month, day, year = int(digits[0:2]), int(digits[2:4]), int(digits[4:8])
-    if year not in _PLAUSIBLE_YEARS:
-        return None
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 # --- header and subfiles ------------------------------------------------------------------
