@@ -36,7 +36,7 @@ import cv2
 import numpy as np
 
 from submissions.pipeline.types import DocumentFields
-from submissions.specimens import render
+from submissions.specimens import documents, render
 from submissions.specimens.aamva_payload import random_licence
 from submissions.specimens.identities import Identity, random_identity
 from submissions.specimens.mrz_text import DOCUMENT_CODES, NAME_ROOM, OPTIONAL_ROOM, build_mrz
@@ -178,8 +178,8 @@ def compose_document(kind: str, index: int, *, seed: int, today: dt.date, face: 
             expiry_date=identity.expiry_date,
         )
         sides = (
-            Side("", "dl_back", render.render_dl_back(licence, render_rng), False),
-            Side("_front", "dl_front", render.render_dl_front(licence, face, render_rng), True),
+            Side("", "dl_back", documents.render_dl_back(licence, render_rng), False),
+            Side("_front", "dl_front", documents.render_dl_front(licence, face, render_rng), True),
         )
         return Document(kind, identity, fields, sides, barcode_payload=licence.payload)
     long_number = kind == "td1" and identity_rng.random() < TD1_LONG_NUMBER_SHARE
@@ -193,17 +193,17 @@ def compose_document(kind: str, index: int, *, seed: int, today: dt.date, face: 
     code = identity_rng.choice(DOCUMENT_CODES[kind])
     mrz = build_mrz(kind, identity, code, optional_on_first_line=not long_number and identity_rng.random() < 0.4)
     if kind == "td3":
-        sides = (Side("", kind, render.render_td3(identity, mrz.lines, code, face, render_rng), True),)
+        sides = (Side("", kind, documents.render_td3(identity, mrz.lines, code, face, render_rng), True),)
     elif kind == "td1":
         sides = (
             # The back carries the MRZ and a small ghost portrait.
-            Side("", kind, render.render_td1_back(identity, mrz.lines, face, render_rng), True),
-            Side("_front", "td1_front", render.render_td1_front(identity, code, face, render_rng), True),
+            Side("", kind, documents.render_td1_back(identity, mrz.lines, face, render_rng), True),
+            Side("_front", "td1_front", documents.render_td1_front(identity, code, face, render_rng), True),
         )
     elif kind == "td2":
-        sides = (Side("", kind, render.render_td2(identity, mrz.lines, code, face, render_rng), True),)
+        sides = (Side("", kind, documents.render_td2(identity, mrz.lines, code, face, render_rng), True),)
     else:
-        page = render.render_visa(identity, mrz.lines, face, render_rng, large=kind == "mrva")
+        page = documents.render_visa(identity, mrz.lines, face, render_rng, large=kind == "mrva")
         sides = (Side("", kind, page, True),)
     return Document(kind, identity, mrz.fields, sides, mrz_lines=mrz.lines)
 
