@@ -6,7 +6,10 @@ the standard says; tests then bend the result to imitate the issuers that do not
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+
+from submissions.pipeline.types import DocumentFields
 
 Elements = Sequence[tuple[str, str]]
 
@@ -142,3 +145,26 @@ def replaced(elements: Elements, **changes: str | None) -> Elements:
     present = {element_id for element_id, _ in elements}
     added = [(element_id, value) for element_id, value in changes.items() if element_id not in present]
     return tuple((element_id, value) for element_id, value in kept + added if value is not None)
+
+
+# What a correct parser reads from the payloads above.
+USA_V8_FIELDS = DocumentFields(
+    document_type="DL",
+    issuing_country="USA",
+    document_number="T64235789",
+    surname="SAMPLE",
+    given_names="MICHAEL JOHN",
+    birth_date=dt.date(1978, 6, 24),
+    sex="M",
+    expiry_date=dt.date(2030, 8, 15),
+)
+USA_V1_FIELDS = DocumentFields(
+    document_type="DL",
+    issuing_country="USA",
+    document_number="D1234567",
+    surname="DOE",
+    given_names="JOHN Q",
+    birth_date=dt.date(1980, 1, 15),
+    sex="M",
+    expiry_date=dt.date(2030, 1, 15),
+)

@@ -12,8 +12,10 @@ from submissions.pipeline.types import DocumentFields
 from tests.submissions.pipeline.aamva_samples import (
     CANADA_V8_ELEMENTS,
     USA_V1_ELEMENTS,
+    USA_V1_FIELDS,
     USA_V3_ELEMENTS,
     USA_V8_ELEMENTS,
+    USA_V8_FIELDS,
     aamva_payload,
     replaced,
 )
@@ -24,16 +26,6 @@ CALIFORNIA = "636014"
 ONTARIO = "636012"
 JURISDICTIONS = {VIRGINIA: "VA", TEXAS: "TX", CALIFORNIA: "CA", ONTARIO: "ON"}
 
-USA_V8_FIELDS = DocumentFields(
-    document_type="DL",
-    issuing_country="USA",
-    document_number="T64235789",
-    surname="SAMPLE",
-    given_names="MICHAEL JOHN",
-    birth_date=dt.date(1978, 6, 24),
-    sex="M",
-    expiry_date=dt.date(2030, 8, 15),
-)
 USA_V3_FIELDS = DocumentFields(
     document_type="DL",
     issuing_country="USA",
@@ -43,16 +35,6 @@ USA_V3_FIELDS = DocumentFields(
     birth_date=dt.date(1985, 4, 30),
     sex="F",
     expiry_date=dt.date(2029, 4, 30),
-)
-USA_V1_FIELDS = DocumentFields(
-    document_type="DL",
-    issuing_country="USA",
-    document_number="D1234567",
-    surname="DOE",
-    given_names="JOHN Q",
-    birth_date=dt.date(1980, 1, 15),
-    sex="M",
-    expiry_date=dt.date(2030, 1, 15),
 )
 CANADA_FIELDS = DocumentFields(
     document_type="DL",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import math
 from collections.abc import Callable
@@ -14,31 +13,18 @@ import zxingcpp
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
 
 from submissions.pipeline.barcode import DecodedBarcode, decode_pdf417, estimate_skew_degrees, read_aamva_barcode
-from submissions.pipeline.types import DocumentFields
-from tests.submissions.pipeline.aamva_samples import USA_V1_ELEMENTS, USA_V8_ELEMENTS, aamva_payload
+from tests.submissions.pipeline.aamva_samples import (
+    USA_V1_ELEMENTS,
+    USA_V1_FIELDS,
+    USA_V8_ELEMENTS,
+    USA_V8_FIELDS,
+    aamva_payload,
+)
 
 VIRGINIA_PAYLOAD = aamva_payload(USA_V8_ELEMENTS, version=8, jurisdiction_elements=(("ZVA", "01"), ("ZVB", "A")))
 CALIFORNIA_PAYLOAD = aamva_payload(USA_V1_ELEMENTS, version=1, iin="636014")
-VIRGINIA_FIELDS = DocumentFields(
-    document_type="DL",
-    issuing_country="USA",
-    document_number="T64235789",
-    surname="SAMPLE",
-    given_names="MICHAEL JOHN",
-    birth_date=dt.date(1978, 6, 24),
-    sex="M",
-    expiry_date=dt.date(2030, 8, 15),
-)
-CALIFORNIA_FIELDS = DocumentFields(
-    document_type="DL",
-    issuing_country="USA",
-    document_number="D1234567",
-    surname="DOE",
-    given_names="JOHN Q",
-    birth_date=dt.date(1980, 1, 15),
-    sex="M",
-    expiry_date=dt.date(2030, 1, 15),
-)
+VIRGINIA_FIELDS = USA_V8_FIELDS
+CALIFORNIA_FIELDS = USA_V1_FIELDS
 CARD = (226, 232, 240)
 TABLE = (96, 84, 72)
 BARCODE_AT = (120, 210)
