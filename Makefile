@@ -50,6 +50,8 @@ run: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) seed_demo
+	@# Sample documents to try the engine on: manage.py read_document var/demo/*.jpg
+	@[ -f var/demo/labels.jsonl ] || $(MANAGE) make_specimens var/demo --count 3 --kinds td3,td1,dl_back --conditions clear --seed 1
 	$(MANAGE) serve --port $(PORT)
 
 worker: venv
