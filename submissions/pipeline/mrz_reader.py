@@ -164,6 +164,19 @@ def _evenly_stacked(run: list[LineBox], normal: np.ndarray, along: np.ndarray) -
 # --- 2–4. rectify, segment, recognise ----------------------------------------------------
 
 
+Box = tuple[int, int, int, int]  # x, y, width, height
+
+
+@dataclass(frozen=True, eq=False)
+class _Line:
+    """One levelled MRZ line, analysed once and then cut at every candidate length."""
+
+    padded: np.ndarray  # contrast-stretched, with a crop-width of replicated border on each side
+    margin: int  # width of that border
+    glyphs: list[Box]  # blobs of ink crossing the line's middle
+    tall: list[Box]  # those as tall as letters and digits (not ``<``)
+
+
 def _read_group(gray: np.ndarray, group: list[LineBox]) -> list[MrzReading]:
     """The group read both ways up (and at each plausible line length): the check digits,
     not the classifier's confidence, tell which one is right."""
@@ -176,21 +189,31 @@ def _read_group(gray: np.ndarray, group: list[LineBox]) -> list[MrzReading]:
     crops = [_line_crop(level, rotation, box) for box in group]
     if any(crop is None for crop in crops):
         return []
+    upright = [_prepared(crop) for crop in crops]
+    upside_down = [_prepared(np.rot90(crop, 2)) for crop in reversed(crops)]
     readings = []
-    for length in _likely_lengths(crops, LINE_LENGTHS[len(group)]):
-        for upside_down in (False, True):
-            reading = _recognise(crops, length, upside_down, angle, _region(group))
+    for length in _likely_lengths(upright, LINE_LENGTHS[len(group)]):
+        for lines, turned in ((upright, angle), (upside_down, angle + 180)):
+            reading = _recognise(lines, length, turned, _region(group))
             if reading is not None:
                 readings.append(reading)
     return readings
 
 
-def _likely_lengths(crops: list[np.ndarray], lengths: tuple[int, ...]) -> tuple[int, ...]:
+def _prepared(crop: np.ndarray) -> _Line:
+    glyphs = _glyph_boxes(_binarise(crop))
+    tallest = max((box[3] for box in glyphs), default=0)
+    margin = crop.shape[1]
+    padded = cv2.copyMakeBorder(_stretch(crop), 0, 0, margin, margin, cv2.BORDER_REPLICATE)
+    return _Line(padded, margin, glyphs, [box for box in glyphs if box[3] >= 0.6 * tallest])
+
+
+def _likely_lengths(lines: list[_Line], lengths: tuple[int, ...]) -> tuple[int, ...]:
     """The line length(s) the glyph count supports: 44 and 36 differ by eight glyphs, more
     than blur merges or speckle adds, so counting decides unless the count sits in between."""
     if len(lengths) == 1:
         return lengths
-    count = float(np.median([len(_glyph_boxes(_binarise(crop))) for crop in crops]))
+    count = float(np.median([len(line.glyphs) for line in lines]))
     nearest = sorted(lengths, key=lambda length: abs(length - count))
     if abs(abs(nearest[0] - count) - abs(nearest[1] - count)) < 2:
         return tuple(nearest)
@@ -204,9 +227,7 @@ def _line_crop(level: np.ndarray, rotation: np.ndarray, box: LineBox) -> np.ndar
     half_length, half_height = box.length / 2 + box.thickness, box.thickness * 1.4
     top, bottom = int(cy - half_height), int(cy + half_height)
     left, right = int(cx - half_length), int(cx + half_length)
-    if top < 0 or left < 0 or bottom > level.shape[0] or right > level.shape[1]:
-        top, left = max(top, 0), max(left, 0)
-    crop = level[top:bottom, left:right]
+    crop = level[max(top, 0) : bottom, max(left, 0) : right]
     return crop if crop.size and crop.shape[0] >= 8 else None
 
 
@@ -221,12 +242,11 @@ def _region(group: list[LineBox]) -> tuple[int, int, int, int]:
 
 
 def _recognise(
-    crops: list[np.ndarray], length: int, upside_down: bool, angle: float, region: tuple[int, int, int, int]
+    lines: list[_Line], length: int, turned: float, region: tuple[int, int, int, int]
 ) -> MrzReading | None:
-    ordered = [np.rot90(crop, 2) for crop in reversed(crops)] if upside_down else crops
     texts, line_scores, line_cells = [], [], []
-    for crop in ordered:
-        cells = _cells(crop, length)
+    for line in lines:
+        cells = _cells(line, length)
         if cells is None:
             return None
         scores = char_scores(cells)
@@ -234,14 +254,12 @@ def _recognise(
         line_scores.append(scores)
         line_cells.append(cells)
     confidence = float(np.mean([scores.max(axis=1).mean() for scores in line_scores]))
-    turned = angle + (180 if upside_down else 0)
     return MrzReading(tuple(texts), tuple(line_scores), tuple(line_cells), confidence, turned, region)
 
 
-def _cells(crop: np.ndarray, length: int) -> np.ndarray | None:
+def _cells(line: _Line, length: int) -> np.ndarray | None:
     """Cut a level line into ``length`` glyph cells, following the glyphs along the line."""
-    ink = _binarise(crop)
-    glyphs = _glyph_boxes(ink)
+    glyphs = line.glyphs
     if len(glyphs) < length // 4:
         return None
     left = min(box[0] for box in glyphs)
@@ -254,13 +272,11 @@ def _cells(crop: np.ndarray, length: int) -> np.ndarray | None:
     first_centre = first[0] + min(first[2], 0.8 * rough_pitch) / 2
     last_centre = last[0] + last[2] - min(last[2], 0.8 * rough_pitch) / 2
     pitch = (last_centre - first_centre) / (length - 1)
-    crop = _stretch(crop)
-    tall = [box for box in glyphs if box[3] >= 0.6 * max(b[3] for b in glyphs)]
     centres = _snapped_centres(glyphs, first_centre, pitch, length)
-    return np.stack([_cell(crop, glyphs, tall, centre, pitch) for centre in centres])
+    return np.stack([_cell(line, centre, pitch) for centre in centres])
 
 
-def _glyph_boxes(ink: np.ndarray) -> list[tuple[int, int, int, int]]:
+def _glyph_boxes(ink: np.ndarray) -> list[Box]:
     """(x, y, width, height) of each blob of ink that crosses the line's middle: the glyphs."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     middle = ink.shape[0] / 2
@@ -272,7 +288,7 @@ def _glyph_boxes(ink: np.ndarray) -> list[tuple[int, int, int, int]]:
     return boxes
 
 
-def _snapped_centres(glyphs: list[tuple[int, int, int, int]], first: float, pitch: float, length: int) -> list[float]:
+def _snapped_centres(glyphs: list[Box], first: float, pitch: float, length: int) -> list[float]:
     """Evenly spaced centres, each moved onto the glyph found near it.
 
     Perspective makes the pitch drift along a line; snapping every cell to its own glyph
@@ -290,22 +306,20 @@ def _snapped_centres(glyphs: list[tuple[int, int, int, int]], first: float, pitc
     return centres
 
 
-def _cell(crop: np.ndarray, glyphs: list[tuple[int, int, int, int]], tall: list[tuple[int, int, int, int]],
-          centre: float, pitch: float) -> np.ndarray:
+def _cell(line: _Line, centre: float, pitch: float) -> np.ndarray:
     """The glyph at ``centre`` cut like the templates: its own height (for a short ``<``,
     the band of the tall glyphs around it, which follows perspective along the line), and
     ``cell_aspect`` times that height in width."""
-    own = [box for box in tall if abs(box[0] + box[2] / 2 - centre) <= 0.35 * pitch]
+    own = [box for box in line.tall if abs(box[0] + box[2] / 2 - centre) <= 0.35 * pitch]
     if own:
         top, bottom = own[0][1], own[0][1] + own[0][3]
     else:
-        near = [box for box in tall if abs(box[0] + box[2] / 2 - centre) <= 3 * pitch] or tall
+        near = [box for box in line.tall if abs(box[0] + box[2] / 2 - centre) <= 3 * pitch] or line.tall
         top = int(np.median([box[1] for box in near]))
         bottom = int(np.median([box[1] + box[3] for box in near]))
     half = (bottom - top) * cell_aspect() / 2
-    padded = cv2.copyMakeBorder(crop, 0, 0, crop.shape[1], crop.shape[1], cv2.BORDER_REPLICATE)
-    left = int(round(centre - half)) + crop.shape[1]
-    return normalise_cell(padded[top:bottom, left : left + max(1, int(round(2 * half)))])
+    left = int(round(centre - half)) + line.margin
+    return normalise_cell(line.padded[top:bottom, left : left + max(1, int(round(2 * half)))])
 
 
 def _binarise(crop: np.ndarray) -> np.ndarray:
