@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from idcheck.lib.crypto import keyed_hashes
 from projects.models import ApiKey, AuditEvent, CreditLedgerEntry, Invitation, Membership, Project, User
-from projects.models.api_keys import API_KEY_LENGTH, API_KEY_PREFIX_LENGTH
-from projects.services.api_keys import API_KEY_HASH_PURPOSE
+from projects.models.api_keys import API_KEY_HASH_PURPOSE, API_KEY_LENGTH, API_KEY_PREFIX_LENGTH
 
 
 def api_key_authenticate(presented: str) -> ApiKey | None:

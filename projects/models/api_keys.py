@@ -7,6 +7,9 @@ from django.db import models
 
 API_KEY_LENGTH = 40
 API_KEY_PREFIX_LENGTH = 8
+# Purposes of the keys derived from the master key for API keys (idcheck.lib.crypto).
+API_KEY_HASH_PURPOSE = "api-key-hash"
+PAYLOAD_KEY_PURPOSE = "api-key-payload-key"
 
 
 class ApiKey(models.Model):

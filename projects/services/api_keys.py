@@ -13,11 +13,9 @@ from django.utils import timezone
 from idcheck.lib.crypto import keyed_hash, seal
 from projects.actors import Actor
 from projects.models import ApiKey, Project
-from projects.models.api_keys import API_KEY_LENGTH, API_KEY_PREFIX_LENGTH
+from projects.models.api_keys import API_KEY_HASH_PURPOSE, API_KEY_LENGTH, API_KEY_PREFIX_LENGTH, PAYLOAD_KEY_PURPOSE
 from projects.services.audit import audit_record
 
-API_KEY_HASH_PURPOSE = "api-key-hash"
-PAYLOAD_KEY_PURPOSE = "api-key-payload-key"
 _KEY_ALPHABET = string.ascii_letters + string.digits
 
 

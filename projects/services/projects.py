@@ -11,6 +11,7 @@ from idcheck.errors import ApplicationError
 from projects.actors import Actor
 from projects.models import Membership, Project, Role, User
 from projects.services.audit import audit_record
+from projects.services.credits import credits_top_up
 from projects.settings_registry import clean_name, get_setting
 
 
@@ -35,8 +36,6 @@ def project_create(*, name: str, owner: User | None, actor: Actor, credits: int 
         Membership.objects.create(user=owner, project=project, role=Role.OWNER)
     audit_record(actor=actor, action="project.created", project=project, target_type="project", target_id=project.pid)
     if credits:
-        from projects.services.credits import credits_top_up
-
         credits_top_up(project=project, amount=credits, actor=actor, note="initial credits")
         project.refresh_from_db()
     return project

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -54,8 +55,8 @@ def _would_lock_out(request: HttpRequest, form: SettingsForm) -> bool:
         networks = get_setting("dashboard_ip_allowlist").clean(
             get_setting("dashboard_ip_allowlist").parse(form.cleaned_data.get("dashboard_ip_allowlist", ""))
         )
-    except Exception:  # noqa: BLE001 (the service reports the validation error itself)
-        return False
+    except ValidationError:
+        return False  # the service reports the invalid entry itself
     address = client_address(request.META, trusted_proxy_depth=settings.IDCHECK_TRUSTED_PROXY_DEPTH)
     if address_allowed(address, networks):
         return False

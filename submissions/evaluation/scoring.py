@@ -93,6 +93,11 @@ def _fields_text(fields: Mapping[str, Any] | None, names: Sequence[str]) -> str:
     return ", ".join(f"{name}={fields.get(name)!r}" for name in names)
 
 
+def _labelled_row(label: Label, **outcome: Any) -> Row:
+    """A result row: what the label says of the image, and ``outcome`` of one reader."""
+    return Row(file=label.file, kind=label.kind, condition=label.condition, degradations=label.degradations, **outcome)
+
+
 def score_mrz(
     label: Label,
     *,
@@ -124,12 +129,9 @@ def score_mrz(
         read, expected = _fields_text(fields, names), _fields_text(label.fields, names)
     else:
         difference = None
-    return Row(
-        file=label.file,
+    return _labelled_row(
+        label,
         reader=reader,
-        kind=label.kind,
-        condition=label.condition,
-        degradations=label.degradations,
         zone=MRZ,
         read_kind=read_kind,
         ms=ms,
@@ -173,12 +175,9 @@ def score_barcode(
         read, expected = _fields_text(fields, names), _fields_text(label.fields, names)
     else:
         difference, read = None, expected
-    return Row(
-        file=label.file,
+    return _labelled_row(
+        label,
         reader=reader,
-        kind=label.kind,
-        condition=label.condition,
-        degradations=label.degradations,
         zone=PDF417,
         read_kind=read_kind,
         ms=ms,

@@ -237,14 +237,16 @@ def _warnings(
     if mrz is not None and not mrz.valid:
         failed = ", ".join(check.name for check in mrz.checks if not check.passed)
         warnings.append(Warning("mrz_check_digit_failed", 1.0, failed))
+    source = mrz if mrz is not None else aamva
+    assert source is not None  # a known kind was read from one of them
     # Dates read from an MRZ whose check digits pass are certain; otherwise they may be misread.
-    trusted = 1.0 if (mrz is not None and mrz.valid) or aamva is not None else 0.6
-    fields = mrz.fields if mrz is not None else aamva.fields  # type: ignore[union-attr]
+    trusted = 1.0 if aamva is not None or source.valid else 0.6
+    fields = source.fields
     if fields.expiry_date is not None and fields.expiry_date < today:
         warnings.append(Warning("document_expired", trusted, fields.expiry_date.isoformat()))
     if fields.birth_date is None:
         warnings.append(Warning("birth_date_missing", trusted))
-    for code in (mrz.warnings if mrz is not None else aamva.warnings):  # type: ignore[union-attr]
+    for code in source.warnings:
         warnings.append(Warning(code, 0.7))
     return tuple(warnings)
 
