@@ -7,7 +7,7 @@ PYTHON := .venv/bin/python
 MANAGE := $(PYTHON) manage.py
 STAMP := .venv/.requirements-installed
 # Debian packages the set-up needs (checked with dpkg -s, installed when running as root).
-SYSTEM_PACKAGES := python3 python3-venv python3-dev gcc fonts-ocr-b
+SYSTEM_PACKAGES := python3 python3-venv python3-dev gcc fonts-ocr-b fonts-dejavu-core fonts-liberation
 # What `make test` needs on top: the local servers it starts and the browser for e2e tests.
 TEST_SYSTEM_PACKAGES := postgresql redis-server chromium
 
