@@ -4,7 +4,7 @@
 capture conditions, as JPEG photos plus ``labels.jsonl`` (one JSON object per image):
 
 * ``file``, ``kind`` (td3, td1, td2, mrva, mrvb, dl_back, and td1_front / dl_front for the
-  second side), ``condition`` (clear, harsh), ``document`` (the number both sides share);
+  second side), ``condition`` (clear, harsh; or screen, photocopy when asked), ``document`` (the number both sides share);
 * ``degradations``: the harsh degradations applied, as "name:value" (empty when clear);
 * ``mrz_lines`` and ``barcode_payload_b64`` (the exact AAMVA bytes), or null;
 * ``fields``: exactly what a correct reader returns (``DocumentFields.as_json()``);
@@ -40,10 +40,11 @@ from submissions.specimens import documents, render
 from submissions.specimens.aamva_payload import random_licence
 from submissions.specimens.identities import Identity, random_identity
 from submissions.specimens.mrz_text import DOCUMENT_CODES, NAME_ROOM, OPTIONAL_ROOM, build_mrz
-from submissions.specimens.photograph import photograph
+from submissions.specimens.photograph import CONDITIONS, photograph
 
 KINDS = ("td3", "td1", "td2", "mrva", "mrvb", "dl_back")
-CONDITIONS = ("clear", "harsh")
+# screen and photocopy only when asked for, so the benchmark sets stay as they were.
+DEFAULT_CONDITIONS = ("clear", "harsh")
 FACE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
 LABELS_FILE = "labels.jsonl"
 EXPIRED_SHARE = 0.1
@@ -74,7 +75,9 @@ def plan(count: int, kinds: Sequence[str], conditions: Sequence[str]) -> list[tu
     """(kind, condition) of each document: kinds cycle, conditions alternate within a cycle and
     shift by one each cycle, so every pair comes up once per len(kinds) x len(conditions)
     documents, whatever the counts' parity."""
-    return [(kinds[i % len(kinds)], conditions[(i % len(kinds) + i // len(kinds)) % len(conditions)]) for i in range(count)]
+    return [
+        (kinds[i % len(kinds)], conditions[(i % len(kinds) + i // len(kinds)) % len(conditions)]) for i in range(count)
+    ]
 
 
 def face_files(directory: Path) -> list[Path]:
@@ -90,7 +93,7 @@ def make_specimens(
     count: int,
     seed: int = 0,
     kinds: Sequence[str] = KINDS,
-    conditions: Sequence[str] = CONDITIONS,
+    conditions: Sequence[str] = DEFAULT_CONDITIONS,
     faces_dir: Path | None = None,
     today: dt.date | None = None,
     jobs: int = 1,

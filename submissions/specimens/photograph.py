@@ -10,7 +10,9 @@ condition is applied:
 * ``harsh``: one to three of blur (σ 0.8-1.4), a glare blob (never over more than one MRZ
   line), skew of 3-6° either way (sometimes also turned 90° or upside down), an uneven
   illumination gradient, noise σ 4-8, JPEG quality 50-60 and slight motion blur. The ones
-  applied are returned as ``name:value`` strings.
+  applied are returned as ``name:value`` strings;
+* ``screen`` and ``photocopy``: the document shown on a display, or a grayscale copy of it
+  (see ``presentation``), photographed as in the clear condition.
 
 Randomness comes only from the ``random.Random`` given, so a capture is reproducible.
 """
@@ -26,12 +28,14 @@ import cv2
 import numpy as np
 
 from submissions.pipeline.quality import MIN_DOCUMENT_WIDTH
+from submissions.specimens import presentation
 
 LANDSCAPE = (1600, 1200)
 PORTRAIT = (1200, 1600)
 # The pipeline asks people to move closer below quality.MIN_DOCUMENT_WIDTH: specimens stay above it
 # (so in a portrait frame the document spans at least 60 % of the width, not 45 %).
 MIN_DOCUMENT_PX = MIN_DOCUMENT_WIDTH + 20
+CONDITIONS = ("clear", "harsh", *presentation.PRESENTATIONS)
 HARSH = ("blur", "glare", "skew", "illumination", "noise", "jpeg", "motion")
 TABLES = (
     ((122, 84, 52), "wood"),
@@ -62,8 +66,8 @@ def photograph(
     mrz_boxes: tuple[tuple[int, int, int, int], ...] = (),
     barcode_box: tuple[int, int, int, int] | None = None,
 ) -> Capture:
-    """A JPEG capture of ``document`` (RGB, uint8) in ``condition`` ("clear" or "harsh")."""
-    if condition not in ("clear", "harsh"):
+    """A JPEG capture of ``document`` (RGB, uint8) in ``condition`` (one of ``CONDITIONS``)."""
+    if condition not in CONDITIONS:
         raise ValueError(f"unknown condition {condition!r}")
     chosen = set(rng.sample(HARSH, rng.randint(1, 3))) if condition == "harsh" else set()
     applied: list[str] = []
@@ -101,9 +105,12 @@ def photograph(
         where, peak = _glare(page, rng, [_scaled(box, local) for box in mrz_boxes], _scaled(barcode_box, local))
         applied.append(f"glare:{where}")
         settings["glare_peak"] = round(peak, 2)
+    page = _presented(page, condition, rng, frame_scale=scale / local, settings=settings)
 
     frame = _table(rng, frame_w, frame_h)
     _shadow(frame, quad, rng)
+    if condition == "screen":
+        presentation.draw_bezel(frame, quad, rng)
     source = np.float32([[0, 0], [page.shape[1], 0], [page.shape[1], page.shape[0]], [0, page.shape[0]]])
     homography = cv2.getPerspectiveTransform(source, np.float32(quad))
     cv2.warpPerspective(
@@ -155,6 +162,20 @@ def photograph(
         degradations=tuple(applied),
         settings=settings,
     )
+
+
+def _presented(
+    page: np.ndarray, condition: str, rng: random.Random, *, frame_scale: float, settings: dict[str, float]
+) -> np.ndarray:
+    """The page as put in front of the camera: itself, on a screen, or photocopied."""
+    if condition == "screen":
+        page, used = presentation.on_screen(page, rng, frame_scale=frame_scale)
+    elif condition == "photocopy":
+        page, used = presentation.photocopied(page, rng)
+    else:
+        return page
+    settings.update(used)
+    return page
 
 
 def _scaled(box: tuple[int, int, int, int] | None, factor: float) -> tuple[int, int, int, int] | None:

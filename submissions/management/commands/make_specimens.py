@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from submissions.specimens import CONDITIONS, KINDS, LABELS_FILE, Summary, make_specimens
+from submissions.specimens import CONDITIONS, DEFAULT_CONDITIONS, KINDS, LABELS_FILE, Summary, make_specimens
 
 ROW_ORDER = ("td3", "td1", "td1_front", "td2", "mrva", "mrvb", "dl_back", "dl_front")
 
@@ -42,7 +42,10 @@ class Command(BaseCommand):
             "--kinds", type=_choices(KINDS), default=KINDS, help=f"Comma-separated, from {','.join(KINDS)} (all)."
         )
         parser.add_argument(
-            "--conditions", type=_choices(CONDITIONS), default=CONDITIONS, help="clear, harsh or both (default)."
+            "--conditions",
+            type=_choices(CONDITIONS),
+            default=DEFAULT_CONDITIONS,
+            help=f"Comma-separated, from {','.join(CONDITIONS)} (default {','.join(DEFAULT_CONDITIONS)}).",
         )
         parser.add_argument("--faces", type=Path, help="Directory of face photos to use as portraits, cycled.")
         parser.add_argument(
