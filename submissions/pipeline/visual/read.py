@@ -1,0 +1,135 @@
+"""Read the printed fields of an upright document image and check them against the MRZ/barcode.
+
+With machine-read values to look for, lines are recognised tallest first (values are printed
+larger than their captions) in batches, and reading stops once every value was found: a
+genuine document costs two or three batches. Only when something is missing is every line
+read and the captions paired with their values, to say what the document prints instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from submissions.pipeline.types import DocumentFields
+from submissions.pipeline.visual.crosscheck import FieldCheck, check_field, expected_values, matching_line
+from submissions.pipeline.visual.dates import dates_in
+from submissions.pipeline.visual.labels import Caption, caption_of, value_line
+from submissions.pipeline.visual.ocr import RECOGNITION_BATCH, TextBox, TextLine, detect_text, recognise
+from submissions.pipeline.visual.text import name_words
+
+MIN_LINE_SCORE = 0.5  # below this the recogniser is guessing
+
+
+@dataclass(frozen=True)
+class VisualReading:
+    fields: DocumentFields  # what the captions introduce; None where not found
+    checks: tuple[FieldCheck, ...]  # one per machine-read field, when there were any
+    lines_read: int
+    lines_found: int
+    ambiguous_dates: tuple[str, ...] = field(default=())  # fields whose day and month could swap
+
+    @property
+    def shows_identity(self) -> bool:
+        """Enough captioned identity fields to call this a document side (a card's front)."""
+        found = (self.fields.surname, self.fields.birth_date, self.fields.document_number, self.fields.expiry_date)
+        return sum(value is not None for value in found) >= 2
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "fields": self.fields.as_json(),
+            "checks": {check.field: check.as_json() for check in self.checks},
+            "lines_read": self.lines_read,
+            "lines_found": self.lines_found,
+        }
+
+
+def read_visual_zone(
+    image: np.ndarray, *, expected: DocumentFields | None = None, text_bottom: float = 1.0, upright: bool = True
+) -> VisualReading:
+    """``image`` is the rectified document (RGB), upright when ``upright`` (else it may be
+    upside down, and the better-read way up is kept). Text below ``text_bottom`` (a fraction of
+    the height: where the MRZ starts) is left out: the machine-readable zone is read elsewhere."""
+    boxes = detect_text(image)
+    if not upright and _reads_better_turned(image, boxes):
+        image = np.ascontiguousarray(image[::-1, ::-1])
+        boxes = detect_text(image)
+    boxes = sorted((box for box in boxes if box.top < image.shape[0] * text_bottom), key=lambda box: -box.height)
+    wanted = expected_values(expected) if expected is not None else {}
+    lines: list[TextLine] = []
+    for start in range(0, len(boxes), RECOGNITION_BATCH):
+        batch = recognise(image, boxes[start : start + RECOGNITION_BATCH])
+        lines.extend(line for line in batch if line.score >= MIN_LINE_SCORE)
+        if wanted and all(matching_line(name, value, lines) for name, value in wanted.items()):
+            break
+    values = _captioned_values(lines)
+    checks = tuple(check_field(name, value, lines, values.get(name)) for name, value in wanted.items())
+    fields, ambiguous = _fields(values, checks)
+    return VisualReading(fields, checks, len(lines), len(boxes), ambiguous)
+
+
+def _reads_better_turned(image: np.ndarray, boxes: list[TextBox]) -> bool:
+    """Upside-down text reads with low confidence: compare the tallest lines both ways up."""
+    if not boxes:
+        return False
+    sample = sorted(boxes, key=lambda box: -box.height)[:RECOGNITION_BATCH]
+    height, width = image.shape[:2]
+    turned = [TextBox(np.float32([[width, height]]) - box.corners[[2, 3, 0, 1]]) for box in sample]
+    as_is = np.mean([line.score for line in recognise(image, sample)])
+    flipped = np.mean([line.score for line in recognise(np.ascontiguousarray(image[::-1, ::-1]), turned)])
+    return bool(flipped > as_is)
+
+
+def _captioned_values(lines: list[TextLine]) -> dict[str, TextLine]:
+    """Field name → the line its caption introduces; a strong caption beats a weak one."""
+    captions = {index: caption_of(line) for index, line in enumerate(lines)}
+    found: dict[str, tuple[bool, TextLine]] = {}
+    for index, caption in captions.items():
+        if caption is None or caption.field is None:
+            continue
+        value = _inline_value(lines[index], caption) or value_line(lines[index], lines, captions)
+        if value is None:
+            continue
+        if caption.field not in found or (found[caption.field][0] and not caption.weak):
+            found[caption.field] = (caption.weak, value)
+    return {name: line for name, (_, line) in found.items()}
+
+
+def _inline_value(line: TextLine, caption: Caption) -> TextLine | None:
+    return TextLine(caption.rest, line.score, line.box) if caption.rest else None
+
+
+def _fields(values: dict[str, TextLine], checks: tuple[FieldCheck, ...]) -> tuple[DocumentFields, tuple[str, ...]]:
+    """What the document prints: a matched check's printed value, else the captioned value."""
+    printed = {name: line.text for name, line in values.items()}
+    printed.update({check.field: check.printed for check in checks if check.status == "match"})
+    ambiguous = []
+    dates: dict[str, dt.date | None] = {}
+    for name in ("birth_date", "expiry_date"):
+        matched = next((check for check in checks if check.field == name and check.status == "match"), None)
+        if matched is not None:
+            dates[name] = dt.date.fromisoformat(matched.expected)
+            continue
+        candidates = dates_in(printed.get(name, ""))
+        dates[name] = candidates.pop() if len(candidates) == 1 else None
+        if len(candidates) > 1:
+            ambiguous.append(name)
+    sex = printed.get("sex", "").strip().upper()[:1]
+    fields = DocumentFields(
+        document_number=_printed_number(printed.get("document_number", "")),
+        surname=" ".join(name_words(printed["surname"])) or None if "surname" in printed else None,
+        given_names=" ".join(name_words(printed["given_names"])) or None if "given_names" in printed else None,
+        birth_date=dates["birth_date"],
+        expiry_date=dates["expiry_date"],
+        sex=sex if sex in ("M", "F", "X") else None,
+    )
+    return fields, tuple(ambiguous)
+
+
+def _printed_number(text: str) -> str | None:
+    """As printed, capitals and digits (the comparison folds look-alikes, the report does not)."""
+    return re.sub(r"[^A-Z0-9]", "", text.upper()) or None
