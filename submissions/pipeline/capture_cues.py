@@ -63,12 +63,16 @@ class CaptureMeasures:
 
 
 def capture_cues(image: Image.Image, region: tuple[int, int, int, int] | None = None) -> tuple[CaptureCue, ...]:
-    """``region`` is the document's bounding box (x, y, width, height) in ``image``, when known;
-    without it the middle of the photo is measured."""
+    """``region`` is the document's bounding box (x, y, width, height) in ``image``. Without it
+    there are no cues: the table around a document has textures and colours of its own (on the
+    specimens, measuring the whole photo flags a quarter of clear photos as screens)."""
+    if region is None:
+        return ()
     return cues_from(measure_capture(image, region))
 
 
 def measure_capture(image: Image.Image, region: tuple[int, int, int, int] | None = None) -> CaptureMeasures:
+    """The measures on the middle of ``region``, or of the whole photo without one."""
     rgb = np.asarray(image.crop(_inner_box(image.size, region)).convert("RGB"))
     return CaptureMeasures(grid_peak(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)), chroma_spread(rgb))
 

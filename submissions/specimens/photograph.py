@@ -105,7 +105,7 @@ def photograph(
         where, peak = _glare(page, rng, [_scaled(box, local) for box in mrz_boxes], _scaled(barcode_box, local))
         applied.append(f"glare:{where}")
         settings["glare_peak"] = round(peak, 2)
-    page = _presented(page, condition, rng, frame_scale=scale / local, settings=settings)
+    page = presentation.presented(page, condition, rng, frame_scale=scale / local, settings=settings)
 
     frame = _table(rng, frame_w, frame_h)
     _shadow(frame, quad, rng)
@@ -162,20 +162,6 @@ def photograph(
         degradations=tuple(applied),
         settings=settings,
     )
-
-
-def _presented(
-    page: np.ndarray, condition: str, rng: random.Random, *, frame_scale: float, settings: dict[str, float]
-) -> np.ndarray:
-    """The page as put in front of the camera: itself, on a screen, or photocopied."""
-    if condition == "screen":
-        page, used = presentation.on_screen(page, rng, frame_scale=frame_scale)
-    elif condition == "photocopy":
-        page, used = presentation.photocopied(page, rng)
-    else:
-        return page
-    settings.update(used)
-    return page
 
 
 def _scaled(box: tuple[int, int, int, int] | None, factor: float) -> tuple[int, int, int, int] | None:

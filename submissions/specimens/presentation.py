@@ -29,6 +29,21 @@ SCREEN_PITCH = (1.15, 3.0)
 NEAR_GRAY_SHARE = 0.3  # colour copies with the colour nearly gone
 
 
+def presented(
+    page: np.ndarray, condition: str, rng: random.Random, *, frame_scale: float, settings: dict[str, float]
+) -> np.ndarray:
+    """The page as put in front of the camera: on a screen, photocopied, or (any other
+    condition) itself. The settings used are added to ``settings``."""
+    if condition == "screen":
+        page, used = on_screen(page, rng, frame_scale=frame_scale)
+    elif condition == "photocopy":
+        page, used = photocopied(page, rng)
+    else:
+        return page
+    settings.update(used)
+    return page
+
+
 def on_screen(page: np.ndarray, rng: random.Random, *, frame_scale: float) -> tuple[np.ndarray, dict[str, float]]:
     """``page`` (RGB, uint8) as a display shows it; ``frame_scale`` is frame pixels per page
     pixel once it is photographed. Returns the page (same size) and the settings used."""
