@@ -6,6 +6,7 @@ import io
 import math
 from collections.abc import Callable
 
+import cv2
 import numpy as np
 import pdf417gen
 import pytest
@@ -212,9 +213,46 @@ def test_a_photo_without_a_barcode_gives_nothing(monkeypatch):
     calls = _count_decoder_calls(monkeypatch)
     # when
     decoded, aamva = decode_pdf417(card), read_aamva_barcode(card)
-    # then: as given, prepared (the blank card has no skew to correct), then denoised, per call
+    # then: as given, prepared (the blank card has no skew to correct), denoised, then the
+    # text's cut-out sharpened and with three motion blurs undone, per call
     assert (decoded, aamva) == ([], None)
+    assert len(calls) == 2 * 7
+
+
+def test_a_hand_held_photo_blurred_across_the_bars_is_read_from_the_barcode_cut_out(monkeypatch):
+    # given: two pixels a module, turned 4°, a 5 px horizontal motion and some focus blur,
+    # which none of the whole-image attempts reads
+    card = _card_back(pdf417gen.render_image(pdf417gen.encode(VIRGINIA_PAYLOAD, columns=13, security_level=5), scale=2))
+    upright = decode_pdf417(card)[0]
+    moved = Image.fromarray(cv2.blur(np.asarray(_turned(4)(card)), (5, 1)))
+    photo = _jpeg(90)(moved.filter(ImageFilter.GaussianBlur(0.8)))
+    calls = _count_decoder_calls(monkeypatch)
+    # when
+    found = read_aamva_barcode(photo)
+    # then: read on the sixth attempt, the cut-out with a 5 px motion undone (10 px once enlarged)
+    assert found is not None
+    barcode, aamva = found
+    assert (barcode.raw, barcode.orientation, aamva.fields) == (VIRGINIA_PAYLOAD, -4, VIRGINIA_FIELDS)
     assert len(calls) == 6
+    # zxing-cpp puts one corner of the restored stop pattern a few modules out
+    expected = tuple(_turned_point(corner, 4, card.size, photo.size) for corner in upright.position)
+    _assert_corners_near(barcode, expected, tolerance=10.0)
+
+
+def test_a_licence_is_read_though_an_earlier_attempt_finds_only_another_pdf417():
+    # given: a boarding pass read on the first attempt, and a licence turned 15° beside it that
+    # only the turned attempt reads
+    licence = _turned(15)(_card_back(_pdf417gen_barcode(VIRGINIA_PAYLOAD)))
+    boarding_pass = _pdf417gen_barcode(b"BOARDING PASS M1DOE/JOHN").convert("RGB")
+    sheet = Image.new("RGB", (licence.width + boarding_pass.width + 60, licence.height + 40), TABLE)
+    sheet.paste(licence, (20, 20))
+    sheet.paste(boarding_pass, (licence.width + 40, 20))
+    # when
+    decoded, found = decode_pdf417(sheet), read_aamva_barcode(sheet)
+    # then
+    assert [item.raw for item in decoded] == [b"BOARDING PASS M1DOE/JOHN"]
+    assert found is not None
+    assert (found[0].raw, found[1].fields) == (VIRGINIA_PAYLOAD, VIRGINIA_FIELDS)
 
 
 def test_a_pdf417_that_is_not_aamva_is_decoded_but_not_read_as_a_licence():
