@@ -4,7 +4,7 @@
 as small functions: load ``DIR/labels.jsonl`` (written by ``make_specimens``; ``labels``), read
 every image that has a machine-readable zone (MRZ lines or a PDF417 payload in its label; ``run``),
 score each reading against its label (``scoring``), aggregate per kind and condition
-(``summary``), and format the tables, the failure list, the targets of issue 3 (``report``) and
+(``summary``), the visual zone's cross-check on pages and card fronts (``visual``), and format the tables, the failure list, the targets of issue 3 (``report``) and
 the plots (``plots``). The PassportEye baseline is in ``passporteye``. Plain Python: no Django.
 
 Scoring, per image:
@@ -81,6 +81,16 @@ from submissions.evaluation.summary import (
     summarise,
     targets,
 )
+from submissions.evaluation.visual import (
+    FRONT_KINDS,
+    VISUAL_KINDS,
+    VisualRow,
+    VisualStats,
+    format_visual_table,
+    score_visual,
+    summarise_visual,
+    visual_stats,
+)
 
 __all__ = [
     "ALL",
@@ -88,6 +98,7 @@ __all__ = [
     "BENCH_HINT",
     "FAILURES_SHOWN",
     "FILLER",
+    "FRONT_KINDS",
     "MRZ",
     "MRZ_WIDTHS",
     "OURS",
@@ -95,6 +106,7 @@ __all__ = [
     "PDF417",
     "SEXES",
     "TABLE_LEGEND",
+    "VISUAL_KINDS",
     "BaselineUnavailable",
     "Comparison",
     "Evaluation",
@@ -106,6 +118,8 @@ __all__ = [
     "Row",
     "Stats",
     "Target",
+    "VisualRow",
+    "VisualStats",
     "_iso",  # the tests check the baseline's date mapping through it
     "check_passporteye",
     "compare",
@@ -122,6 +136,7 @@ __all__ = [
     "format_overall",
     "format_table",
     "format_targets",
+    "format_visual_table",
     "load_labels",
     "ms_text",
     "parse_label",
@@ -137,8 +152,11 @@ __all__ = [
     "score_barcode",
     "score_mrz",
     "score_reading",
+    "score_visual",
     "stats",
     "summarise",
+    "summarise_visual",
     "targets",
+    "visual_stats",
     "write_plots",
 ]

@@ -22,12 +22,14 @@ class LabelsError(ValueError):
 @dataclass(frozen=True)
 class Label:
     file: str
-    kind: str  # td3, td1, td2, mrva, mrvb, dl_back (fronts have no zone and are skipped)
+    kind: str  # td3, td1, td2, mrva, mrvb, dl_back, td1_front, dl_front (fronts: no machine-readable zone)
     condition: str  # clear, harsh
     degradations: tuple[str, ...]
     mrz_lines: tuple[str, ...] | None
     payload: bytes | None  # the exact AAMVA bytes of the PDF417
     fields: Mapping[str, Any]  # DocumentFields.as_json() of a correct reading
+    document: str = ""  # the number both sides of one document share
+    forged: str | None = None  # the field whose printing differs from the MRZ/barcode
 
     @property
     def zone(self) -> str | None:
@@ -49,6 +51,8 @@ def parse_label(row: Mapping[str, Any]) -> Label:
             mrz_lines=tuple(str(line) for line in mrz_lines) if mrz_lines else None,
             payload=base64.b64decode(payload_b64, validate=True) if payload_b64 else None,
             fields=dict(row["fields"]),
+            document=str(row.get("document", "")),
+            forged=str(row["forged"]) if row.get("forged") else None,
         )
     except (KeyError, TypeError, ValueError, binascii.Error) as exc:
         raise LabelsError(f"malformed label for {row.get('file', '?')}: {exc!r}") from None

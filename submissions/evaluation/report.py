@@ -25,6 +25,7 @@ from submissions.evaluation.summary import (
     summarise,
     targets,
 )
+from submissions.evaluation.visual import summarise_visual
 
 FAILURES_SHOWN = 30
 BASELINE_FALSE_ACCEPTS_SHOWN = 10
@@ -178,4 +179,11 @@ def results_json(
         "comparison": comparison.as_json() if comparison else None,
         "targets": [asdict(target) for target in targets(groups, comparison)],
         "rows": [row.as_json() for row in [*evaluation.rows, *evaluation.baseline_rows]],
+        "visual": {
+            "summary": [
+                {"kind": kind, "condition": condition, **stats.as_json()}
+                for kind, condition, stats in summarise_visual(evaluation.visual_rows)
+            ],
+            "rows": [row.as_json() for row in evaluation.visual_rows],
+        },
     }

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from submissions.evaluation.labels import MRZ, Label
 from submissions.evaluation.passporteye import PASSPORTEYE, MrzGuess
 from submissions.evaluation.scoring import Row, score_mrz, score_reading
+from submissions.evaluation.visual import FRONT_KINDS, VISUAL_KINDS, VisualRow, score_visual
 from submissions.pipeline.document import DocumentReading, read_document
 
 
@@ -20,6 +21,7 @@ class Evaluation:
     baseline_rows: list[Row]  # the baseline's, one per MRZ image (empty without a baseline)
     skipped: int  # labelled images without a machine-readable zone
     seconds: float
+    visual_rows: list[VisualRow] = field(default_factory=list)  # one per image with a visual zone
 
 
 def evaluate(
@@ -32,33 +34,46 @@ def evaluate(
     baseline_name: str = PASSPORTEYE,
     progress: Callable[[int, int, float], None] | None = None,
 ) -> Evaluation:
-    """Read every image with a zone, ours then the baseline on the same image, and score it.
+    """Read every image with a zone, ours then the baseline on the same image, and score it;
+    card fronts are read with their back's reading, for the visual cross-check.
 
     ``progress(done, total, seconds)`` is called after each tenth of the images. An engine
     that raises on an image gets a failure row with the error, and the run goes on.
     """
     started = time.perf_counter()
-    todo = [label for label in labels if label.zone]
+    todo = [label for label in labels if label.zone or label.kind in FRONT_KINDS]
     marks = {max(1, round(len(todo) * tenth / 10)) for tenth in range(1, 11)}
     rows: list[Row] = []
     baseline_rows: list[Row] = []
+    visual_rows: list[VisualRow] = []
+    backs: dict[str, DocumentReading] = {}
     for done, label in enumerate(todo, start=1):
         path = directory / label.file
-        rows.append(_read_ours(label, path.read_bytes(), read, today))
+        reading, ms, error = _read_ours(path.read_bytes(), read, today, backs.get(label.document))
+        if label.zone:
+            rows.append(score_reading(label, reading, ms, error=error))
+            if reading is not None:
+                backs[label.document] = reading
+        if label.kind in VISUAL_KINDS:
+            visual_rows.append(score_visual(label, reading))
         if baseline is not None and label.zone == MRZ:
             baseline_rows.append(_read_baseline(label, path, baseline, baseline_name))
         if progress is not None and done in marks:
             progress(done, len(todo), time.perf_counter() - started)
-    return Evaluation(rows, baseline_rows, len(labels) - len(todo), time.perf_counter() - started)
+    skipped = len(labels) - len(todo)
+    return Evaluation(rows, baseline_rows, skipped, time.perf_counter() - started, visual_rows)
 
 
-def _read_ours(label: Label, data: bytes, read: Callable[..., DocumentReading], today: dt.date) -> Row:
+def _read_ours(
+    data: bytes, read: Callable[..., DocumentReading], today: dt.date, back: DocumentReading | None
+) -> tuple[DocumentReading | None, float, str | None]:
+    """The reading, the wall-clock milliseconds, and the error when the engine raised."""
     started = time.perf_counter()
     try:
-        reading = read(data, today=today)
+        reading = read(data, today=today, other_side=back) if back is not None else read(data, today=today)
     except Exception as exc:  # a measurement: one crash is a failure row, not the end of the run
-        return score_reading(label, None, (time.perf_counter() - started) * 1000, error=_error(exc))
-    return score_reading(label, reading, (time.perf_counter() - started) * 1000)
+        return None, (time.perf_counter() - started) * 1000, _error(exc)
+    return reading, (time.perf_counter() - started) * 1000, None
 
 
 def _read_baseline(label: Label, path: Path, baseline: Callable[[Path], MrzGuess], name: str) -> Row:

@@ -8,7 +8,8 @@ capture conditions, as JPEG photos plus ``labels.jsonl`` (one JSON object per im
 * ``degradations``: the harsh degradations applied, as "name:value" (empty when clear);
 * ``mrz_lines`` and ``barcode_payload_b64`` (the exact AAMVA bytes), or null;
 * ``fields``: exactly what a correct reader returns (``DocumentFields.as_json()``);
-* ``expired`` (expiry date before ``today``), ``face`` (the source file of the portrait this
+* ``expired`` (expiry date before ``today``), ``forged`` (the field the printed side alters, or
+  null), ``face`` (the source file of the portrait this
   side shows, the TD1 back's small ghost image included; null without ``faces_dir`` and on
   licence backs), ``document_quad`` (the document's top-left, top-right, bottom-right and
   bottom-left corners in the photo, so upside-down captures can be told), ``size`` and
@@ -21,6 +22,7 @@ documents can be made in any order or in parallel. Plain Python: no Django.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -37,7 +39,8 @@ import numpy as np
 
 from submissions.pipeline.types import DocumentFields
 from submissions.specimens import documents, render
-from submissions.specimens.aamva_payload import random_licence
+from submissions.specimens.aamva_payload import Licence, random_licence
+from submissions.specimens.forgery import chosen_forgery, forged_identity
 from submissions.specimens.identities import Identity, random_identity
 from submissions.specimens.mrz_text import DOCUMENT_CODES, NAME_ROOM, OPTIONAL_ROOM, build_mrz
 from submissions.specimens.photograph import CONDITIONS, photograph
@@ -69,6 +72,7 @@ class _Job:
     face: Path | None
     outdir: Path
     width: int  # digits in file names
+    forge: str | None = None  # the field whose printing is altered
 
 
 def plan(count: int, kinds: Sequence[str], conditions: Sequence[str]) -> list[tuple[str, str]]:
@@ -97,12 +101,15 @@ def make_specimens(
     faces_dir: Path | None = None,
     today: dt.date | None = None,
     jobs: int = 1,
+    forged_share: float = 0.0,
     progress: Callable[[int, int, int], None] | None = None,
 ) -> Summary:
     """Write ``count`` documents and ``labels.jsonl`` into ``outdir``.
 
     ``progress(done, count, files)`` is called after each tenth of the documents. ``today``
     (default: the UTC date) decides which documents are expired and how MRZ years resolve.
+    A ``forged_share`` of the documents print a name or birth date their MRZ/barcode does not
+    carry (``forgery``; the label's ``forged`` names the field).
     """
     unknown = [kind for kind in kinds if kind not in KINDS] + [c for c in conditions if c not in CONDITIONS]
     if unknown or not kinds or not conditions or count < 1:
@@ -114,7 +121,17 @@ def make_specimens(
     outdir.mkdir(parents=True, exist_ok=True)
     width = max(4, len(str(count)))
     work = [
-        _Job(index, kind, condition, seed, today, faces[(index - 1) % len(faces)] if faces else None, outdir, width)
+        _Job(
+            index,
+            kind,
+            condition,
+            seed,
+            today,
+            faces[(index - 1) % len(faces)] if faces else None,
+            outdir,
+            width,
+            chosen_forgery(seed, index, forged_share),
+        )
         for index, (kind, condition) in enumerate(plan(count, kinds, conditions), start=1)
     ]
     labels: list[dict[str, Any]] = []
@@ -161,15 +178,20 @@ class Document:
     sides: tuple[Side, ...]
     mrz_lines: tuple[str, ...] | None = None
     barcode_payload: bytes | None = None
+    forged: str | None = None  # the field the visual side prints differently from the MRZ/barcode
 
 
-def compose_document(kind: str, index: int, *, seed: int, today: dt.date, face: Path | None = None) -> Document:
-    """The identity, machine-readable data and clean renderings of document ``index`` of ``seed``."""
+def compose_document(
+    kind: str, index: int, *, seed: int, today: dt.date, face: Path | None = None, forge: str | None = None
+) -> Document:
+    """The identity, machine-readable data and clean renderings of document ``index`` of ``seed``;
+    with ``forge`` (a field of ``forgery.FORGEABLE_FIELDS``) the printed side shows it altered."""
     identity_rng = random.Random(f"{seed}:{index}:identity")
     render_rng = random.Random(f"{seed}:{index}:render")
     if kind == "dl_back":
         identity = _identity(identity_rng, today, name_room=30, optional_room=0, needs_given_name=True)
         licence = random_licence(identity_rng, identity)
+        printed, forged = _printed(identity, forge, seed, index)
         fields = DocumentFields(
             document_type="DL",
             issuing_country=licence.country,
@@ -182,9 +204,9 @@ def compose_document(kind: str, index: int, *, seed: int, today: dt.date, face: 
         )
         sides = (
             Side("", "dl_back", documents.render_dl_back(licence, render_rng), False),
-            Side("_front", "dl_front", documents.render_dl_front(licence, face, render_rng), True),
+            Side("_front", "dl_front", documents.render_dl_front(_reprinted(licence, printed), face, render_rng), True),
         )
-        return Document(kind, identity, fields, sides, barcode_payload=licence.payload)
+        return Document(kind, identity, fields, sides, barcode_payload=licence.payload, forged=forged)
     long_number = kind == "td1" and identity_rng.random() < TD1_LONG_NUMBER_SHARE
     identity = _identity(
         identity_rng,
@@ -195,25 +217,38 @@ def compose_document(kind: str, index: int, *, seed: int, today: dt.date, face: 
     )
     code = identity_rng.choice(DOCUMENT_CODES[kind])
     mrz = build_mrz(kind, identity, code, optional_on_first_line=not long_number and identity_rng.random() < 0.4)
+    printed, forged = _printed(identity, forge, seed, index)
     if kind == "td3":
-        sides = (Side("", kind, documents.render_td3(identity, mrz.lines, code, face, render_rng), True),)
+        sides = (Side("", kind, documents.render_td3(printed, mrz.lines, code, face, render_rng), True),)
     elif kind == "td1":
         sides = (
             # The back carries the MRZ and a small ghost portrait.
-            Side("", kind, documents.render_td1_back(identity, mrz.lines, face, render_rng), True),
-            Side("_front", "td1_front", documents.render_td1_front(identity, code, face, render_rng), True),
+            Side("", kind, documents.render_td1_back(printed, mrz.lines, face, render_rng), True),
+            Side("_front", "td1_front", documents.render_td1_front(printed, code, face, render_rng), True),
         )
     elif kind == "td2":
-        sides = (Side("", kind, documents.render_td2(identity, mrz.lines, code, face, render_rng), True),)
+        sides = (Side("", kind, documents.render_td2(printed, mrz.lines, code, face, render_rng), True),)
     else:
-        page = documents.render_visa(identity, mrz.lines, face, render_rng, large=kind == "mrva")
+        page = documents.render_visa(printed, mrz.lines, face, render_rng, large=kind == "mrva")
         sides = (Side("", kind, page, True),)
-    return Document(kind, identity, mrz.fields, sides, mrz_lines=mrz.lines)
+    return Document(kind, identity, mrz.fields, sides, mrz_lines=mrz.lines, forged=forged)
+
+
+def _printed(identity: Identity, forge: str | None, seed: int, index: int) -> tuple[Identity, str | None]:
+    """What the visual side prints: the identity, or with ``forge`` altered. Its own random
+    stream, so the genuine documents of a set do not change when forgeries are added."""
+    if forge is None:
+        return identity, None
+    return forged_identity(identity, forge, random.Random(f"{seed}:{index}:forged"))
+
+
+def _reprinted(licence: Licence, printed: Identity) -> Licence:
+    return licence if printed is licence.identity else dataclasses.replace(licence, identity=printed)
 
 
 def make_document(job: _Job) -> list[dict[str, Any]]:
     """Compose, photograph and write one document (one or two sides); its label rows."""
-    document = compose_document(job.kind, job.index, seed=job.seed, today=job.today, face=job.face)
+    document = compose_document(job.kind, job.index, seed=job.seed, today=job.today, face=job.face, forge=job.forge)
     number = f"{job.index:0{job.width}d}"
     payload = base64.b64encode(document.barcode_payload).decode("ascii") if document.barcode_payload else None
     rows = []
@@ -239,6 +274,7 @@ def make_document(job: _Job) -> list[dict[str, Any]]:
                 "barcode_payload_b64": payload if side.page.barcode_box else None,
                 "fields": document.fields.as_json(),
                 "expired": document.identity.expiry_date < job.today,
+                "forged": document.forged,
                 "face": job.face.name if job.face is not None and side.shows_portrait else None,
                 "document_quad": [list(corner) for corner in capture.quad],
                 "size": list(capture.size),

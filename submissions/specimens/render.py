@@ -74,7 +74,13 @@ def check_fonts() -> None:
     """Fail early, with the package to install, when a font file is missing."""
     for name, path in FONT_FILES.items():
         if not Path(path).is_file():
-            package = "fonts-ocr-b" if name == "ocrb" else "fonts-dejavu-core" if name.startswith("sans") else "fonts-liberation"
+            package = (
+                "fonts-ocr-b"
+                if name == "ocrb"
+                else "fonts-dejavu-core"
+                if name.startswith("sans")
+                else "fonts-liberation"
+            )
             raise FileNotFoundError(f"{path} is missing: install the Debian package {package}")
 
 

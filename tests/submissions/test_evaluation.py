@@ -467,10 +467,13 @@ def test_the_command_prints_progress_and_a_table_of_the_kinds(specimens, tmp_pat
     # when
     output, _ = _evaluate(str(specimens), "--plots", str(tmp_path / "plots"))
 
-    # then: 3 passports and 3 licence backs read, the 3 licence fronts skipped
+    # then: 3 passports and 3 licence backs read, and the 3 licence fronts for the visual zone
     assert "Evaluating 6 images" in output
-    assert "3 without a machine-readable zone skipped" in output
-    assert "100%  6/6 images" in output
+    assert "(and 3 card fronts for the visual zone; 0 others skipped)" in output
+    assert "100%  9/9 images" in output
+    visual = output[output.index("Visual zone: printed fields") :]
+    for kind in ("td3", "dl_front", "all"):
+        assert f"\n{kind:<10}" in visual
     table = output[output.index("kind     condition") :]
     for kind in ("td3", "dl_back", "MRZ", "all"):
         assert f"\n{kind:<9}" in table
@@ -488,8 +491,10 @@ def test_the_command_writes_json_alone_on_stdout(specimens):
     data = json.loads(output)
     assert {"summary", "rows", "skipped", "images", "comparison", "targets", "today"} <= set(data)
     assert data["images"] == 6
-    assert data["skipped"] == 3
+    assert data["skipped"] == 0
     assert data["comparison"] is None
+    assert {row["kind"] for row in data["visual"]["rows"]} == {"td3", "dl_front"}
+    assert [row["flagged"] for row in data["visual"]["rows"]] == [False] * 6
     assert {row["kind"] for row in data["rows"]} == {"td3", "dl_back"}
     assert {"file", "exact", "fields_exact", "false_accept", "ms", "difference"} <= set(data["rows"][0])
     assert {(group["kind"], group["condition"]) for group in data["summary"]["ours"]} >= {

@@ -270,3 +270,46 @@ def test_random_mrzs_of_every_kind_including_td1_long_numbers_parse_back_exactly
 def test_the_plan_balances_an_odd_number_of_kinds():
     kinds = ("td3", "td1", "td2", "mrva", "mrvb")
     assert Counter(plan(20, kinds, ("clear", "harsh"))) == {(k, c): 2 for k in kinds for c in ("clear", "harsh")}
+
+
+@pytest.mark.parametrize("kind", ["td3", "td1", "dl_back"])
+def test_a_forged_document_keeps_its_machine_readable_data_and_alters_one_printed_field(kind):
+    genuine = compose_document(kind, 5, seed=3, today=dt.date(2026, 11, 25))
+    # when
+    forged = compose_document(kind, 5, seed=3, today=dt.date(2026, 11, 25), forge="birth_date")
+    # then: same MRZ / barcode and fields, another printed side
+    assert (forged.mrz_lines, forged.barcode_payload, forged.fields) == (
+        genuine.mrz_lines,
+        genuine.barcode_payload,
+        genuine.fields,
+    )
+    assert (genuine.forged, forged.forged) == (None, "birth_date")
+    printed = forged.sides[-1].page.image
+    assert np.asarray(printed).tobytes() != np.asarray(genuine.sides[-1].page.image).tobytes()
+
+
+def test_forgeries_are_labelled_and_leave_the_genuine_documents_unchanged(tmp_path):
+    call_command("make_specimens", str(tmp_path / "plain"), "--count", "6", "--seed", "4", stdout=io.StringIO())
+    call_command(
+        "make_specimens",
+        str(tmp_path / "mixed"),
+        "--count",
+        "6",
+        "--seed",
+        "4",
+        "--forged",
+        "0.5",
+        stdout=io.StringIO(),
+    )
+    plain = [json.loads(line) for line in (tmp_path / "plain" / "labels.jsonl").read_text().splitlines()]
+    mixed = [json.loads(line) for line in (tmp_path / "mixed" / "labels.jsonl").read_text().splitlines()]
+    forged = [row for row in mixed if row["forged"]]
+    assert {row["forged"] for row in forged} <= {"surname", "given_names", "birth_date"}
+    assert 0 < len(forged) < len(mixed)
+    for before, after in zip(plain, mixed, strict=True):
+        if not after["forged"]:
+            assert (tmp_path / "plain" / before["file"]).read_bytes() == (
+                tmp_path / "mixed" / after["file"]
+            ).read_bytes()
+    with pytest.raises(CommandError, match="--forged must be a share between 0 and 1"):
+        call_command("make_specimens", str(tmp_path / "bad"), "--count", "1", "--forged", "2", stdout=io.StringIO())

@@ -66,9 +66,11 @@ class Command(BaseCommand):
             raise CommandError(f"--plots: {plots} exists and is not a directory.")
 
         evaluated = sum(1 for label in labels if label.zone)
+        fronts = sum(1 for label in labels if not label.zone and label.kind in ev.FRONT_KINDS)
         self.notes.write(
-            f"Evaluating {evaluated} images in {directory} ({len(labels) - evaluated} without a machine-readable "
-            f"zone skipped), today {today.isoformat()}" + (", baseline PassportEye" if baseline else "")
+            f"Evaluating {evaluated} images in {directory} (and {fronts} card fronts for the visual zone; "
+            f"{len(labels) - evaluated - fronts} others skipped), today {today.isoformat()}"
+            + (", baseline PassportEye" if baseline else "")
         )
         result = ev.evaluate(directory, labels, today=today, baseline=baseline, progress=self._progress)
         written = ev.write_plots(plots, result.rows, result.baseline_rows) if plots is not None else []
@@ -107,6 +109,11 @@ class Command(BaseCommand):
         write("Targets (issue 3):")
         for line in ev.format_targets(ev.targets(groups, comparison)):
             write(line)
+        if result.visual_rows:
+            write("")
+            write("Visual zone: printed fields checked against the MRZ / the back's barcode")
+            for line in ev.format_visual_table(ev.summarise_visual(result.visual_rows)):
+                write(line)
         write("")
         failed = ev.failures(result.rows)
         if failed:

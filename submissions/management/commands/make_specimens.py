@@ -52,6 +52,13 @@ class Command(BaseCommand):
             "--today", type=dt.date.fromisoformat, help="Reference date for expiry (YYYY-MM-DD, default today)."
         )
         parser.add_argument("--jobs", type=int, default=1, help="Worker processes (default 1).")
+        parser.add_argument(
+            "--forged",
+            type=float,
+            default=0.0,
+            metavar="SHARE",
+            help="Share of documents (0-1) whose printed name or birth date differs from the MRZ/barcode.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = options["count"]
@@ -60,6 +67,8 @@ class Command(BaseCommand):
         faces = options["faces"]
         if faces is not None and not faces.is_dir():
             raise CommandError(f"--faces: {faces} is not a directory.")
+        if not 0 <= options["forged"] <= 1:
+            raise CommandError("--forged must be a share between 0 and 1.")
         outdir: Path = options["outdir"]
         try:
             summary = make_specimens(
@@ -71,6 +80,7 @@ class Command(BaseCommand):
                 faces_dir=faces,
                 today=options["today"],
                 jobs=max(1, options["jobs"]),
+                forged_share=options["forged"],
                 progress=self._progress,
             )
         except (ValueError, FileNotFoundError) as exc:

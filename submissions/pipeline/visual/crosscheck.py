@@ -46,17 +46,22 @@ def expected_values(fields: DocumentFields) -> dict[str, str | dt.date]:
     return {name: getattr(fields, name) for name in CHECKED_FIELDS if getattr(fields, name)}
 
 
-def matching_line(field: str, expected: str | dt.date, lines: list[TextLine]) -> TextLine | None:
-    """The first printed line that carries ``expected``, the likeliest first."""
+def matching_line(
+    field: str, expected: str | dt.date, lines: list[TextLine], *, truncated: bool = False
+) -> TextLine | None:
+    """The first printed line that carries ``expected``, the likeliest first. ``truncated``:
+    the machine-readable names were cut to fit (an MRZ name field filled to its end)."""
     for line in lines:
-        if _carries(field, expected, line.text):
+        if _carries(field, expected, line.text, truncated=truncated):
             return line
     return None
 
 
-def check_field(field: str, expected: str | dt.date, lines: list[TextLine], value: TextLine | None) -> FieldCheck:
+def check_field(
+    field: str, expected: str | dt.date, lines: list[TextLine], value: TextLine | None, *, truncated: bool = False
+) -> FieldCheck:
     shown = expected.isoformat() if isinstance(expected, dt.date) else expected
-    found = matching_line(field, expected, lines)
+    found = matching_line(field, expected, lines, truncated=truncated)
     if found is not None:
         return FieldCheck(field, "match", shown, found.text, found.score)
     if value is None:
@@ -67,31 +72,33 @@ def check_field(field: str, expected: str | dt.date, lines: list[TextLine], valu
     return FieldCheck(field, "unread", shown, value.text, 0.5)
 
 
-def _carries(field: str, expected: str | dt.date, text: str) -> bool:
+def _carries(field: str, expected: str | dt.date, text: str, *, truncated: bool) -> bool:
     if isinstance(expected, dt.date):
         return expected in dates_in(text)
     if field == "document_number":
         return number_key(expected) in number_key(text)
-    return _names_match(expected, text)
+    return _names_match(expected, text, truncated=truncated)
 
 
-def _names_match(expected: str, text: str) -> bool:
-    """Every word of the machine-read name is printed, in order; the MRZ may have cut the last
-    word short and may spell Ä as AE or A."""
+def _names_match(expected: str, text: str, *, truncated: bool) -> bool:
+    """Every word of the machine-read name is printed, in order; an MRZ may spell Ä as AE or A
+    and, when its name field is full, cut the last word short."""
     wanted = name_words(expected)
     for spelling in (name_words(text), name_words(text, icao_spelling=True)):
         # OCR drops the space between close-set words: compare the letters alone too.
-        if _words_in_order(wanted, spelling) or _words_in_order(["".join(wanted)], ["".join(spelling)]):
+        if _words_in_order(wanted, spelling, truncated) or _words_in_order(
+            ["".join(wanted)], ["".join(spelling)], truncated
+        ):
             return True
     return False
 
 
-def _words_in_order(wanted: list[str], printed: list[str]) -> bool:
+def _words_in_order(wanted: list[str], printed: list[str], truncated: bool) -> bool:
     if not wanted:
         return False
     position = 0
     for index, word in enumerate(wanted):
-        last = index == len(wanted) - 1
+        last = truncated and index == len(wanted) - 1
         while position < len(printed) and not _same_word(word, printed[position], truncated=last):
             position += 1
         if position == len(printed):

@@ -49,11 +49,17 @@ class VisualReading:
 
 
 def read_visual_zone(
-    image: np.ndarray, *, expected: DocumentFields | None = None, text_bottom: float = 1.0, upright: bool = True
+    image: np.ndarray,
+    *,
+    expected: DocumentFields | None = None,
+    names_truncated: bool = False,
+    text_bottom: float = 1.0,
+    upright: bool = True,
 ) -> VisualReading:
     """``image`` is the rectified document (RGB), upright when ``upright`` (else it may be
-    upside down, and the better-read way up is kept). Text below ``text_bottom`` (a fraction of
-    the height: where the MRZ starts) is left out: the machine-readable zone is read elsewhere."""
+    upside down, and the better-read way up is kept). ``expected`` are the machine-read fields
+    to check, whose names were cut to fit when ``names_truncated``. Text below ``text_bottom``
+    (a fraction of the height: where the MRZ starts) is left out: the MRZ is read elsewhere."""
     boxes = detect_text(image)
     if not upright and _reads_better_turned(image, boxes):
         image = np.ascontiguousarray(image[::-1, ::-1])
@@ -64,10 +70,14 @@ def read_visual_zone(
     for start in range(0, len(boxes), RECOGNITION_BATCH):
         batch = recognise(image, boxes[start : start + RECOGNITION_BATCH])
         lines.extend(line for line in batch if line.score >= MIN_LINE_SCORE)
-        if wanted and all(matching_line(name, value, lines) for name, value in wanted.items()):
+        if wanted and all(
+            matching_line(name, value, lines, truncated=names_truncated) for name, value in wanted.items()
+        ):
             break
     values = _captioned_values(lines)
-    checks = tuple(check_field(name, value, lines, values.get(name)) for name, value in wanted.items())
+    checks = tuple(
+        check_field(name, value, lines, values.get(name), truncated=names_truncated) for name, value in wanted.items()
+    )
     fields, ambiguous = _fields(values, checks)
     return VisualReading(fields, checks, len(lines), len(boxes), ambiguous)
 

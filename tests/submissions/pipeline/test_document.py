@@ -47,13 +47,40 @@ def test_the_json_has_the_documented_shape(clear_specimens):
     directory, labels = clear_specimens
     label = next(label for label in labels if label["kind"] == "td3")
     data = read_document((directory / label["file"]).read_bytes(), today=TODAY).as_json(file=label["file"])
-    assert set(data) == {"file", "kind", "mrz", "barcode", "visual", "quality", "warnings", "timing_ms"}
+    assert set(data) == {
+        "file",
+        "kind",
+        "mrz",
+        "barcode",
+        "visual",
+        "document_quad",
+        "quality",
+        "warnings",
+        "timing_ms",
+    }
+    assert set(data["visual"]) == {"fields", "checks", "lines_read", "lines_found"}
+    assert {field: check["status"] for field, check in data["visual"]["checks"].items()} == {
+        "surname": "match",
+        "given_names": "match",
+        "document_number": "match",
+        "birth_date": "match",
+        "expiry_date": "match",
+    }
+    assert len(data["document_quad"]) == 4
     assert set(data["mrz"]) >= {"lines", "valid", "repaired", "fields"}
     assert set(data["mrz"]["fields"]) == {
-        "document_type", "issuing_country", "document_number", "surname", "given_names", "nationality",
-        "birth_date", "sex", "expiry_date", "optional_data",
+        "document_type",
+        "issuing_country",
+        "document_number",
+        "surname",
+        "given_names",
+        "nationality",
+        "birth_date",
+        "sex",
+        "expiry_date",
+        "optional_data",
     }
-    assert set(data["timing_ms"]) >= {"decode", "mrz", "quality", "total"}
+    assert set(data["timing_ms"]) >= {"decode", "mrz", "locate", "visual", "quality", "total"}
 
 
 def test_an_expired_document_is_flagged_with_certainty(clear_specimens):

@@ -90,8 +90,10 @@ def test_a_caption_introduces_the_value_below_it_not_its_neighbours_value():
 
 def test_a_field_matches_when_printed_anywhere_with_mrz_truncation_allowed():
     lines = [line("Given names / Prénoms"), line("MARIA-JOSEFINA ANTONELLA")]
-    check = check_field("given_names", "MARIA JOSEFINA ANTON", lines, None)
+    check = check_field("given_names", "MARIA JOSEFINA ANTON", lines, None, truncated=True)
     assert (check.status, check.printed) == ("match", "MARIA-JOSEFINA ANTONELLA")
+    # a name that was not cut to fit is not a prefix of a longer word
+    assert check_field("surname", "LI", [line("DRIVER'S LICENCE")], None).status == "unread"
 
 
 def test_a_confidently_different_value_is_a_mismatch_and_a_damaged_one_is_unread():
