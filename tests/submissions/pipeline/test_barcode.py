@@ -213,10 +213,10 @@ def test_a_photo_without_a_barcode_gives_nothing(monkeypatch):
     calls = _count_decoder_calls(monkeypatch)
     # when
     decoded, aamva = decode_pdf417(card), read_aamva_barcode(card)
-    # then: as given, prepared (the blank card has no skew to correct), denoised, then the
-    # text's cut-out sharpened and with three motion blurs undone, per call
+    # then: as given, prepared (the blank card has no skew to correct), then denoised, per
+    # call; the densest block, a line of text, is too long for a barcode to be cut out
     assert (decoded, aamva) == ([], None)
-    assert len(calls) == 2 * 7
+    assert len(calls) == 6
 
 
 def test_a_hand_held_photo_blurred_across_the_bars_is_read_from_the_barcode_cut_out(monkeypatch):
