@@ -23,6 +23,9 @@ from submissions.pipeline.visual.ocr import RECOGNITION_BATCH, TextBox, TextLine
 from submissions.pipeline.visual.text import name_words
 
 MIN_LINE_SCORE = 0.5  # below this the recogniser is guessing
+# Lines recognised between two looks at what was found, when looking for known values: about
+# as many as there are values, so a genuine page stops after one or two rounds.
+EARLY_STOP_BATCH = 4
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,12 @@ def read_visual_zone(
     if not upright and _reads_better_turned(image, boxes):
         image = np.ascontiguousarray(image[::-1, ::-1])
         boxes = detect_text(image)
-    boxes = sorted((box for box in boxes if box.top < image.shape[0] * text_bottom), key=lambda box: -box.height)
     wanted = expected_values(expected) if expected is not None else {}
+    boxes = _likeliest_first([box for box in boxes if box.top < image.shape[0] * text_bottom], wanted)
     lines: list[TextLine] = []
-    for start in range(0, len(boxes), RECOGNITION_BATCH):
-        batch = recognise(image, boxes[start : start + RECOGNITION_BATCH])
+    step = EARLY_STOP_BATCH if wanted else RECOGNITION_BATCH
+    for start in range(0, len(boxes), step):
+        batch = recognise(image, boxes[start : start + step])
         lines.extend(line for line in batch if line.score >= MIN_LINE_SCORE)
         if wanted and all(
             matching_line(name, value, lines, truncated=names_truncated) for name, value in wanted.items()
@@ -80,6 +84,24 @@ def read_visual_zone(
     )
     fields, ambiguous = _fields(values, checks)
     return VisualReading(fields, checks, len(lines), len(boxes), ambiguous)
+
+
+# Width / height of a printed line per character, for the capitals and digits of values.
+CHARACTER_ASPECT = 0.62
+
+
+def _likeliest_first(boxes: list[TextBox], wanted: dict[str, str | dt.date]) -> list[TextBox]:
+    """Values first: the lines whose length, told by their box's proportions, fits one of the
+    values looked for; without values to look for, the tallest (values are printed larger)."""
+    if not wanted:
+        return sorted(boxes, key=lambda box: -box.height)
+    lengths = [len(value) if isinstance(value, str) else len("01 JAN 2000") for value in wanted.values()]
+
+    def misfit(box: TextBox) -> float:
+        characters = box.width / max(box.height, 1.0) / CHARACTER_ASPECT
+        return min(abs(np.log(max(characters, 0.5) / length)) for length in lengths)
+
+    return sorted(boxes, key=misfit)
 
 
 def _reads_better_turned(image: np.ndarray, boxes: list[TextBox]) -> bool:
