@@ -74,11 +74,13 @@ def document_warnings(
 def _visual_warnings(visual: VisualReading, compared_with: str) -> list[DocumentWarning]:
     if not visual.checks:
         return []
-    mismatches = [check for check in visual.checks if check.status == "mismatch"]
+    mismatches = [check for check in visual.checks if check.status in ("mismatch", "missing")]
     if mismatches:
         code = "mrz_visual_mismatch" if compared_with == "mrz" else "barcode_front_mismatch"
         source = "MRZ" if compared_with == "mrz" else "barcode"
-        detail = "; ".join(f"{check.field}: {source} {check.expected}, printed {check.printed}" for check in mismatches)
+        detail = "; ".join(
+            f"{check.field}: {source} {check.expected}, printed {check.printed or 'nowhere'}" for check in mismatches
+        )
         return [DocumentWarning(code, max(check.confidence for check in mismatches), detail)]
     unread = [check.field for check in visual.checks if check.status == "unread"]
     if len(unread) > UNREAD_SHARE * len(visual.checks):

@@ -2,8 +2,10 @@
 
 A field is ``match`` when some printed line carries the machine-read value (OCR look-alikes
 and the MRZ's truncation and transliteration allowed), ``mismatch`` when the line its caption
-introduces clearly says something else, and ``unread`` when neither can be told (caption not
-found, text too damaged). Only a confident mismatch is a forgery signal: a misread is not.
+introduces clearly says something else, ``missing`` when it is printed nowhere although the
+other fields read well (``read.py`` decides that, it needs them all), and ``unread`` when none
+can be told (caption not found, text too damaged). Only a confident mismatch is a strong
+forgery signal: a misread is not.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ MISMATCH_MIN_OCR_SCORE = 0.8
 @dataclass(frozen=True)
 class FieldCheck:
     field: str
-    status: str  # match, mismatch, unread
+    status: str  # match, mismatch, missing, unread
     expected: str
     printed: str  # the printed text that decided, "" when unread
     confidence: float  # how sure the status is, 0–1

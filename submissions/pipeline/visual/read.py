@@ -8,6 +8,7 @@ read and the captions paired with their values, to say what the document prints 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -79,8 +80,11 @@ def read_visual_zone(
         ):
             break
     values = _captioned_values(lines)
-    checks = tuple(
-        check_field(name, value, lines, values.get(name), truncated=names_truncated) for name, value in wanted.items()
+    checks = _missing_where_the_rest_reads(
+        tuple(
+            check_field(name, value, lines, values.get(name), truncated=names_truncated)
+            for name, value in wanted.items()
+        )
     )
     fields, ambiguous = _fields(values, checks)
     return VisualReading(fields, checks, len(lines), len(boxes), ambiguous)
@@ -114,6 +118,25 @@ def _reads_better_turned(image: np.ndarray, boxes: list[TextBox]) -> bool:
     as_is = np.mean([line.score for line in recognise(image, sample)])
     flipped = np.mean([line.score for line in recognise(np.ascontiguousarray(image[::-1, ::-1]), turned)])
     return bool(flipped > as_is)
+
+
+# When this many other fields were read and matched confidently, a value printed nowhere on
+# the whole document is more likely absent than misread.
+MISSING_AFTER_MATCHES = 3
+MISSING_MATCH_CONFIDENCE = 0.85
+MISSING_CONFIDENCE = 0.6
+
+
+def _missing_where_the_rest_reads(checks: tuple[FieldCheck, ...]) -> tuple[FieldCheck, ...]:
+    matched = [check for check in checks if check.status == "match"]
+    if len(matched) < MISSING_AFTER_MATCHES or min(check.confidence for check in matched) < MISSING_MATCH_CONFIDENCE:
+        return checks
+    return tuple(
+        dataclasses.replace(check, status="missing", confidence=MISSING_CONFIDENCE)
+        if check.status == "unread" and not check.printed
+        else check
+        for check in checks
+    )
 
 
 def _captioned_values(lines: list[TextLine]) -> dict[str, TextLine]:
