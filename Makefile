@@ -35,9 +35,10 @@ $(PYTHON): | system-packages
 	python3 -m venv .venv
 
 # Reinstall only when requirements.txt changed, so that a second `make run` starts at once.
-$(STAMP): requirements.txt | $(PYTHON)
+$(STAMP): requirements.txt requirements-nodeps.txt | $(PYTHON)
 	@echo "Installing Python requirements into .venv"
 	$(PYTHON) -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(PYTHON) -m pip install --disable-pip-version-check -q --no-deps -r requirements-nodeps.txt
 	@touch $@
 
 venv: system-packages $(STAMP)
