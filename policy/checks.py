@@ -1,0 +1,237 @@
+"""The policy's hard checks: conditions that reject, or send to review, whatever the score (pure).
+
+Each check returns findings: ``reject`` with a §8.4 code, ``review`` (at least pending: a person
+must look) or ``note`` (recorded in the trace, no effect). :data:`CHECKS` is in precedence
+order: when several rejects apply, the first one's code is the submission's ``commentCode``,
+and every finding still appears in the trace.
+
+Readings of the spec where it is silent (see the report / docs):
+- A date-based rejection (``expired_id``, ``under_ageLimit``) needs a trusted date: from a
+  verified MRZ or a PDF417 barcode, not edited by the user. An untrusted date that would
+  reject sends the submission to review instead.
+- Duplicates count only against submissions that are ``approved`` or ``pending``: a person
+  retrying after a rejection is not a duplicate. DI collisions give ``duplicated_user_PII_exact``
+  (the DI is an exact match of name, DOB, gender, nationality), Custom DI collisions and the
+  approve/reject prevention periods give ``duplicate_user``.
+- VPN/proxy (§8.10) and device (§8.11) failures have no reject code: they reject with ``other``
+  and a fixed English comment naming the rule (``DE-…`` codes for devices).
+- A face that does not match, a refused selfie and a failed liveness are never auto-approved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from policy.evidence import DuplicateMatch, Evidence, full_years
+from policy.settings import PolicySettings
+
+ACTIVE = ("approved", "pending")
+
+
+@dataclass(frozen=True)
+class Finding:
+    outcome: str  # reject | review | note
+    name: str  # the reject code for rejects, the cause for reviews and notes
+    detail: str
+    comment: str | None = None  # the free text of reject code "other"
+
+
+Check = Callable[[Evidence, PolicySettings], list[Finding]]
+
+
+def _too_many_retry(e: Evidence, s: PolicySettings) -> list[Finding]:
+    if e.failed_attempts >= s.max_attempts:
+        return [Finding("reject", "too_many_retry", f"{e.failed_attempts} failed attempts of {s.max_attempts}")]
+    return []
+
+
+def _id_image(e: Evidence, s: PolicySettings) -> list[Finding]:
+    document = e.document
+    if document.intake_error is not None:
+        return [Finding("reject", "id_image_error", f"image refused at intake: {document.intake_error}")]
+    if not document.detected:
+        return [Finding("reject", "id_image_invalidImage", "no document outline in the photo")]
+    if document.kind == "unknown":
+        quality = sorted(w.code for w in document.warnings if w.code.startswith("quality_"))
+        if quality:
+            return [Finding("reject", "id_image_badImage", f"nothing read; {', '.join(quality)}")]
+        return [Finding("reject", "id_image_invalidId", "no MRZ, barcode or printed identity fields in a clear photo")]
+    return []
+
+
+def _id_type(e: Evidence, s: PolicySettings) -> list[Finding]:
+    country, id_type = e.document.fields.issuing_country, e.document.id_type
+    if s.allowed_id_types.allows(country, id_type):
+        return []
+    accepted = ", ".join(s.allowed_id_types.types_for(country) or ())
+    return [Finding("reject", "invalid_acceptedID", f"{id_type} from {country}; accepted: {accepted}")]
+
+
+def _country(e: Evidence, s: PolicySettings) -> list[Finding]:
+    country = e.document.fields.issuing_country
+    if e.session.blacklist_countries and country in s.blacklist_countries:
+        return [Finding("reject", "blacklistCountry", f"issuing country {country} is blacklisted")]
+    allowed = e.session.allowed_countries
+    if allowed and country not in allowed:
+        return [Finding("reject", "blacklistCountry", f"issuing country {country} not in {', '.join(allowed)}")]
+    return []
+
+
+def _trusted(e: Evidence, field: str) -> bool:
+    return e.document.dates_verified and field not in e.document.edited_fields
+
+
+def _expired(e: Evidence, s: PolicySettings) -> list[Finding]:
+    expiry, today = e.document.fields.expiry_date, e.timestamps.reference_date
+    if not e.document.was_read or not s.reject_expired_id or expiry is None or expiry >= today:
+        return []
+    detail = f"expired {expiry.isoformat()}, before {today.isoformat()}"
+    if _trusted(e, "expiry_date"):
+        return [Finding("reject", "expired_id", detail)]
+    return [Finding("review", "expiry_unverified", f"{detail}, date not machine-verified")]
+
+
+def _birth_date(e: Evidence, s: PolicySettings) -> list[Finding]:
+    birth = e.document.fields.birth_date
+    limit = s.age_limit if e.session.age_limit else None
+    if not e.document.was_read:
+        return []
+    if birth is None:
+        handling = {"reject": "reject", "pending": "review", "accept": "note"}[s.no_date_of_birth]
+        name = "no-date-of-birth" if handling == "reject" else "birth_date_missing"
+        found = [Finding(handling, name, "no date of birth on the ID")]
+        if limit is not None and handling == "note":
+            found.append(Finding("note", "age_unknown", f"age limit {limit} not checked: no date of birth"))
+        return found
+    if limit is None:
+        return []
+    age = full_years(birth, e.timestamps.reference_date)
+    if age >= limit:
+        return []
+    detail = f"age {age} under the limit {limit}"
+    if _trusted(e, "birth_date"):
+        return [Finding("reject", "under_ageLimit", detail)]
+    return [Finding("review", "age_unverified", f"{detail}, date not machine-verified")]
+
+
+def _entered(e: Evidence, s: PolicySettings) -> list[Finding]:
+    fields = e.document.entered_mismatches
+    if fields:
+        return [
+            Finding("reject", "id_info_dataMismatch", f"entered values contradict the document: {', '.join(fields)}")
+        ]
+    return []
+
+
+def _ids(matches: tuple[DuplicateMatch, ...]) -> str:
+    return ", ".join(m.submission_id for m in matches)
+
+
+def _duplicate_user(e: Evidence, s: PolicySettings) -> list[Finding]:
+    prevent = s.reject_duplicate_user if e.session.reject_duplicate_user is None else e.session.reject_duplicate_user
+    found = []
+    for kind, code in (("di", "duplicated_user_PII_exact"), ("custom_di", "duplicate_user")):
+        active = tuple(m for m in getattr(e.duplicates, kind) if m.status in ACTIVE)
+        if active:
+            outcome, name = ("reject", code) if prevent else ("note", f"{kind}_duplicate")
+            found.append(Finding(outcome, name, f"{kind} shared with {_ids(active)}"))
+    return found
+
+
+def _within(match: DuplicateMatch, days: int, moment: dt.datetime) -> bool:
+    return match.decided_at is not None and moment - match.decided_at <= dt.timedelta(days=days)
+
+
+def _periods(e: Evidence, s: PolicySettings) -> list[Finding]:
+    moment = e.timestamps.submitted_at or e.timestamps.evaluated_at
+    found = []
+    for status, days, on in (
+        ("approved", s.approve_period_days, e.session.approve_period),
+        ("rejected", s.reject_period_days, e.session.reject_period),
+    ):
+        hits = tuple(m for m in e.duplicates.same_person if m.status == status and _within(m, days, moment))
+        if days and on and hits:
+            found.append(Finding("reject", "duplicate_user", f"{status} within {days} days: {_ids(hits)}"))
+    return found
+
+
+def _face_duplicate(e: Evidence, s: PolicySettings) -> list[Finding]:
+    active = tuple(m for m in e.duplicates.face if m.status in ACTIVE)
+    if not active:
+        return []
+    outcome, name = ("reject", "duplicated_face") if s.reject_duplicate_face else ("note", "face_duplicate")
+    return [Finding(outcome, name, f"same face as {_ids(active)}")]
+
+
+def _network(e: Evidence, s: PolicySettings) -> list[Finding]:
+    if not s.network_detection or not e.network.checked:
+        return []
+    found = []
+    for kind in e.network.kinds:
+        level = s.network_levels.level(kind)
+        detail = f"{kind} connection, level {level}, risk {e.network.risk_score}"
+        if level == "high":
+            comment = f"KYC is not accepted through a {kind} connection as per policy."
+            found.append(Finding("reject", "other", detail, comment))
+        else:
+            found.append(Finding("review" if level == "medium" else "note", f"network_{kind}", detail))
+    return found
+
+
+def _device(e: Evidence, s: PolicySettings) -> list[Finding]:
+    device = e.device
+    if not s.device_verification or not device.checked:
+        return []
+    found = []
+    if not device.static_passed:
+        found.append(Finding("reject", "other", "not a mobile environment", "Device verification failed (DE-20000)."))
+    if device.fingerprint_flags:
+        detail = f"fingerprint: {', '.join(device.fingerprint_flags)}"
+        found.append(Finding("reject", "other", detail, "Device verification failed (DE-30000)."))
+    moment = e.timestamps.submitted_at or e.timestamps.evaluated_at
+    period = s.device_duplicate_period_days
+    approved = tuple(
+        m for m in e.duplicates.device if m.status == "approved" and (period is None or _within(m, period, moment))
+    )
+    if len(approved) >= s.device_duplicate_limit:
+        detail = f"{len(approved)} approvals on this device (limit {s.device_duplicate_limit}): {_ids(approved)}"
+        if s.device_duplicate_policy == "fail":
+            found.append(Finding("reject", "other", detail, "Device verification failed (DE-40000)."))
+        else:
+            found.append(Finding("note", "device_duplicate", detail))
+    return found
+
+
+def _face(e: Evidence, s: PolicySettings) -> list[Finding]:
+    found = []
+    face = e.face
+    if face is not None and face.refusal is not None:
+        found.append(Finding("review", "face_refused", f"selfie or portrait refused: {face.refusal}"))
+    elif face is not None and not face.match:
+        found.append(Finding("review", "face_not_matched", f"similarity {face.similarity} below {face.threshold}"))
+    if e.liveness.decision == "failed":
+        found.append(Finding("review", "liveness_failed", f"liveness failed, score {e.liveness.score}"))
+    return found
+
+
+CHECKS: tuple[Check, ...] = (
+    _too_many_retry,
+    _id_image,
+    _id_type,
+    _country,
+    _expired,
+    _birth_date,
+    _entered,
+    _duplicate_user,
+    _periods,
+    _face_duplicate,
+    _network,
+    _device,
+    _face,
+)
+
+
+def run_checks(evidence: Evidence, settings: PolicySettings) -> list[Finding]:
+    return [finding for check in CHECKS for finding in check(evidence, settings)]
