@@ -53,10 +53,11 @@ def _convert(hint: Any, data: Any, path: str) -> Any:
         options = typing.get_args(hint)
         if data is None and type(None) in options:
             return None
+        present = [option for option in options if option is not type(None)]
+        if len(present) == 1:  # X | None: the inner error keeps its own path
+            return _convert(present[0], data, path)
         errors = []
-        for option in options:
-            if option is type(None):
-                continue
+        for option in present:
             try:
                 return _convert(option, data, path)
             except CodecError as exc:
