@@ -79,8 +79,11 @@ def _country(e: Evidence, s: PolicySettings) -> list[Finding]:
     return []
 
 
-def _trusted(e: Evidence, field: str) -> bool:
-    return e.document.dates_verified and field not in e.document.edited_fields
+def _dated(e: Evidence, field: str, code: str, cause: str, detail: str) -> list[Finding]:
+    """Reject on a trusted date (verified MRZ or barcode, not edited by the user), else review."""
+    if e.document.dates_verified and field not in e.document.edited_fields:
+        return [Finding("reject", code, detail)]
+    return [Finding("review", cause, f"{detail}, date not machine-verified")]
 
 
 def _expired(e: Evidence, s: PolicySettings) -> list[Finding]:
@@ -88,9 +91,7 @@ def _expired(e: Evidence, s: PolicySettings) -> list[Finding]:
     if not e.document.was_read or not s.reject_expired_id or expiry is None or expiry >= today:
         return []
     detail = f"expired {expiry.isoformat()}, before {today.isoformat()}"
-    if _trusted(e, "expiry_date"):
-        return [Finding("reject", "expired_id", detail)]
-    return [Finding("review", "expiry_unverified", f"{detail}, date not machine-verified")]
+    return _dated(e, "expiry_date", "expired_id", "expiry_unverified", detail)
 
 
 def _birth_date(e: Evidence, s: PolicySettings) -> list[Finding]:
@@ -110,10 +111,7 @@ def _birth_date(e: Evidence, s: PolicySettings) -> list[Finding]:
     age = full_years(birth, e.timestamps.reference_date)
     if age >= limit:
         return []
-    detail = f"age {age} under the limit {limit}"
-    if _trusted(e, "birth_date"):
-        return [Finding("reject", "under_ageLimit", detail)]
-    return [Finding("review", "age_unverified", f"{detail}, date not machine-verified")]
+    return _dated(e, "birth_date", "under_ageLimit", "age_unverified", f"age {age} under the limit {limit}")
 
 
 def _entered(e: Evidence, s: PolicySettings) -> list[Finding]:
