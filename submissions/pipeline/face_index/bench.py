@@ -12,6 +12,7 @@ find it. Memory is the process's resident-set growth while an index is built and
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -124,7 +125,8 @@ def run_bench(
         progress(f"{size:>9,} templates generated in {time.perf_counter() - started:.1f} s")
         for kind in kinds:
             progress(f"{size:>9,} {kind}: building and searching…")
-            row = bench_one(kind, stored, rows, planted)
+            with _heartbeat(progress, f"{size:>9,} {kind}: still running"):
+                row = bench_one(kind, stored, rows, planted)
             progress(
                 f"{size:>9,} {kind}: build {row.build_s:.1f} s, {row.memory_mb:.0f} MB, "
                 f"p50 {row.p50_ms:.2f} ms, p95 {row.p95_ms:.2f} ms, recall@1 {row.recall_at_1:.3f}"
@@ -132,6 +134,27 @@ def run_bench(
             results.append(row)
         del stored
     return results
+
+
+class _heartbeat:
+    """Report ``label`` and the elapsed time every ``every`` seconds while the block runs."""
+
+    def __init__(self, progress: Callable[[str], None], label: str, every: float = 30.0) -> None:
+        self._progress, self._label, self._every = progress, label, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, daemon=True)
+
+    def __enter__(self) -> None:
+        self._started = time.perf_counter()
+        self._thread.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self._every):
+            self._progress(f"{self._label}, {time.perf_counter() - self._started:.0f} s")
 
 
 def table(rows: list[BenchRow]) -> str:

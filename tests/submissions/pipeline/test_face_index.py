@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from submissions.pipeline.face_index import CROSSOVER_SIZE, ExactIndex, FaceIndex, HnswIndex, choose_index
-from submissions.pipeline.face_index.bench import random_unit
+from submissions.pipeline.face_index.bench import random_unit, run_bench, table
 
 STORED = 10_000
 KINDS = (ExactIndex, HnswIndex)
@@ -168,3 +168,15 @@ def test_importing_the_index_then_onnxruntime_does_not_crash() -> None:
     code = "import submissions.pipeline.face_index, onnxruntime, usearch.index; print('ok')"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert (result.returncode, result.stdout) == (0, "ok\n")
+
+
+def test_the_bench_reports_each_kind_with_exact_recall_for_exact_search() -> None:
+    # when
+    lines: list[str] = []
+    rows = run_bench([600], queries=40, progress=lines.append)
+    # then
+    assert [(row.kind, row.size, row.queries) for row in rows] == [("exact", 600, 40), ("hnsw", 600, 40)]
+    assert rows[0].recall_at_1 == 1.0
+    assert rows[0].p50_ms <= rows[0].p95_ms
+    assert "recall@1" in table(rows)
+    assert len(lines) == 5
