@@ -93,6 +93,19 @@ def cue_values(scored: Sequence[Scored], code: str) -> dict[str, list[float]]:
     return values
 
 
+def cue_ranges(scored: Sequence[Scored], codes: Sequence[str]) -> list[dict]:
+    """Per cue and kind: n, min, 10th percentile, median, 90th percentile and max, the
+    numbers a threshold is chosen from (on one seed, then reported on another)."""
+    table = []
+    for code in codes:
+        for kind, data in cue_values(scored, code).items():
+            values = np.asarray(data, np.float64)
+            low, p10, median, p90, high = np.percentile(values, [0, 10, 50, 90, 100])
+            table.append({"cue": code, "kind": kind, "n": len(values), "min": low, "p10": p10,
+                          "median": median, "p90": p90, "max": high})  # fmt: skip
+    return table
+
+
 def write_plots(outdir: Path, scored: Sequence[Scored], codes: Sequence[str]) -> list[Path]:
     """``liveness_scores.png`` (score per kind) and ``liveness_cues.png`` (each cue's values)."""
     import matplotlib
@@ -127,4 +140,3 @@ def write_plots(outdir: Path, scored: Sequence[Scored], codes: Sequence[str]) ->
     figure.savefig(paths[1])
     plt.close(figure)
     return paths
-

@@ -9,7 +9,7 @@ are rotated (yaw, pitch), scaled and shifted, and the photo is warped triangle b
 the frontal mesh to the moved one, far triangles drawn first so that the near cheek hides the
 far one. What this can represent: the geometry of a head turn, nod or approach as seen by the
 landmarker (the nose moves across the face, the far cheek narrows), and a closed eye (the eye
-opening painted with the skin above it). What it cannot: new surfaces coming into view (the
+opening inpainted with the lid skin around it, a lash line on the lower lid). What it cannot: new surfaces coming into view (the
 far ear and cheek are stretched, not revealed), real eyelids, skin reflectance changing with
 the angle, motion blur and rolling shutter, and the depth is the landmarker's own estimate, so
 the parallax cue is measured on depth made by the model that measures it.
@@ -17,7 +17,6 @@ the parallax cue is measured on depth made by the model that measures it.
 
 from __future__ import annotations
 
-import functools
 import math
 import subprocess
 import sys
@@ -37,7 +36,6 @@ FACE_WIDTH = (0.38, 0.5)  # of the frame width, at rest
 # The eye openings (upper lid, then lower lid back), MediaPipe mesh indices.
 LEFT_EYE = (362, 398, 384, 385, 386, 387, 388, 466, 263, 249, 390, 373, 374, 380, 381, 382)
 RIGHT_EYE = (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)
-IRIS_LEFT, IRIS_RIGHT = range(473, 478), range(468, 473)
 
 
 def source_photos(cache: Path) -> list[tuple[str, np.ndarray]]:
@@ -144,8 +142,6 @@ def pose(puppet: Puppet, *, yaw: float = 0.0, pitch: float = 0.0, scale: float =
     turn = np.float32([[math.cos(a), 0, -math.sin(a)], [0, 1, 0], [math.sin(a), 0, math.cos(a)]])
     nod = np.float32([[1, 0, 0], [0, math.cos(b), -math.sin(b)], [0, math.sin(b), math.cos(b)]])
     moved = local @ (nod @ turn).T * scale + centre + np.float32([*shift, 0])
-    if closed > 0:
-        _close_lids(moved, closed)
     head_shift = (moved[:, :2].mean(axis=0) - points[:, :2].mean(axis=0)) * 0.7
     ring = puppet.anchors[:16] + head_shift + (puppet.anchors[:16] - centre[:2]) * (scale - 1)
     source = np.vstack([puppet.points[:, :2], puppet.anchors])
@@ -176,43 +172,24 @@ def warp(image: np.ndarray, source: np.ndarray, target: np.ndarray, triangles: n
     return cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
 
 
-def _close_lids(points: np.ndarray, closed: float) -> None:
-    """Upper lids (and irises) moved ``closed`` of the way down onto the lower lids."""
-    for eye, iris in ((LEFT_EYE, IRIS_LEFT), (RIGHT_EYE, IRIS_RIGHT)):
-        upper, lower = list(eye[1:8]), [eye[0], *eye[9:]][:0:-1]
-        meet = points[upper, :2] + (points[lower, :2] - points[upper, :2]) * 0.75
-        points[upper, :2] += (meet - points[upper, :2]) * closed
-        points[lower, :2] += (meet - points[lower, :2]) * closed
-        bottom = meet.mean(axis=0)
-        points[list(iris), :2] += (bottom - points[list(iris), :2]) * closed
-
-
 def _closed_eyes(puppet: Puppet, closed: float) -> np.ndarray:
-    """The eye openings painted over with the lid skin just above them, and a lash line."""
+    """The eye openings filled with the surrounding lid skin (inpainted) and a dark lash line
+    along the lower lid, blended in by ``closed`` 0–1. The mesh is not moved: squeezing the
+    lid triangles together smeared the eye into a white slit, which the landmarker read as a
+    half-open eye (eyeBlink 0.3–0.45); this painting reads 0.36–0.58 on the source photos
+    (0.01–0.29 open), still below a real blink's ≈1 (see ``active.BLINK_CLOSED``)."""
     image = puppet.image.copy()
     for eye in (LEFT_EYE, RIGHT_EYE):
         outline = puppet.points[list(eye), :2]
         height = float(np.ptp(outline[:, 1])) + 2
-        lid = _lid_patch(puppet.image, outline, height)
-        mask = np.zeros(image.shape[:2], np.float32)
-        grown = outline.mean(axis=0) + (outline - outline.mean(axis=0)) * 1.25
-        cv2.fillPoly(mask, [np.round(grown).astype(np.int32)], 1.0, cv2.LINE_AA)
-        mask = cv2.GaussianBlur(mask, (0, 0), 1.2)[..., None] * closed
-        image = (image * (1 - mask) + lid * mask).astype(np.uint8)
-        lower = np.round(np.vstack([outline[8:], outline[:1]])).astype(np.int32)
-        thickness = max(2, round(height / 5))
-        dark = tuple(int(v) for v in np.percentile(image[tuple(np.int32(outline[:, ::-1]).T)], 10, axis=0) * 0.5)
-        cv2.polylines(image, [lower], False, dark, thickness, cv2.LINE_AA)
+        centre = outline.mean(axis=0)
+        mask = np.zeros(image.shape[:2], np.uint8)
+        cv2.fillPoly(mask, [np.round(centre + (outline - centre) * np.float32([1.15, 1.5])).astype(np.int32)], 255)
+        skin = cv2.GaussianBlur(cv2.inpaint(image, mask, max(3, round(height)), cv2.INPAINT_TELEA), (0, 0), 1.0)
+        blend = cv2.GaussianBlur(mask.astype(np.float32) / 255, (0, 0), 1.2)[..., None] * closed
+        dark = tuple(int(v) for v in np.percentile(image[tuple(np.int32(outline[:, ::-1]).T)], 5, axis=0) * 0.4)
+        image = (image * (1 - blend) + skin * blend).astype(np.uint8)
+        if closed >= 0.5:
+            lash = np.vstack([outline[:1], outline[9:][::-1], outline[8:9]]) - np.float32([0, height * 0.15])
+            cv2.polylines(image, [np.round(lash).astype(np.int32)], False, dark, max(2, round(height / 4)), cv2.LINE_AA)
     return image
-
-
-@functools.cache
-def _shift_matrix(dy: float) -> np.ndarray:
-    return np.float32([[1, 0, 0], [0, 1, dy]])
-
-
-def _lid_patch(image: np.ndarray, outline: np.ndarray, height: float) -> np.ndarray:
-    """The image shifted down so that the skin above the eye covers the eye."""
-    shifted = cv2.warpAffine(image, _shift_matrix(round(height * 1.1, 1)), image.shape[1::-1],
-                             borderMode=cv2.BORDER_REFLECT)  # fmt: skip
-    return cv2.GaussianBlur(shifted, (0, 0), 1.5).astype(np.float32)

@@ -57,7 +57,7 @@ def timeline(plan: ChallengePlan, rng: random.Random) -> list[tuple[int, Motion]
         onset = step.start_ms + rng.uniform(150, 450)
         length = min(step.end_ms - onset - 100, rng.uniform(900, 1500))
         size = {"turn_left": rng.uniform(22, 35), "turn_right": rng.uniform(22, 35), "nod": rng.uniform(16, 24),
-                "approach": rng.uniform(1.3, 1.5), "blink": 0.9}[step.challenge]  # fmt: skip
+                "approach": rng.uniform(1.3, 1.5), "blink": rng.uniform(250, 400)}[step.challenge]  # fmt: skip
         acts.append((step.challenge, onset, length, size))
     end = plan.steps[-1].end_ms + 300
     times, t = [], 0.0
@@ -81,8 +81,8 @@ def _motion_at(ms: float, acts: list, rng: random.Random, drift: float) -> Motio
             pitch += size * bump
         elif challenge == "approach":
             scale *= 1 + (size - 1) * min(1.0, max(0.0, phase * 1.5))
-        elif challenge == "blink" and 0 <= ms - onset <= 260:
-            closed = size
+        elif challenge == "blink" and 0 <= ms - onset <= size:  # a deliberate blink, eyes fully shut
+            closed = 1.0
     return Motion(yaw, pitch, scale, closed)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from submissions.evaluation.liveness import error_rates, evaluate, timings, write_plots
+from submissions.evaluation.liveness import cue_ranges, error_rates, evaluate, timings, write_plots
 from submissions.evaluation.liveness_set import LABELS
 from submissions.pipeline.liveness.passive import THRESHOLDS
 
@@ -22,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("directory", type=Path)
         parser.add_argument("--plots", type=Path, help="Folder for the PNG histograms.")
         parser.add_argument("--json", action="store_true", help="Print the table as JSON.")
+        parser.add_argument("--cues", action="store_true", help="Also print each passive cue's range per kind.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         directory: Path = options["directory"]
@@ -36,8 +37,9 @@ class Command(BaseCommand):
 
         scored = evaluate(directory, progress)
         table, timing = error_rates(scored), timings(scored)
+        ranges = cue_ranges(scored, list(THRESHOLDS)) if options["cues"] else []
         if options["json"]:
-            self.stdout.write(json.dumps({"rates": table, "timings": timing}, indent=2))
+            self.stdout.write(json.dumps({"rates": table, "timings": timing, "cues": ranges}, indent=2))
         else:
             self.stdout.write(f"{'kind':<11}{'metric':<7}{'n':>5}{'errors':>8}{'rate':>9}  refused most by")
             for row in table:
@@ -49,6 +51,9 @@ class Command(BaseCommand):
                 f"timing: {timing['ms_per_frame_p50']:.1f} ms per frame (p50), {timing['ms_per_frame_p95']:.1f} (p95); "
                 f"{timing['ms_per_session_p50']:.0f} ms per session (p50)"
             )
+            for row in ranges:
+                numbers = "  ".join(f"{key} {row[key]:.4g}" for key in ("min", "p10", "median", "p90", "max"))
+                self.stdout.write(f"  {row['cue']:<16}{row['kind']:<11}n {row['n']:<4}{numbers}")
         if options["plots"]:
             for path in write_plots(options["plots"], scored, list(THRESHOLDS)):
                 self.stdout.write(f"wrote {path}")

@@ -40,7 +40,12 @@ MIN_IOU = 0.35  # face boxes of consecutive frames overlap at least this much
 MAX_SIZE_JUMP = 0.3  # inter-ocular distance changes at most this much between frames
 TURN_DEG, BACK_DEG = 12.0, 7.0  # yaw from the rest pose beyond TURN, then back within BACK
 NOD_DEG, NOD_BACK_DEG = 10.0, 6.0
-BLINK_CLOSED, BLINK_RISE = 0.3, 0.1  # both eyes' eyeBlink score at least, and its rise over rest
+# Both eyes' eyeBlink score at least BLINK_CLOSED at the peak, and its rise over the rest level.
+# Not tuned on real video (ML.md): a real blink reads ≈1, the synthetic set's painted lids only
+# 0.28–0.6, so 0.3 is lenient for people and at the edge for the puppets (seed 1: one of 30
+# bona-fide sessions reads 0.28 with the head turned 13°). It is not lowered to fit the
+# puppets; tune it, with BLINK_RISE, on recorded Liveform captures before relying on it.
+BLINK_CLOSED, BLINK_RISE = 0.3, 0.1
 APPROACH_GROWTH = 1.2  # inter-ocular distance, end of the step over its start
 
 

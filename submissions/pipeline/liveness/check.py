@@ -23,11 +23,14 @@ def check_liveness(
 ) -> LivenessResult:
     """Liveness of a Liveform capture. ``selfie`` is the still photo (JPEG/PNG bytes) if any;
     ``frames`` and ``plan`` are the active challenge's upload and its server-side plan, ``now``
-    the upload's arrival (epoch ms, server clock; default: the clock now) and ``nonce`` the
-    nonce the Liveform sent back with the frames."""
+    the upload's arrival (epoch ms, server clock; required with a plan: the caller reads the
+    clock, so that a check never depends on when it runs) and ``nonce`` the nonce the Liveform
+    sent back with the frames. ``timing_ms`` is the only measured time in the result."""
     started = time.perf_counter()
     if frames and plan is not None:
-        received = now if now is not None else int(time.time() * 1000)
+        if now is None:
+            raise ValueError("check_liveness needs now= (the upload's arrival, epoch ms) with a plan")
+        received = now
         seen = see(frames)
         active = verify_active(plan, frames, now=received, nonce=nonce, seen=seen)
         extra = see([Frame(seen[-1].t_ms if seen else 0, selfie)]) if selfie else []

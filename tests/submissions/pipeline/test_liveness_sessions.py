@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from pathlib import Path
 
 import cv2
@@ -51,8 +52,16 @@ def test_a_printed_photo_held_up_is_refused(sessions):
     result = _check(sessions, "print_0000")
 
     assert (result.performed, result.decision) == (True, "failed")
-    # it cannot blink, tilting paper does not turn a head, and its edge shows around the face
-    assert _failed(result) == ["step1_blink", "step2_turn_left", "step3_turn_right", "border_length"]
+    # it cannot blink, tilting paper does not turn a head, its halftone dots show, its edges
+    # frame the face, and its landmarks move by one homography
+    assert _failed(result) == [
+        "step1_blink",
+        "step2_turn_left",
+        "step3_turn_right",
+        "pixel_grid_db",
+        "border_sides",
+        "planar_residual",
+    ]
     assert result.score < 0.5
 
 
@@ -61,7 +70,8 @@ def test_a_screen_replay_of_this_very_challenge_is_refused_by_the_passive_cues(s
 
     assert result.decision == "failed"
     failed = set(_failed(result))
-    assert failed & {"pixel_grid_db", "black_level", "border_length", "white_cast", "glare_share"}
+    assert failed & {"pixel_grid_db", "black_level", "border_sides", "white_cast", "glare_share"}
+    assert not any(code.startswith("step") for code in failed)  # a perfect puppet behind glass
 
 
 def test_frames_of_another_session_with_forged_times_and_nonce_fail_the_steps(sessions):
@@ -88,6 +98,28 @@ def test_the_bona_fide_frames_replayed_against_a_later_plan_fail_on_timing_and_n
 
     assert result.decision == "failed"
     assert {"nonce", "capture_start_ms"} <= set(_failed(result))
+
+
+def test_the_same_upload_gets_the_same_result_whatever_the_clock_or_load(sessions, monkeypatch):
+    # given: the wall clock moved a day on (only the caller's now= may count)
+    plan, frames, nonce, received = load_session(sessions / "screen_0000")
+    first = check_liveness(None, frames, plan, now=received, nonce=nonce).as_json()
+    later = time.time() + 86_400
+    monkeypatch.setattr(time, "time", lambda: later)
+
+    # when
+    again = check_liveness(None, frames, plan, now=received, nonce=nonce).as_json()
+
+    # then: everything but the measured duration is identical
+    first.pop("timing_ms"), again.pop("timing_ms")
+    assert again == first
+
+
+def test_frames_against_a_plan_need_the_arrival_time_from_the_caller(sessions):
+    plan, frames, nonce, _ = load_session(sessions / "bona_fide_0000")
+
+    with pytest.raises(ValueError, match="now="):
+        check_liveness(None, frames, plan, nonce=nonce)
 
 
 def test_shuffled_timestamps_fail(sessions):
