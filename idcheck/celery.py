@@ -26,3 +26,14 @@ app = Celery("idcheck")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = [KombuQueue(queue.value) for queue in Queue]
 app.autodiscover_tasks()
+
+# Periodic jobs, declared here and nowhere else; run them with `celery -A idcheck beat`.
+app.conf.beat_schedule = {
+    # every minute (crontab.guru: "* * * * *"): re-queue verification runs whose worker died
+    # and re-send runs whose queue message may have been lost (submissions.services.process).
+    "submissions-requeue-stuck": {
+        "task": "submissions.tasks.submissions_requeue_stuck_task",
+        "schedule": 60.0,
+        "options": {"queue": Queue.DEFAULT.value},
+    },
+}

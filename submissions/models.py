@@ -1,3 +1,12 @@
+"""Submissions, their stored images, one CheckResult per pipeline step, idempotency keys.
+
+PII never sits in a plain column (G17). What a person typed or what the document says lives in
+``sealed_*`` blobs and image files sealed under the submission's own data key
+(``submissions.vault``): destroying ``wrapped_data_key`` makes every copy unreadable. Plain
+columns hold ids, states, scores, codes, hashes of sealed bytes and the engines' non-PII
+summaries.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,6 +45,24 @@ class SubmissionSource(models.TextChoices):
     MIGRATION = "migration", "Migration"
 
 
+class RunState(models.TextChoices):
+    """Where the verification run is; ``status`` is the customer-facing KYC result."""
+
+    WAITING = "waiting", "Waiting for images"  # a Liveform submission still being captured
+    QUEUED = "queued", "Queued"
+    PROCESSING = "processing", "Processing"
+    DECIDED = "decided", "Decided"
+    FAILED = "failed", "Failed"  # gave up (see failure_reason); the submission went to review
+
+
+class SelfieCapture(models.TextChoices):
+    """How the selfie arrived. Only a live Liveform capture can ever pass liveness (G25)."""
+
+    NONE = "", "No selfie"
+    UPLOADED = "uploaded", "Uploaded (liveness not performed)"
+    LIVE = "live", "Live capture"
+
+
 class Submission(models.Model):
     id = models.CharField(primary_key=True, max_length=18, default=generate_submission_id, editable=False)
     project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="submissions")
@@ -44,9 +71,116 @@ class Submission(models.Model):
     created_at = models.DateTimeField(default=now_to_the_millisecond, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # G17: the data key, wrapped by the master key; NULL once destroyed (crypto-shredded).
+    wrapped_data_key = models.BinaryField(null=True, editable=False)
+
+    # What the submitter sent. E-mail, userid and cf1–cf3 are sealed (JSON object); the
+    # document's issuing country and type as claimed are codes, kept plain for filtering.
+    sealed_metadata = models.BinaryField(null=True, editable=False)
+    claimed_issuing_country = models.CharField(max_length=3, blank=True)
+    claimed_id_type = models.CharField(max_length=40, blank=True)
+    selfie_capture = models.CharField(max_length=8, choices=SelfieCapture.choices, blank=True)
+
+    # The verification run (claimed with a conditional UPDATE; see services.submission_process).
+    run_state = models.CharField(max_length=10, choices=RunState.choices, default=RunState.WAITING)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure_reason = models.CharField(max_length=200, blank=True)  # codes and counts, never PII
+
+    # The decision (policy.engine.decide). Evidence and trace may quote document data: sealed.
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    argos_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    kyc_comment = models.JSONField(default=list, blank=True)
+    kyc_comment_code = models.JSONField(default=list, blank=True)
+    reviewer = models.CharField(max_length=40, blank=True)
+    rules_version = models.PositiveIntegerField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    sealed_evidence = models.BinaryField(null=True, editable=False)
+    sealed_decision = models.BinaryField(null=True, editable=False)
+
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["project", "-created_at", "-id"])]
+        indexes = [
+            models.Index(fields=["project", "-created_at", "-id"]),
+            models.Index(fields=["run_state", "claimed_at"], name="submission_run_state_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(argos_score__isnull=True) | models.Q(argos_score__lte=100),
+                name="submission_argos_score_0_100",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Submission {self.id}"
+
+
+class ImageKind(models.TextChoices):
+    ID_FRONT = "id_front", "ID front"  # API field idImage
+    ID_BACK = "id_back", "ID back"  # idBackImage
+    SELFIE = "selfie", "Selfie"  # selfieImage
+
+
+class SubmissionImage(models.Model):
+    """One stored image: the re-encoded JPEG (G16), sealed under the submission's data key.
+
+    ``storage_name`` is a random name in Django's default storage (files by default, any
+    S3-compatible store when configured); ``sha256`` and ``size`` describe the plaintext, so a
+    tampered or swapped file is detected when it is opened.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="images")
+    kind = models.CharField(max_length=10, choices=ImageKind.choices)
+    storage_name = models.CharField(max_length=200, unique=True)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["submission", "kind"], name="submission_image_one_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.submission_id}"
+
+
+class CheckResult(models.Model):
+    """What one pipeline step found. Unique per (submission, step): a re-run overwrites it.
+
+    ``summary`` is the step's non-PII outline (kind, codes, similarity, timings) for dashboards
+    and metrics; ``sealed_result`` is the engine's full JSON (names, MRZ lines…), sealed.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="check_results")
+    step = models.CharField(max_length=40)
+    outcome = models.CharField(max_length=40)  # read, refused, matched, not_matched, not_performed…
+    summary = models.JSONField(default=dict)
+    sealed_result = models.BinaryField(null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["submission", "step"], name="check_result_one_per_step")]
+
+    def __str__(self) -> str:
+        return f"{self.step} of {self.submission_id}: {self.outcome}"
+
+
+class IdempotencyKey(models.Model):
+    """An ``Idempotency-Key`` of one project (G2), written in the same transaction as the work.
+
+    A retry with the same key and the same request (``fingerprint``) gets the same submission;
+    with another request it is refused. Keys older than ``IDEMPOTENCY_KEY_TTL`` count as new.
+    """
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "key"], name="idempotency_key_per_project")]
+
+    def __str__(self) -> str:
+        return f"idempotency key of {self.submission_id}"

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from idcheck.lib.crypto import DecryptionError
+from policy.evidence import Evidence
 from projects.models import Project
+from submissions import vault
 from submissions.models import Submission
 
 MAX_PAGE_SIZE = 2000
@@ -45,3 +49,24 @@ def submission_list(
     has_more = len(rows) > count
     items = rows[:count]
     return SubmissionPage(items=items, next_key=items[-1] if has_more else None)
+
+
+@dataclass(frozen=True)
+class SubmissionView:
+    """A submission with its sealed parts opened (empty once its data key was destroyed)."""
+
+    submission: Submission
+    metadata: dict[str, str]  # email, userid, cf1–cf3
+    evidence: Evidence | None  # None until decided
+    decision: dict[str, Any] | None  # policy.engine.Decision.to_json(), trace included
+
+
+def submission_view(submission: Submission) -> SubmissionView:
+    try:
+        metadata = vault.open_json(submission, submission.sealed_metadata, context=vault.METADATA_CONTEXT) or {}
+        evidence_json = vault.open_json(submission, submission.sealed_evidence, context=vault.EVIDENCE_CONTEXT)
+        decision = vault.open_json(submission, submission.sealed_decision, context=vault.DECISION_CONTEXT)
+    except DecryptionError:
+        return SubmissionView(submission, {}, None, None)
+    evidence = Evidence.from_json(evidence_json) if evidence_json is not None else None
+    return SubmissionView(submission, metadata, evidence, decision)

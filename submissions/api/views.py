@@ -5,41 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import InvalidQueryString, gateway_error_responses
+from idcheck.api_errors import InvalidQueryString
 from idcheck.timeformat import format_compact, parse_compact, parse_day
-from submissions.models import Submission
-from submissions.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, submission_get, submission_list
-
-
-class KycSerializer(serializers.Serializer):
-    result = serializers.CharField()
-    comment = serializers.ListField(child=serializers.CharField())
-    commentCode = serializers.ListField(child=serializers.CharField())  # noqa: N815 (wire name)
-
-
-class SubmissionItemSerializer(serializers.Serializer):
-    """One element of ``Items`` (spec §3.1); fields are added as features land."""
-
-    submission_id = serializers.CharField(source="id")
-    created_at = serializers.SerializerMethodField()
-    updated_at = serializers.SerializerMethodField()
-    kyc = serializers.SerializerMethodField()
-
-    def get_created_at(self, submission: Submission) -> str:
-        return format_compact(submission.created_at)
-
-    def get_updated_at(self, submission: Submission) -> str:
-        return format_compact(submission.updated_at)
-
-    @extend_schema_field(KycSerializer)
-    def get_kyc(self, submission: Submission) -> dict[str, Any]:
-        return {"result": submission.status, "comment": [], "commentCode": []}
+from submissions.api.serializers import GATEWAY_ERRORS, SubmissionItemSerializer
+from submissions.selectors import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    submission_get,
+    submission_list,
+    submission_view,
+)
 
 
 class NextPageKeySerializer(serializers.Serializer):
@@ -75,14 +56,16 @@ class SubmissionListApi(APIView):
             OpenApiParameter("start_date", str, description="Created on or after this UTC day (YYYY-MM-DD)."),
             OpenApiParameter("end_date", str, description="Created on or before this UTC day (YYYY-MM-DD)."),
         ],
-        responses={200: SubmissionListOutputSerializer, **gateway_error_responses()},
+        responses={200: SubmissionListOutputSerializer, **GATEWAY_ERRORS},
     )
     def get(self, request: Request) -> Response:
+        """One submission (``submission_id``), or the project's submissions newest first."""
         params = self._parse(request)
         project = request.user.project
         if "submission_id" in params:
             found = submission_get(project=project, submission_id=params["submission_id"])
-            return Response({"Items": SubmissionItemSerializer([found] if found else [], many=True).data})
+            items = [submission_view(found)] if found else []
+            return Response({"Items": SubmissionItemSerializer(items, many=True).data})
         page = submission_list(
             project=project,
             count=params.get("count", DEFAULT_PAGE_SIZE),
@@ -90,7 +73,8 @@ class SubmissionListApi(APIView):
             created_from=params.get("created_from"),
             created_before=params.get("created_before"),
         )
-        body: dict[str, Any] = {"Items": SubmissionItemSerializer(page.items, many=True).data}
+        views = [submission_view(submission) for submission in page.items]
+        body: dict[str, Any] = {"Items": SubmissionItemSerializer(views, many=True).data}
         if page.next_key is not None:
             body["nextpageKey"] = {"id": page.next_key.id, "created_at": format_compact(page.next_key.created_at)}
         return Response(body)

@@ -1,4 +1,5 @@
-"""``submission_create``: one credit per submission, refused without leaving a trace (G1)."""
+"""``submission_create``: one credit per submission, refused without leaving a trace (G1); images
+through the intake and sealed at rest (G16, G17); the ``created`` event; idempotency keys (G2)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from idcheck.errors import ApplicationError
 from projects.actors import Actor
 from projects.models import AuditEvent, CreditLedgerEntry, ProjectStatus
 from projects.services import InsufficientCredits, SubmissionsPaused
-from submissions.models import Submission, SubmissionSource, SubmissionStatus
+from submissions.models import Submission, SubmissionImage, SubmissionSource, SubmissionStatus
 from submissions.services import submission_create
 from tests.factories import ProjectFactory
+from webhooks.models import WebhookOutbox
 
 ACTOR = Actor.system("test")
 
@@ -21,6 +23,8 @@ def _assert_nothing_changed(project, credits: int) -> None:
     assert not Submission.objects.filter(project=project).exists()
     assert not CreditLedgerEntry.objects.filter(project=project).exists()
     assert not AuditEvent.objects.filter(project=project).exists()
+    assert not WebhookOutbox.objects.filter(project=project).exists()
+    assert not SubmissionImage.objects.filter(submission__project=project).exists()
 
 
 def test_it_opens_a_submission_and_takes_one_credit(db):
@@ -40,7 +44,14 @@ def test_it_opens_a_submission_and_takes_one_credit(db):
     assert (debit.delta, debit.balance_after, debit.submission, debit.reason) == (-1, 2, submission, "submission")
     event = AuditEvent.objects.get(project=project)
     assert (event.action, event.target_type, event.target_id) == ("submission.created", "submission", submission.id)
-    assert event.details == {"source": "api"}
+    assert event.details == {"source": "api", "images": []}
+    outbox = WebhookOutbox.objects.get(project=project)
+    assert (outbox.event, outbox.resource_id, outbox.delivered_at) == ("created", submission.id, None)
+    assert outbox.payload == {
+        "webhook_trigger": "created",
+        "submission_id": submission.id,
+        "kyc_result": {"status": "incomplete"},
+    }
 
 
 def test_ids_have_the_original_shape(db):

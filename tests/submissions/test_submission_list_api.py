@@ -46,11 +46,12 @@ def test_an_item_has_the_spec_fields(api_client, project):
 
     # then
     [item] = response.json()["Items"]
-    assert set(item) == {"submission_id", "created_at", "updated_at", "kyc"}
+    assert set(item) == {"submission_id", "created_at", "updated_at", "kyc", "idcheck"}
     assert item["submission_id"] == submission.id
     assert item["created_at"] == "2024-01-02-03-00-00-007"
     assert COMPACT.match(item["updated_at"])
     assert item["kyc"] == {"result": "incomplete", "comment": [], "commentCode": []}
+    assert item["idcheck"] == {"processing": {"state": "waiting", "attempts": 0}}
 
 
 def test_items_come_newest_first(api_client, five):

@@ -1,0 +1,175 @@
+"""From the engines' outputs to ``policy.evidence.Evidence``, and from evidence to the spec's ``data``.
+
+Plain functions over the pipeline's dataclasses (no database), so the mapping can be tested and
+re-used by the back-test. Readings of the spec and choices made here:
+
+* The document's **machine-readable side** carries the identity: the front when it has an MRZ
+  (passports, visas), else the back (a TD1 card's MRZ, a licence's PDF417). The front's visual
+  zone is what ``read_document(front, other_side=back)`` cross-checked against it.
+* ``ocr_confidence`` is the mean confidence of the printed fields that matched the machine-read
+  ones; None when none did (the score then relies on the MRZ/barcode verification).
+* ``id_type`` is the type the submitter claimed (``idType``) or, when none was, the one the
+  document shows: MRZ code P → passport, V → visa, I/A/C → government_id, PDF417 → drivers_license.
+* ``entered_mismatches``: a claimed ``issuingCountry`` that contradicts a verified MRZ or barcode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from policy.evidence import (
+    AgeEstimateEvidence,
+    DocumentEvidence,
+    Evidence,
+    FaceEvidence,
+    FieldCheck,
+    IdentityFields,
+    LivenessEvidence,
+    RaisedWarning,
+    SessionOptions,
+    Timestamps,
+    full_years,
+)
+from submissions.pipeline.document import DocumentReading
+from submissions.pipeline.face import FaceMatch
+
+_MRZ_ID_TYPES = {"P": "passport", "V": "visa", "I": "government_id", "A": "government_id", "C": "government_id"}
+
+
+@dataclass(frozen=True)
+class DocumentOutcome:
+    """What the document step produced: readings of each side, or the intake refusal."""
+
+    front: DocumentReading | None = None
+    back: DocumentReading | None = None
+    intake_error: str | None = None  # the intake code when an image could not be decoded
+
+
+@dataclass(frozen=True)
+class FaceOutcome:
+    match: FaceMatch | None = None
+    refusal: str | None = None  # the face engine's refusal code
+    portrait_from: str = ""  # rectified | photo: where the portrait was found
+
+
+def machine_side(outcome: DocumentOutcome) -> DocumentReading | None:
+    front, back = outcome.front, outcome.back
+    if front is not None and front.machine_readable:
+        return front
+    if back is not None and back.machine_readable:
+        return back
+    return front
+
+
+def _derived_id_type(reading: DocumentReading | None) -> str | None:
+    if reading is None:
+        return None
+    if reading.aamva is not None:
+        return "drivers_license"
+    fields = reading.fields
+    code = (fields.document_type or "")[:1] if fields is not None else ""
+    return _MRZ_ID_TYPES.get(code)
+
+
+def document_evidence(
+    outcome: DocumentOutcome, *, claimed_country: str = "", claimed_id_type: str = ""
+) -> DocumentEvidence:
+    if outcome.intake_error is not None or outcome.front is None:
+        return DocumentEvidence(kind="unknown", detected=False, intake_error=outcome.intake_error or "no_image")
+    primary = machine_side(outcome)
+    assert primary is not None
+    fields = primary.fields
+    identity = IdentityFields(
+        **{name: getattr(fields, name) for name in IdentityFields.__dataclass_fields__} if fields else {}
+    )
+    visual = outcome.front.visual
+    checks = visual.checks if visual is not None else ()
+    matched = [check.confidence for check in checks if check.status == "match"]
+    readings = [reading for reading in (outcome.front, outcome.back) if reading is not None]
+    warnings = tuple(RaisedWarning(w.code, round(w.confidence, 4)) for r in readings for w in r.warnings)
+    mrz = primary.mrz
+    verified = (mrz is not None and mrz.valid) or primary.aamva is not None
+    mismatches = ()
+    if claimed_country and verified and identity.issuing_country and claimed_country != identity.issuing_country:
+        mismatches = ("issuing_country",)
+    return DocumentEvidence(
+        kind=primary.kind,
+        id_type=claimed_id_type or _derived_id_type(primary),
+        detected=primary.quad is not None or primary.machine_readable,
+        fields=identity,
+        mrz_valid=mrz.valid if mrz is not None else None,
+        check_digit_failures=tuple(check.name for check in mrz.checks if not check.passed) if mrz else (),
+        warnings=warnings,
+        ocr_confidence=round(statistics.fmean(matched), 4) if matched else None,
+        visual=tuple(FieldCheck(check.field, check.status) for check in checks),
+        entered_mismatches=mismatches,
+    )
+
+
+def face_evidence(outcome: FaceOutcome | None) -> FaceEvidence | None:
+    if outcome is None:
+        return None
+    if outcome.match is None:
+        return FaceEvidence(similarity=None, match=False, refusal=outcome.refusal or "no_face")
+    match = outcome.match
+    return FaceEvidence(similarity=round(match.similarity, 2), threshold=match.threshold, match=match.match)
+
+
+def build_evidence(
+    *,
+    document: DocumentEvidence,
+    face: FaceEvidence | None,
+    liveness: LivenessEvidence,
+    created_at: dt.datetime,
+    submitted_at: dt.datetime,
+    evaluated_at: dt.datetime,
+) -> Evidence:
+    """The extension point for the later parts of issue 5: duplicates, network, device and the
+    age estimate arrive here as further evidence sections (``policy.evidence`` has them all)."""
+    return Evidence(
+        timestamps=Timestamps(created_at=created_at, submitted_at=submitted_at, evaluated_at=evaluated_at),
+        document=document,
+        face=face,
+        liveness=liveness,
+        age_estimate=AgeEstimateEvidence(),
+        session=SessionOptions(),
+    )
+
+
+# --- the spec's ``data`` object (§3.2) -------------------------------------------------------
+
+
+def age_group(birth: dt.date | None, on: dt.date) -> str:
+    """§3.2 buckets: minor ≤ 13, early-teen 14–15, teen 16–17, adult ≥ 18; N/A when unknown."""
+    if birth is None:
+        return "N/A"
+    age = full_years(birth, on)
+    if age <= 13:
+        return "minor"
+    if age <= 15:
+        return "early-teen"
+    return "teen" if age <= 17 else "adult"
+
+
+def identity_data(evidence: Evidence) -> dict[str, Any]:
+    """The document's identity in the spec's ``data`` field names; empty values are left out."""
+    document = evidence.document
+    fields = document.fields
+    full_name = " ".join(part for part in (fields.surname, fields.given_names) if part)  # §3.4: "HONG GILDONG"
+    values = {
+        "age_group": age_group(fields.birth_date, evidence.timestamps.reference_date) if document.was_read else None,
+        "first_name": fields.given_names,
+        "last_name": fields.surname,
+        "full_name": full_name or None,
+        "gender": {"M": "male", "F": "female"}.get(fields.sex or ""),
+        "nationality": fields.nationality,
+        "date_of_birth": fields.birth_date.isoformat() if fields.birth_date else None,
+        "idcard_issuingCountry": fields.issuing_country,
+        "idcard_expireDate": fields.expiry_date.isoformat() if fields.expiry_date else None,
+        "idType": document.id_type,
+        "documentNumber": fields.document_number,
+    }
+    return {key: value for key, value in values.items() if value}

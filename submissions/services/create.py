@@ -1,0 +1,239 @@
+"""``submission_create``: intake, one credit, sealed images, the ``created`` event, the run queued."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from idcheck.errors import ApplicationError, ConflictError
+from projects.actors import Actor
+from projects.models import Project
+from projects.services import audit_record, credits_debit_for_submission
+from submissions import vault
+from submissions.models import (
+    IdempotencyKey,
+    ImageKind,
+    RunState,
+    SelfieCapture,
+    Submission,
+    SubmissionSource,
+)
+from submissions.pipeline.intake import ImageRejected, decode_image, encode_jpeg
+from submissions.storage import image_file_write, image_files_delete
+from webhooks.services import webhook_event_emit
+
+IDEMPOTENCY_KEY_TTL = dt.timedelta(hours=24)
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+# The API's field name for each image kind: refusals name the field the client sent.
+IMAGE_FIELDS = {ImageKind.ID_FRONT: "idImage", ImageKind.ID_BACK: "idBackImage", ImageKind.SELFIE: "selfieImage"}
+
+
+class ImageRefused(ApplicationError):
+    """An image failed the G16 intake; ``code`` is the intake's (unsupported_format, …)."""
+
+    def __init__(self, kind: str, refusal: ImageRejected):
+        field = IMAGE_FIELDS.get(kind, kind)
+        super().__init__(f"{field}: {refusal.message}", code=refusal.code, extra={"field": field})
+
+
+class IdempotencyConflict(ConflictError):
+    code = "idempotency_key_in_use"
+
+    def __init__(self) -> None:
+        super().__init__("A request with this Idempotency-Key is still being processed. Retry later.")
+
+
+class IdempotencyMismatch(ApplicationError):
+    code = "idempotency_key_reused"
+    http_status = 422
+
+    def __init__(self) -> None:
+        super().__init__("This Idempotency-Key was used with a different request.")
+
+
+@dataclass(frozen=True)
+class SubmissionDetails:
+    """What the submitter told us besides the images. The first five are sealed (PII)."""
+
+    email: str = ""
+    userid: str = ""
+    cf1: str = ""
+    cf2: str = ""
+    cf3: str = ""
+    issuing_country: str = ""  # ISO 3166-1 alpha-3, as claimed
+    id_type: str = ""  # as claimed (spec §8.5)
+
+    def sealed_part(self) -> dict[str, str]:
+        return {key: value for key, value in asdict(self).items() if key not in ("issuing_country", "id_type")}
+
+
+def submission_create(
+    *,
+    project: Project,
+    source: str,
+    actor: Actor,
+    images: Mapping[str, bytes] | None = None,
+    details: SubmissionDetails | None = None,
+    selfie_capture: str = SelfieCapture.UPLOADED,
+    idempotency_key: str = "",
+) -> Submission:
+    """Open a submission, pay for it with one credit and, when its images came along, queue its run.
+
+    Every image passes the G16 intake first (magic bytes, size, pixel cap, re-encode, no
+    metadata); a refusal raises ``ImageRefused`` before anything is written, so it costs no
+    credit and leaves no row and no file. The debit refuses closed, emergency-stopped and
+    empty projects in the same transaction (G1). Images are stored re-encoded and sealed under
+    the submission's data key (``submissions.storage``). The ``created`` Event Log entry and
+    webhook outbox row commit with the submission; the run is enqueued on the ``pipeline``
+    queue only after commit. A selfie that came through the API is ``uploaded`` whatever the
+    caller says: it can never pass liveness (G25).
+
+    ``idempotency_key`` (G2): the same key with the same request returns the first submission
+    and does nothing else; with another request raises ``IdempotencyMismatch`` (422); while the
+    first is still in flight raises ``IdempotencyConflict`` (409). Keys live 24 hours.
+    """
+    images = dict(images or {})
+    details = details or SubmissionDetails()
+    if source not in SubmissionSource.values:
+        raise ApplicationError(f"Unknown submission source {source!r}.", code="invalid_source")
+    unknown = set(images) - set(ImageKind.values)
+    if unknown:
+        raise ApplicationError(f"Unknown image kinds: {', '.join(sorted(unknown))}.", code="invalid_parameter")
+    if images and ImageKind.ID_FRONT not in images:
+        raise ApplicationError("Required input data is missing", code="missing_data", extra={"field": "idImage"})
+    if len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+        raise ApplicationError("invalid format: Idempotency-Key", code="invalid_format")
+    prepared = {kind: _intake(kind, data) for kind, data in images.items()}
+    if source == SubmissionSource.API or ImageKind.SELFIE not in prepared:
+        selfie_capture = SelfieCapture.UPLOADED if ImageKind.SELFIE in prepared else SelfieCapture.NONE
+    fingerprint = _fingerprint(source, images, details) if idempotency_key else ""
+    written: list[str] = []
+    try:
+        return _create(
+            project=project,
+            source=source,
+            actor=actor,
+            prepared=prepared,
+            details=details,
+            selfie_capture=selfie_capture,
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+            written=written,
+        )
+    except BaseException:
+        image_files_delete(written)  # the rows rolled back: no file may outlive them
+        raise
+
+
+def _intake(kind: str, data: bytes) -> bytes:
+    try:
+        decoded = decode_image(data)
+    except ImageRejected as refusal:
+        raise ImageRefused(kind, refusal) from None
+    return encode_jpeg(decoded.image)
+
+
+def _fingerprint(source: str, images: Mapping[str, bytes], details: SubmissionDetails) -> str:
+    """What makes two requests "the same": every field and every image's bytes as uploaded."""
+    content = {
+        "source": source,
+        "details": asdict(details),
+        "images": {kind: hashlib.sha256(data).hexdigest() for kind, data in sorted(images.items())},
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+@transaction.atomic
+def _create(
+    *,
+    project: Project,
+    source: str,
+    actor: Actor,
+    prepared: dict[str, bytes],
+    details: SubmissionDetails,
+    selfie_capture: str,
+    idempotency_key: str,
+    fingerprint: str,
+    written: list[str],
+) -> Submission:
+    if idempotency_key:
+        replayed = _replay(project, idempotency_key, fingerprint)
+        if replayed is not None:
+            return replayed
+    now = timezone.now()
+    submission = Submission(project=project, source=source, selfie_capture=selfie_capture)
+    submission.wrapped_data_key = vault.new_wrapped_data_key(submission.id)
+    submission.sealed_metadata = vault.seal_json(submission, details.sealed_part(), context=vault.METADATA_CONTEXT)
+    submission.claimed_issuing_country = details.issuing_country
+    submission.claimed_id_type = details.id_type
+    if prepared:
+        submission.run_state, submission.queued_at, submission.submitted_at = RunState.QUEUED, now, now
+    submission.save(force_insert=True)
+    credits_debit_for_submission(project=project, submission=submission)
+    for kind, jpeg in prepared.items():
+        image = image_file_write(submission, kind=kind, jpeg=jpeg)
+        written.append(image.storage_name)
+        image.save()
+    audit_record(
+        actor=actor,
+        action="submission.created",
+        project=project,
+        target_type="submission",
+        target_id=submission.id,
+        details={"source": source, "images": sorted(prepared)},
+    )
+    webhook_event_emit(
+        project=project,
+        event="created",
+        resource_id=submission.id,
+        payload={"webhook_trigger": "created", "submission_id": submission.id, "kyc_result": {"status": "incomplete"}},
+    )
+    if idempotency_key:
+        _remember(project, idempotency_key, fingerprint, submission)
+    if prepared:
+        submission_id = submission.id
+        transaction.on_commit(lambda: _enqueue(submission_id))
+    return submission
+
+
+def _enqueue(submission_id: str) -> None:
+    from submissions.tasks import submission_process_task
+
+    submission_process_task.delay(submission_id)
+
+
+def _lock_key(project: Project, key: str) -> int:
+    digest = hashlib.sha256(f"idempotency:{project.pk}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _replay(project: Project, key: str, fingerprint: str) -> Submission | None:
+    """The submission a finished first request made, None to go ahead, or a refusal."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_lock_key(project, key)])
+            if not cursor.fetchone()[0]:
+                raise IdempotencyConflict()
+    found = IdempotencyKey.objects.filter(project=project, key=key).select_related("submission").first()
+    if found is None:
+        return None
+    if found.created_at < timezone.now() - IDEMPOTENCY_KEY_TTL:
+        found.delete()
+        return None
+    if found.fingerprint != fingerprint:
+        raise IdempotencyMismatch()
+    return found.submission
+
+
+def _remember(project: Project, key: str, fingerprint: str, submission: Submission) -> None:
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(project=project, key=key, fingerprint=fingerprint, submission=submission)
+    except IntegrityError:
+        raise IdempotencyConflict() from None  # only without advisory locks (SQLite): a racing twin won

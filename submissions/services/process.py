@@ -1,0 +1,392 @@
+"""``submission_process``: claim, run the engines, store each step, decide, record it all at once.
+
+The run, for one submission (G14):
+
+1. **Claim** with one conditional UPDATE: ``queued`` → ``processing``, ``attempts + 1``. A
+   second delivery of the same task matches no row and returns at once. A redelivery after the
+   worker died (Celery's ``redelivered`` flag, ``task_reject_on_worker_lost``) may take over a
+   ``processing`` row; the attempt number it claimed is its fence token.
+2. **Run** outside any transaction: decrypt the images, read the document (back first, then the
+   front with ``other_side``), match the document portrait against the selfie (on the rectified
+   document, else the whole photo), liveness. Each step upserts its ``CheckResult`` at once, so a
+   re-run overwrites and never duplicates.
+3. **Decide** with ``policy.engine.decide`` and the project's policy.
+4. **Record** in ONE transaction, only if the claim is still ours (same attempt): status, score,
+   kyc comment/code, sealed evidence and trace, the Event Log entry and the webhook outbox row
+   (``approved`` / ``rejected``, or ``submit`` when pending; spec §4.2).
+
+A run that raises goes back to ``queued`` (and is enqueued again) until it has used
+``MAX_ATTEMPTS``; a worker that dies leaves the row ``processing`` until its lease expires and
+:func:`submissions_requeue_stuck` (Celery beat, every minute) re-queues it. Either way the third
+failure ends the run: ``failed`` with a visible reason, and the submission goes to manual review
+(``pending``, ``submit`` webhook) instead of waiting for ever.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from idcheck.timeformat import format_compact
+from policy.engine import Decision, decide
+from policy.evidence import Evidence, LivenessEvidence
+from policy.rules import RuleSet
+from policy.settings import PolicySettings
+from projects.actors import Actor
+from projects.models import Project
+from projects.services import audit_record
+from submissions import vault
+from submissions.evidence import (
+    DocumentOutcome,
+    FaceOutcome,
+    build_evidence,
+    document_evidence,
+    face_evidence,
+)
+from submissions.models import CheckResult, ImageKind, RunState, SelfieCapture, Submission, SubmissionStatus
+from submissions.pipeline.document import RECTIFIED_WIDTH, DocumentReading, read_document
+from submissions.pipeline.face import FaceRefused, compare_faces
+from submissions.pipeline.intake import ImageRejected, decode_image
+from submissions.pipeline.locate import rectify
+from submissions.storage import image_file_read
+from webhooks.services import webhook_event_emit
+
+logger = logging.getLogger("idcheck.pipeline")
+
+MAX_ATTEMPTS = 3
+QUEUED_STALE = dt.timedelta(minutes=10)  # a queued run whose message may have been lost (A7)
+PIPELINE_ACTOR = Actor.system("pipeline")
+
+
+def processing_lease() -> dt.timedelta:
+    """How long a claim holds: past the hard time limit, a worker still running is impossible."""
+    return dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def project_policy(project: Project) -> tuple[PolicySettings, RuleSet]:
+    """The project's policy. The spec's defaults until the settings registry carries the policy
+    settings and custom rules (later in issue 5): the one place to read them from."""
+    return PolicySettings(), RuleSet()
+
+
+# --- 1. claim ---------------------------------------------------------------------------------
+
+
+def _claim(submission_id: str, *, takeover: bool) -> tuple[Submission, int] | None:
+    now = timezone.now()
+    claimable = Q(run_state=RunState.QUEUED) | Q(run_state=RunState.PROCESSING, claimed_at__lt=now - processing_lease())
+    if takeover:
+        claimable |= Q(run_state=RunState.PROCESSING)
+    claimed = Submission.objects.filter(claimable, pk=submission_id, attempts__lt=MAX_ATTEMPTS).update(
+        run_state=RunState.PROCESSING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        return None
+    submission = Submission.objects.select_related("project").get(pk=submission_id)
+    return submission, submission.attempts
+
+
+def _still_ours(submission_id: str, attempt: int) -> Submission | None:
+    """The row, locked, when this run's claim still stands."""
+    return (
+        Submission.objects.select_for_update()
+        .select_related("project")
+        .filter(pk=submission_id, run_state=RunState.PROCESSING, attempts=attempt)
+        .first()
+    )
+
+
+# --- 2. run -----------------------------------------------------------------------------------
+
+
+def _store_step(submission: Submission, step: str, outcome: str, summary: dict[str, Any], result: Any) -> None:
+    sealed = vault.seal_json(submission, result, context=f"submissions.check_result.{step}")
+    CheckResult.objects.update_or_create(
+        submission=submission,
+        step=step,
+        defaults={"outcome": outcome, "summary": summary, "sealed_result": sealed, "created_at": timezone.now()},
+    )
+
+
+def _reading_summary(reading: DocumentReading) -> dict[str, Any]:
+    return {
+        "kind": reading.kind,
+        "mrz_valid": reading.mrz.valid if reading.mrz is not None else None,
+        "barcode": reading.aamva is not None,
+        "document_found": reading.quad is not None,
+        "warnings": [w.code for w in reading.warnings],
+        "visual": {check.field: check.status for check in reading.visual.checks} if reading.visual else {},
+        "timing_ms": {key: round(value, 1) for key, value in reading.timing_ms.items()},
+    }
+
+
+def _read_side(submission: Submission, step: str, data: bytes, **options: Any) -> DocumentReading:
+    reading = read_document(data, **options)
+    _store_step(submission, step, "read" if reading.kind != "unknown" else "unread", _reading_summary(reading),
+                reading.as_json())  # fmt: skip
+    return reading
+
+
+def _run_document(submission: Submission, images: dict[str, bytes]) -> DocumentOutcome:
+    today = (submission.submitted_at or submission.created_at).astimezone(dt.UTC).date()
+    back = None
+    try:
+        if ImageKind.ID_BACK in images:
+            back = _read_side(submission, "document_back", images[ImageKind.ID_BACK], today=today)
+        front = _read_side(submission, "document_front", images[ImageKind.ID_FRONT], today=today, other_side=back)
+    except ImageRejected as refused:
+        _store_step(submission, "document_front", "refused", {"intake_error": refused.code}, {"code": refused.code})
+        return DocumentOutcome(intake_error=refused.code)
+    return DocumentOutcome(front=front, back=back)
+
+
+def _portraits(front_photo: bytes, reading: DocumentReading | None) -> list[tuple[str, Any]]:
+    """Where to look for the document portrait: the rectified document first, then the photo."""
+    photo = decode_image(front_photo).image
+    found = []
+    if reading is not None and reading.quad is not None:
+        found.append(("rectified", rectify(photo, reading.quad, width_px=RECTIFIED_WIDTH)))
+    found.append(("photo", photo))
+    return found
+
+
+def _run_face(submission: Submission, images: dict[str, bytes], document: DocumentOutcome) -> FaceOutcome | None:
+    if ImageKind.SELFIE not in images:
+        return None
+    if document.intake_error is not None:
+        outcome = FaceOutcome(refusal="no_document")
+    else:
+        selfie = decode_image(images[ImageKind.SELFIE]).image
+        outcome = FaceOutcome(refusal="no_face")
+        for source, portrait in _portraits(images[ImageKind.ID_FRONT], document.front):
+            try:
+                outcome = FaceOutcome(match=compare_faces(portrait, selfie), portrait_from=source)
+                break
+            except FaceRefused as refused:
+                outcome = FaceOutcome(refusal=f"{'portrait' if refused.image == 'a' else 'selfie'}_{refused.code}")
+                if refused.image == "b":
+                    break  # the selfie is the problem: another portrait will not help
+    match = outcome.match
+    summary = {
+        "similarity": round(match.similarity, 2) if match else None,
+        "threshold": match.threshold if match else None,
+        "match": match.match if match else False,
+        "refusal": outcome.refusal,
+        "portrait_from": outcome.portrait_from,
+    }
+    step_outcome = ("matched" if match.match else "not_matched") if match else "refused"
+    _store_step(submission, "face", step_outcome, summary, match.as_json() if match else summary)
+    return outcome
+
+
+def _run_liveness(submission: Submission) -> LivenessEvidence:
+    """Only a live Liveform capture with a verified challenge can pass (``check_liveness``). An
+    uploaded selfie is ``not_performed`` for ever; the Liveform's frames are stored by a later
+    issue, and until then a live capture is recorded as not performed too."""
+    if submission.selfie_capture == SelfieCapture.NONE:
+        reason = "no selfie"
+    elif submission.selfie_capture == SelfieCapture.UPLOADED:
+        reason = "selfie uploaded, not captured live: liveness cannot be performed"
+    else:
+        reason = "no challenge frames stored"
+    summary = {"decision": "not_performed", "reason": reason}
+    _store_step(submission, "liveness", "not_performed", summary, summary)
+    return LivenessEvidence(decision="not_performed", score=None)
+
+
+# --- 3 and 4: decide and record -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    requeued: int
+    failed: int
+    rekicked: int
+
+
+def submission_process(*, submission_id: str, takeover: bool = False) -> Submission | None:
+    """Run and decide one submission; None when there was nothing to do (see the module doc)."""
+    claimed = _claim(submission_id, takeover=takeover)
+    if claimed is None:
+        return None
+    submission, attempt = claimed
+    try:
+        evidence = _verify(submission)
+        settings_, rules = project_policy(submission.project)
+        decision = decide(evidence, settings_, rules)
+    except Exception as exc:  # noqa: BLE001 (any failure of one run is recorded, bounded by MAX_ATTEMPTS)
+        logger.exception("verification run %s of %s failed", attempt, submission_id)
+        _release(submission_id, attempt, reason=f"run {attempt} raised {type(exc).__name__}")
+        return None
+    return _record(submission_id, attempt, evidence, decision)
+
+
+def _verify(submission: Submission) -> Evidence:
+    images = {image.kind: image_file_read(image) for image in submission.images.select_related("submission")}
+    document = _run_document(submission, images)
+    face = _run_face(submission, images, document)
+    liveness = _run_liveness(submission)
+    return build_evidence(
+        document=document_evidence(
+            document, claimed_country=submission.claimed_issuing_country, claimed_id_type=submission.claimed_id_type
+        ),
+        face=face_evidence(face),
+        liveness=liveness,
+        created_at=submission.created_at,
+        submitted_at=submission.submitted_at or submission.created_at,
+        evaluated_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def _record(submission_id: str, attempt: int, evidence: Evidence, decision: Decision) -> Submission | None:
+    submission = _still_ours(submission_id, attempt)
+    if submission is None:
+        logger.info("run %s of %s lost its claim; its decision is dropped", attempt, submission_id)
+        return None
+    now = timezone.now()
+    submission.status = decision.status
+    submission.argos_score = decision.score
+    kyc = decision.kyc()
+    submission.kyc_comment, submission.kyc_comment_code = kyc["comment"], kyc["commentCode"]
+    submission.reviewer = decision.reviewer
+    submission.rules_version = decision.rules_version
+    submission.decided_at = now
+    submission.run_state = RunState.DECIDED
+    submission.failure_reason = ""
+    submission.sealed_evidence = vault.seal_json(submission, evidence.to_json(), context=vault.EVIDENCE_CONTEXT)
+    submission.sealed_decision = vault.seal_json(submission, decision.to_json(), context=vault.DECISION_CONTEXT)
+    submission.save()
+    audit_record(
+        actor=PIPELINE_ACTOR,
+        action="submission.decided",
+        project=submission.project,
+        target_type="submission",
+        target_id=submission.id,
+        details={
+            "status": decision.status,
+            "argos_score": decision.score,
+            "comment_code": decision.reject_code,
+            "deciding": decision.deciding.split(":")[0],
+            "rules_version": decision.rules_version,
+            "attempt": attempt,
+        },
+    )
+    _emit_outcome(submission)
+    return submission
+
+
+def _emit_outcome(submission: Submission) -> None:
+    """The §4.2 event of the new status, thin (no PII; see ``webhooks.models``)."""
+    stamp = format_compact(submission.decided_at or timezone.now())
+    if submission.status == SubmissionStatus.PENDING:
+        event = "submit"
+        payload: dict[str, Any] = {"created_at": submission.created_at.isoformat()}
+    elif submission.status == SubmissionStatus.APPROVED:
+        event = "approved"
+        payload = {
+            "kyc_result": {
+                "status": "approved",
+                "created_at": format_compact(submission.created_at),
+                "updated_at": stamp,
+                "kyc_result_at": stamp,
+                "reviewer": submission.reviewer,
+            }
+        }
+    else:
+        event = "rejected"
+        payload = {
+            "kyc_result": {
+                "status": "rejected",
+                "comment": submission.kyc_comment[0] if submission.kyc_comment else "",
+                "commentCode": submission.kyc_comment_code[0] if submission.kyc_comment_code else "",
+                "updated_at": stamp,
+            }
+        }
+    webhook_event_emit(
+        project=submission.project,
+        event=event,
+        resource_id=submission.id,
+        payload={"webhook_trigger": event, "submission_id": submission.id, **payload},
+    )
+
+
+@transaction.atomic
+def _release(submission_id: str, attempt: int, *, reason: str) -> None:
+    """A run that raised: queue it again, or give up after the last attempt."""
+    submission = _still_ours(submission_id, attempt)
+    if submission is None:
+        return
+    if attempt >= MAX_ATTEMPTS:
+        _fail(submission, reason=f"{reason}; gave up after {attempt} attempts")
+        return
+    _requeue(submission, reason=reason)
+
+
+def _requeue(submission: Submission, *, reason: str) -> None:
+    submission.run_state, submission.queued_at, submission.failure_reason = RunState.QUEUED, timezone.now(), reason
+    submission.save(update_fields=["run_state", "queued_at", "failure_reason", "updated_at"])
+    submission_id = submission.id
+    transaction.on_commit(lambda: _enqueue(submission_id))
+
+
+def _enqueue(submission_id: str) -> None:
+    from submissions.tasks import submission_process_task
+
+    submission_process_task.delay(submission_id)
+
+
+def _fail(submission: Submission, *, reason: str) -> None:
+    """Stop trying: the run is ``failed`` with its reason, and a person reviews the submission."""
+    submission.run_state = RunState.FAILED
+    submission.failure_reason = reason[:200]
+    submission.status = SubmissionStatus.PENDING
+    submission.reviewer = project_policy(submission.project)[0].reviewer
+    submission.save()
+    audit_record(
+        actor=PIPELINE_ACTOR,
+        action="submission.processing_failed",
+        project=submission.project,
+        target_type="submission",
+        target_id=submission.id,
+        details={"reason": submission.failure_reason, "attempts": submission.attempts},
+    )
+    _emit_outcome(submission)
+
+
+@transaction.atomic
+def submissions_requeue_stuck(*, now: dt.datetime | None = None) -> SweepReport:
+    """The sweeper: runs whose worker died (lease expired) are re-queued, or failed after the
+    last attempt; queued runs whose message may have been lost are enqueued again (claims make
+    the duplicates harmless). Rows are locked with SKIP LOCKED, so sweepers may overlap."""
+    now = now or timezone.now()
+    requeued = failed = 0
+    crashed = (
+        Submission.objects.select_for_update(skip_locked=True)
+        .select_related("project")
+        .filter(run_state=RunState.PROCESSING, claimed_at__lt=now - processing_lease())
+    )
+    for submission in crashed:
+        if submission.attempts >= MAX_ATTEMPTS:
+            _fail(submission, reason=f"the worker was lost during each of {submission.attempts} attempts")
+            failed += 1
+        else:
+            _requeue(submission, reason=f"the worker was lost during attempt {submission.attempts}")
+            requeued += 1
+    stale = list(
+        Submission.objects.select_for_update(skip_locked=True)
+        .filter(run_state=RunState.QUEUED, queued_at__lt=now - QUEUED_STALE)
+        .values_list("pk", flat=True)
+    )
+    if stale:
+        Submission.objects.filter(pk__in=stale).update(queued_at=now)
+        for submission_id in stale:
+            transaction.on_commit(lambda submission_id=submission_id: _enqueue(submission_id))
+    return SweepReport(requeued=requeued, failed=failed, rekicked=len(stale))

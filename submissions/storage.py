@@ -1,0 +1,55 @@
+"""Images in private storage, sealed under the submission's data key (G16, G17).
+
+Files go through Django's storage API (``default_storage``: local files under MEDIA_ROOT by
+default, an S3-compatible bucket when configured) under random names that say nothing about the
+submission. What is written is ``vault.seal_bytes`` of the re-encoded JPEG: the bytes at rest
+have no image magic, and a file moved to another submission or kind does not open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from idcheck.lib.crypto import DecryptionError
+from submissions import vault
+from submissions.models import Submission, SubmissionImage
+
+CONTENT_TYPE = "image/jpeg"  # every stored image is our own re-encoding
+
+
+def _context(kind: str) -> str:
+    return f"submissions.image.{kind}"
+
+
+def image_file_write(submission: Submission, *, kind: str, jpeg: bytes) -> SubmissionImage:
+    """Write the sealed file and return the (unsaved) row that describes it."""
+    name = f"submissions/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}.bin"
+    sealed = vault.seal_bytes(submission, jpeg, context=_context(kind))
+    stored = default_storage.save(name, ContentFile(sealed))
+    return SubmissionImage(
+        submission=submission,
+        kind=kind,
+        storage_name=stored,
+        sha256=hashlib.sha256(jpeg).hexdigest(),
+        size=len(jpeg),
+        content_type=CONTENT_TYPE,
+    )
+
+
+def image_file_read(image: SubmissionImage) -> bytes:
+    """The plaintext JPEG; ``DecryptionError`` when the file was altered, swapped or shredded."""
+    with default_storage.open(image.storage_name, "rb") as handle:
+        sealed = handle.read()
+    plaintext = vault.open_bytes(image.submission, sealed, context=_context(image.kind))
+    if hashlib.sha256(plaintext).hexdigest() != image.sha256:
+        raise DecryptionError
+    return plaintext
+
+
+def image_files_delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

@@ -1,0 +1,29 @@
+"""Celery tasks of the submissions app: thin interfaces that take ids and call one service.
+
+``acks_late`` with ``task_reject_on_worker_lost`` (settings): a message is acknowledged only
+after the run returned, and requeued when the worker died; the services make every repeat
+harmless (a conditional claim, upserted check results, a fenced decision).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from idcheck.celery import Queue
+
+
+@shared_task(bind=True, queue=Queue.PIPELINE.value, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def submission_process_task(self: Any, submission_id: str) -> None:
+    from submissions.services import submission_process
+
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    submission_process(submission_id=submission_id, takeover=redelivered)
+
+
+@shared_task(queue=Queue.DEFAULT.value, acks_late=True, ignore_result=True)
+def submissions_requeue_stuck_task() -> None:
+    from submissions.services import submissions_requeue_stuck
+
+    submissions_requeue_stuck()
