@@ -11,6 +11,7 @@ and turns what it found into named warnings for the policy (``document_warnings`
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Iterator
@@ -57,7 +58,7 @@ class DocumentReading:
     barcode: DecodedBarcode | None
     aamva: AamvaResult | None
     visual: VisualReading | None
-    quad: DocumentQuad | None  # where the document is in the photo (as read: turned when it was)
+    quad: DocumentQuad | None  # where the document is in the decoded photo (intake.decode_image(...).image)
     quality: Quality
     warnings: tuple[DocumentWarning, ...]
     timing_ms: dict[str, float]
@@ -105,6 +106,7 @@ def read_document(
     image = decoded.image
     with _timed(timing, "mrz"):
         mrz, mrz_reading, image = read_best_mrz(image, today)
+    turned = image is not decoded.image  # read a quarter turn round: a portrait photo of a landscape page
     barcode = aamva = None
     if mrz is None or not mrz.valid:
         # A licence back has no MRZ, but its barcode rows can pass for lines of one: when the
@@ -152,7 +154,16 @@ def read_document(
         cues=cues,
     )
     timing["total"] = sum(timing.values())
+    if turned and quad is not None:
+        quad = _unturned(quad, decoded.image.width)
     return DocumentReading(kind, mrz, barcode, aamva, visual_reading, quad, quality, warnings, timing)
+
+
+def _unturned(quad: DocumentQuad, width: int) -> DocumentQuad:
+    """The quad found on the photo turned by ``Transpose.ROTATE_90`` (a pixel at x, y goes to
+    y, width - 1 - x), back in the photo's own coordinates; the corners keep their order."""
+    corners = tuple((width - 1 - y, x) for x, y in quad.corners)
+    return dataclasses.replace(quad, corners=corners)
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,22 @@ def test_a_non_image_is_refused():
     with pytest.raises(ImageRejected) as refused:
         read_document(b"%PDF-1.7 not a photo", today=TODAY)
     assert refused.value.code == "unsupported_format"
+
+
+def test_the_outline_is_in_the_photos_own_coordinates_when_the_page_was_read_turned(clear_specimens):
+    directory, labels = clear_specimens
+    label = next(label for label in labels if label["kind"] == "td3")
+    photo = Image.open(directory / label["file"])
+    # a portrait photo of the landscape page: turned clockwise, (x, y) -> (height - 1 - y, x)
+    upright = photo.transpose(Image.Transpose.ROTATE_270)
+    buffer = io.BytesIO()
+    upright.save(buffer, "JPEG", quality=92)
+    # when
+    reading = read_document(buffer.getvalue(), today=TODAY, visual=False)
+    # then: the same corners, in the same order (top-left of the page first)
+    expected = [(photo.height - 1 - y, x) for x, y in label["document_quad"]]
+    width = math.dist(expected[0], expected[1])
+    assert reading.kind == "td3"
+    assert (
+        max(math.dist(found, want) for found, want in zip(reading.quad.corners, expected, strict=True)) < 0.03 * width
+    )
