@@ -1,9 +1,7 @@
 """Find the MRZ in a photo and read its characters (the image half of MRZ reading).
 
-1. Locate: dark-on-light text is isolated by a black-hat filter, characters are merged
-   into lines by a horizontal closing, and groups of 2 or 3 long, parallel, evenly spaced
-   lines of equal length are MRZ candidates (any rotation up to ±45°; the caller retries
-   at 90° for portrait photos of landscape documents).
+1. Locate (``mrz_locate``): groups of 2 or 3 long, parallel, evenly spaced text lines of
+   equal length are MRZ candidates.
 2. Rectify: the photo is rotated so the lines are level and each line is cut out.
 3. Segment: MRZ lines are fixed-pitch (30, 36 or 44 characters), so once the first and
    last glyphs are found, every character cell follows from the pitch.
@@ -27,17 +25,15 @@ from submissions.pipeline.mrz_glyphs import (
     char_scores,
     normalise_cell,
 )
+from submissions.pipeline.mrz_locate import LineBox, candidate_groups
 
-DETECT_WIDTH = 1200
 LINE_LENGTHS = {3: (30,), 2: (44, 36)}
-
-
-@dataclass(frozen=True)
-class LineBox:
-    center: tuple[float, float]
-    length: float
-    thickness: float
-    angle: float  # degrees, the line's direction in (-90, 90]
+# Blobs taller than this many times the line's letter height are not glyphs.
+TALLEST_GLYPH = 1.4
+# A blob this many glyph spacings beyond its neighbour at a line's end is not part of the line.
+STRAY_GAP = 1.8
+# A window's ink-to-paper range counts as at least this share of the whole line's range.
+FLAT_MIN_SPAN = 0.25
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,99 +62,9 @@ def read_mrz_text(image: Image.Image) -> list[MrzReading]:
     """Every plausible MRZ reading in the photo, most confident first (usually one)."""
     gray = np.asarray(image.convert("L"))
     readings = []
-    for group in _candidate_groups(gray):
+    for group in candidate_groups(gray):
         readings.extend(_read_group(gray, group))
     return sorted(readings, key=lambda reading: -reading.confidence)
-
-
-# --- 1. locate ---------------------------------------------------------------------------
-
-
-def _candidate_groups(gray: np.ndarray) -> list[list[LineBox]]:
-    factor = DETECT_WIDTH / gray.shape[1]
-    small = cv2.resize(gray, (DETECT_WIDTH, round(gray.shape[0] * factor)), interpolation=cv2.INTER_AREA)
-    boxes = [_scaled(box, 1 / factor) for box in _line_boxes(small)]
-    return _group_lines(boxes)
-
-
-def _line_boxes(small: np.ndarray) -> list[LineBox]:
-    blackhat = cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 7)))
-    _, ink = cv2.threshold(blackhat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    # Merge the glyphs of a line (spaced up to a pitch apart, ``<`` runs included) but not
-    # neighbouring lines (≈ 0.8 em apart vertically, which a 1-px-high kernel never bridges).
-    lines = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 1)))
-    lines = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
-    contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    boxes = []
-    for contour in contours:
-        (cx, cy), (w, h), angle = cv2.minAreaRect(contour)
-        length, thickness = max(w, h), min(w, h)
-        if thickness < 4 or length < 12 * thickness or length < small.shape[1] * 0.15:
-            continue
-        direction = angle if w >= h else angle - 90
-        boxes.append(LineBox((cx, cy), length, thickness, _fold(direction)))
-    return boxes
-
-
-def _fold(angle: float) -> float:
-    while angle <= -90:
-        angle += 180
-    while angle > 90:
-        angle -= 180
-    return angle
-
-
-def _scaled(box: LineBox, factor: float) -> LineBox:
-    return LineBox(
-        (box.center[0] * factor, box.center[1] * factor), box.length * factor, box.thickness * factor, box.angle
-    )
-
-
-def _group_lines(boxes: list[LineBox]) -> list[list[LineBox]]:
-    """Sets of 3 then 2 parallel lines of equal length, stacked at a steady spacing."""
-    groups: list[list[LineBox]] = []
-    used: set[int] = set()
-    for size in (3, 2):
-        for index, first in enumerate(boxes):
-            if index in used:
-                continue
-            members = [i for i, other in enumerate(boxes) if i not in used and _same_line_family(first, other)]
-            stack = _stacked_run(boxes, members, size)
-            if stack:
-                used.update(stack)
-                groups.append([boxes[i] for i in stack])
-    return groups
-
-
-def _same_line_family(a: LineBox, b: LineBox) -> bool:
-    angle_gap = abs(_fold(a.angle - b.angle))
-    return angle_gap < 3 and abs(a.length - b.length) < 0.12 * max(a.length, b.length)
-
-
-def _stacked_run(boxes: list[LineBox], members: list[int], size: int) -> list[int] | None:
-    """``size`` members one above the other, each gap 1.2–2.6 line thicknesses."""
-    if len(members) < size:
-        return None
-    reference = boxes[members[0]]
-    theta = np.deg2rad(reference.angle)
-    normal = np.array([-np.sin(theta), np.cos(theta)])
-    along = np.array([np.cos(theta), np.sin(theta)])
-    ordered = sorted(members, key=lambda i: float(np.dot(boxes[i].center, normal)))
-    for start in range(len(ordered) - size + 1):
-        run = ordered[start : start + size]
-        if _evenly_stacked([boxes[i] for i in run], normal, along):
-            return run
-    return None
-
-
-def _evenly_stacked(run: list[LineBox], normal: np.ndarray, along: np.ndarray) -> bool:
-    thickness = float(np.median([box.thickness for box in run]))
-    for upper, lower in zip(run, run[1:], strict=False):
-        gap = float(np.dot(np.subtract(lower.center, upper.center), normal))
-        shift = abs(float(np.dot(np.subtract(lower.center, upper.center), along)))
-        if not 1.2 * thickness <= gap <= 2.8 * thickness or shift > 0.1 * upper.length:
-            return False
-    return True
 
 
 # --- 2–4. rectify, segment, recognise ----------------------------------------------------
@@ -241,9 +147,7 @@ def _region(group: list[LineBox]) -> tuple[int, int, int, int]:
     return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
 
 
-def _recognise(
-    lines: list[_Line], length: int, turned: float, region: tuple[int, int, int, int]
-) -> MrzReading | None:
+def _recognise(lines: list[_Line], length: int, turned: float, region: tuple[int, int, int, int]) -> MrzReading | None:
     texts, line_scores, line_cells = [], [], []
     for line in lines:
         cells = _cells(line, length)
@@ -277,7 +181,11 @@ def _cells(line: _Line, length: int) -> np.ndarray | None:
 
 
 def _glyph_boxes(ink: np.ndarray) -> list[Box]:
-    """(x, y, width, height) of each blob of ink that crosses the line's middle: the glyphs."""
+    """(x, y, width, height) of each blob of ink that crosses the line's middle: the glyphs.
+
+    A blob far taller than the line's tall glyphs is no glyph but a card edge or a ruled
+    sheet that the line ran into; taken for the first or last glyph it would set the whole
+    line's pitch wrong."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     middle = ink.shape[0] / 2
     boxes = []
@@ -285,7 +193,28 @@ def _glyph_boxes(ink: np.ndarray) -> list[Box]:
         x, y, width, height, area = (int(value) for value in stats[i, :5])
         if y <= middle + 0.1 * ink.shape[0] and y + height >= middle - 0.1 * ink.shape[0] and area >= 6:
             boxes.append((x, y, width, height))
-    return boxes
+    if not boxes:
+        return boxes
+    # Most blobs are glyphs, and at least one in ten a letter or digit even in a line of ``<``.
+    glyph_height = float(np.percentile([box[3] for box in boxes], 90))
+    return _without_stray_ends([box for box in boxes if box[3] <= TALLEST_GLYPH * glyph_height])
+
+
+def _without_stray_ends(boxes: list[Box]) -> list[Box]:
+    """The glyphs without blobs lying off either end of the line: the glyphs of an MRZ line
+    follow each other a pitch apart, so a blob two pitches past the last one is the paper's
+    edge or a mark beside the zone, and would stretch the pitch over the whole line."""
+    ordered = sorted(boxes, key=lambda box: box[0] + box[2] / 2)
+    if len(ordered) < 4:
+        return ordered
+    centres = np.array([box[0] + box[2] / 2 for box in ordered])
+    spacing = float(np.median(np.diff(centres)))
+    start, end = 0, len(ordered)
+    while end - start > 2 and centres[start + 1] - centres[start] > STRAY_GAP * spacing:
+        start += 1
+    while end - start > 2 and centres[end - 1] - centres[end - 2] > STRAY_GAP * spacing:
+        end -= 1
+    return ordered[start:end]
 
 
 def _snapped_centres(glyphs: list[Box], first: float, pitch: float, length: int) -> list[float]:
@@ -323,9 +252,21 @@ def _cell(line: _Line, centre: float, pitch: float) -> np.ndarray:
 
 
 def _binarise(crop: np.ndarray) -> np.ndarray:
-    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, ink = cv2.threshold(_flattened(crop), 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     # Drop specks: glyph strokes are at least a few pixels thick.
     return cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+
+
+def _flattened(crop: np.ndarray) -> np.ndarray:
+    """The line with its lighting evened out: each pixel is placed between the darkest ink
+    and the brightest paper within about two glyph pitches of it. Glare fades the glyphs it
+    covers to a light grey that one threshold for the whole line would count as paper."""
+    window = cv2.getStructuringElement(cv2.MORPH_RECT, (crop.shape[0], 2 * crop.shape[0] + 1))
+    ink = cv2.erode(crop, window).astype(np.float32)
+    paper = cv2.dilate(crop, window).astype(np.float32)
+    # Where a window holds paper only, its small range would blow noise up into ink.
+    span = np.maximum(paper - ink, FLAT_MIN_SPAN * float(crop.max() - crop.min()))
+    return np.clip(255.0 - (paper - crop) * (255.0 / span), 0, 255).astype(np.uint8)
 
 
 def _stretch(line: np.ndarray) -> np.ndarray:

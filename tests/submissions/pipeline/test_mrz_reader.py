@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -10,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from submissions.pipeline.mrz_glyphs import FONT_PATHS
 from submissions.pipeline.mrz_reader import read_mrz_text
 
+Box = tuple[int, int, int, int]  # left, top, right, bottom
 TD3 = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
 TD1 = ("I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<")
 LETTERS, DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789"
@@ -34,8 +36,10 @@ def _photo(
     quality: int = 90,
     scale: float = 0.8,
     page_size: tuple[int, int] = (1476, 1039),
+    decorate: Callable[[Image.Image, list[Box]], Image.Image] | None = None,
 ) -> Image.Image:
-    """A document page with other text and a picture, photographed on a green table."""
+    """A document page with other text and a picture, photographed on a green table;
+    ``decorate`` may then mark the page, given the box of each MRZ line."""
     page = Image.new("RGB", page_size, (235, 228, 210))
     draw = ImageDraw.Draw(page)
     label_font = ImageFont.load_default(size=28)
@@ -44,8 +48,12 @@ def _photo(
     draw.rectangle((60, 120, 440, 560), fill=(180, 170, 160))
     mrz_font = ImageFont.truetype(next(path for path in FONT_PATHS if path), 40)
     top = page_size[1] - 70 * len(lines) - 60
+    line_boxes = []
     for index, line in enumerate(lines):
         draw.text((60, top + index * 70), line, font=mrz_font, fill=(15, 15, 15))
+        line_boxes.append(draw.textbbox((60, top + index * 70), line, font=mrz_font))
+    if decorate is not None:
+        page = decorate(page, line_boxes)
     turned = page.rotate(angle, expand=True, fillcolor=(90, 110, 80))
     turned = turned.resize((int(turned.width * scale), int(turned.height * scale)))
     frame = Image.new("RGB", (1600, 1200), (90, 110, 80))
