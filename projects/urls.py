@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from projects.views import admins, auth, home, project_pages, settings_pages, staff
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("p/<str:pid>/integration/", settings_pages.integration_info, name="integration_info"),
     path("p/<str:pid>/integration/rotate-key/", settings_pages.api_key_rotate, name="api_key_rotate"),
     path("p/<str:pid>/settings/", settings_pages.project_settings, name="project_settings"),
+    path("p/<str:pid>/settings/policy/", include("policy.urls")),
 ]

@@ -35,6 +35,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from idcheck.timeformat import format_compact
+from policy import selectors as policy_selectors
 from policy.engine import Decision, decide
 from policy.evidence import Evidence, LivenessEvidence
 from policy.rules import RuleSet
@@ -71,9 +72,10 @@ def processing_lease() -> dt.timedelta:
 
 
 def project_policy(project: Project) -> tuple[PolicySettings, RuleSet]:
-    """The project's policy. The spec's defaults until the settings registry carries the policy
-    settings and custom rules (later in issue 5): the one place to read them from."""
-    return PolicySettings(), RuleSet()
+    """The project's policy settings and current custom rules (the one place the run reads them
+    from); the decision carries the rules version, stored as ``Submission.rules_version``."""
+    settings_, rules = policy_selectors.project_policy(project)
+    return settings_, rules or RuleSet()
 
 
 # --- 1. claim ---------------------------------------------------------------------------------
