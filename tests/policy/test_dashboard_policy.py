@@ -85,3 +85,11 @@ def test_a_viewer_reads_but_cannot_change(project):
     assert client.get(url).status_code == 200
     assert not ProjectPolicy.objects.exists()
     assert not PolicyRuleSet.objects.exists()
+
+
+def test_the_project_navigation_links_to_the_policy_page(project, dashboard_client):
+    url = f"/dashboard/p/{project.pid}/settings/policy/"
+    overview = dashboard_client.get(f"/dashboard/p/{project.pid}/")
+    assert f'href="{url}"'.encode() in overview.content
+    page = dashboard_client.get(url)
+    assert f'href="{url}" aria-current="page">Policy</a>'.encode() in page.content
