@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "submissions",
     "policy",
     "webhooks",
+    "network",
 ]
 
 MIDDLEWARE = [

@@ -17,17 +17,23 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from network.device import DeviceAssessment
+from network.verdicts import NetworkVerdict
 from policy.evidence import (
     AgeEstimateEvidence,
+    DeviceEvidence,
     DocumentEvidence,
+    DuplicateEvidence,
+    DuplicateMatch,
     Evidence,
     FaceEvidence,
     FieldCheck,
     IdentityFields,
     LivenessEvidence,
+    NetworkEvidence,
     RaisedWarning,
     SessionOptions,
     Timestamps,
@@ -118,6 +124,22 @@ def face_evidence(outcome: FaceOutcome | None) -> FaceEvidence | None:
     return FaceEvidence(similarity=round(match.similarity, 2), threshold=match.threshold, match=match.match)
 
 
+def network_evidence(verdict: NetworkVerdict) -> NetworkEvidence:
+    """The IP look-up (``network.selectors.ip_verdict``): not checked without an end-user address."""
+    if not verdict.checked:
+        return NetworkEvidence()
+    return NetworkEvidence(checked=True, kinds=verdict.kinds, risk_score=verdict.risk_score,
+                           connection_type=verdict.connection_type)  # fmt: skip
+
+
+def device_evidence(assessment: DeviceAssessment) -> DeviceEvidence:
+    """Device verification (``network.device``): not checked without a user agent."""
+    if not assessment.checked:
+        return DeviceEvidence()
+    return DeviceEvidence(checked=True, static_passed=assessment.static_passed,
+                          fingerprint_flags=assessment.fingerprint_flags)  # fmt: skip
+
+
 def build_evidence(
     *,
     document: DocumentEvidence,
@@ -126,6 +148,10 @@ def build_evidence(
     created_at: dt.datetime,
     submitted_at: dt.datetime,
     evaluated_at: dt.datetime,
+    duplicates: DuplicateEvidence | None = None,
+    network: NetworkEvidence | None = None,
+    device: DeviceEvidence | None = None,
+    device_duplicates: tuple[DuplicateMatch, ...] = (),
 ) -> Evidence:
     """The extension point for the later parts of issue 5: duplicates, network, device and the
     age estimate arrive here as further evidence sections (``policy.evidence`` has them all)."""
@@ -135,6 +161,9 @@ def build_evidence(
         face=face,
         liveness=liveness,
         age_estimate=AgeEstimateEvidence(),
+        duplicates=replace(duplicates or DuplicateEvidence(), device=device_duplicates),
+        network=network or NetworkEvidence(),
+        device=device or DeviceEvidence(),
         session=SessionOptions(),
     )
 

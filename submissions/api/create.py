@@ -18,6 +18,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from idcheck.errors import ApplicationError
+from network.device import DeviceSignals
+from network.models import IpOrigin
+from network.services import ClientInfo
 from policy.id_types import ID_TYPES
 from projects.actors import Actor
 from submissions.api.serializers import GATEWAY_ERRORS
@@ -75,6 +78,15 @@ class SubmissionCreateInputSerializer(serializers.Serializer):
     cf3 = serializers.CharField(required=False, max_length=200)
     issuingCountry = serializers.RegexField(r"^[A-Z]{3}$", required=False)  # noqa: N815
     idType = serializers.ChoiceField(choices=ID_TYPES, required=False)  # noqa: N815
+    # The end user's client, relayed by the integrator (this request comes from its server, whose
+    # address says nothing about the end user). Without them VPN/proxy detection and device
+    # verification are "not checked" for this submission.
+    ipAddress = serializers.IPAddressField(  # noqa: N815
+        required=False, help_text="The end user's IP address (IPv4 or IPv6), for VPN/proxy/TOR/hosting detection"
+    )
+    userAgent = serializers.CharField(  # noqa: N815
+        required=False, max_length=512, help_text="The end user's browser User-Agent, for device verification"
+    )
 
 
 class SubmissionCreateApi(APIView):
@@ -122,6 +134,11 @@ class SubmissionCreateApi(APIView):
         """Create a submission from its images; the verification runs asynchronously."""
         fields = self._fields(request)
         images = {IMAGE_FIELDS[name]: _image(name, fields.pop(name)) for name in list(fields) if name in IMAGE_FIELDS}
+        client = ClientInfo(
+            ip=fields.pop("ipAddress", ""),
+            ip_origin=IpOrigin.DECLARED,
+            signals=DeviceSignals(user_agent=fields.pop("userAgent", "")),
+        )
         submission = submission_create(
             project=request.user.project,
             source=SubmissionSource.API,
@@ -129,6 +146,7 @@ class SubmissionCreateApi(APIView):
             images=images,
             details=SubmissionDetails(**{_DETAIL_NAMES.get(k, k): v for k, v in fields.items()}),
             idempotency_key=request.headers.get("Idempotency-Key", ""),
+            client=client,
         )
         return Response({"submissionId": submission.id})
 

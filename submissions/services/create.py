@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from idcheck.errors import ApplicationError, ConflictError
+from network.services import ClientInfo, submission_client_record
 from projects.actors import Actor
 from projects.models import Project
 from projects.services import audit_record, credits_debit_for_submission
@@ -82,6 +83,7 @@ def submission_create(
     details: SubmissionDetails | None = None,
     selfie_capture: str = SelfieCapture.UPLOADED,
     idempotency_key: str = "",
+    client: ClientInfo | None = None,
 ) -> Submission:
     """Open a submission, pay for it with one credit and, when its images came along, queue its run.
 
@@ -97,6 +99,9 @@ def submission_create(
     ``idempotency_key`` (G2): the same key with the same request returns the first submission
     and does nothing else; with another request raises ``IdempotencyMismatch`` (422); while the
     first is still in flight raises ``IdempotencyConflict`` (409). Keys live 24 hours.
+
+    ``client``: the end user's address, user agent and device signals, kept for the run's
+    network and device checks (``network.services``); without it they are "not checked".
     """
     images = dict(images or {})
     details = details or SubmissionDetails()
@@ -123,6 +128,7 @@ def submission_create(
             details=details,
             selfie_capture=selfie_capture,
             idempotency_key=idempotency_key,
+            client=client or ClientInfo(),
             fingerprint=fingerprint,
             written=written,
         )
@@ -159,6 +165,7 @@ def _create(
     details: SubmissionDetails,
     selfie_capture: str,
     idempotency_key: str,
+    client: ClientInfo,
     fingerprint: str,
     written: list[str],
 ) -> Submission:
@@ -176,6 +183,7 @@ def _create(
         submission.run_state, submission.queued_at, submission.submitted_at = RunState.QUEUED, now, now
     submission.save(force_insert=True)
     credits_debit_for_submission(project=project, submission=submission)
+    submission_client_record(submission_id=submission.id, project_id=project.pk, client=client)
     for kind, jpeg in prepared.items():
         image = image_file_write(submission, kind=kind, jpeg=jpeg)
         written.append(image.storage_name)

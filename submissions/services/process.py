@@ -56,6 +56,7 @@ from submissions.pipeline.document import RECTIFIED_WIDTH, DocumentReading, read
 from submissions.pipeline.face import FaceRefused, compare_faces
 from submissions.pipeline.intake import ImageRejected, decode_image
 from submissions.pipeline.locate import rectify
+from submissions.services.client import client_evidence
 from submissions.storage import image_file_read
 from webhooks.services import webhook_event_emit
 
@@ -235,6 +236,7 @@ def _verify(submission: Submission) -> Evidence:
     document = _run_document(submission, images)
     face = _run_face(submission, images, document)
     liveness = _run_liveness(submission)
+    client = client_evidence(submission)  # end-user IP and device (network app)
     return build_evidence(
         document=document_evidence(
             document, claimed_country=submission.claimed_issuing_country, claimed_id_type=submission.claimed_id_type
@@ -244,6 +246,9 @@ def _verify(submission: Submission) -> Evidence:
         created_at=submission.created_at,
         submitted_at=submission.submitted_at or submission.created_at,
         evaluated_at=timezone.now(),
+        network=client.network,
+        device=client.device,
+        device_duplicates=client.device_duplicates,
     )
 
 
