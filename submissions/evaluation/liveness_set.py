@@ -12,7 +12,8 @@ lists them with their kind:
   brings it closer for an approach; it cannot blink.
 * ``screen``: a bona-fide recording that performs this very plan, replayed on a phone or
   monitor (``specimens.presentation.on_screen``: subpixel grid, white point, raised black, and
-  its bezel) with glare on the glass: the strongest replay, a perfect puppet behind a screen.
+  its bezel) with glare on the glass beside the face: the strongest replay, a perfect puppet
+  behind a screen.
 * ``replay``: the frames of another bona-fide session submitted against this session's plan,
   as recorded (stale nonce and times) or with times forged onto this plan's window.
 """
@@ -188,7 +189,11 @@ def screened(recording: list[tuple[int, np.ndarray]], rng: random.Random) -> lis
     x0, y0 = (width - quad_w) / 2 + rng.uniform(-15, 15), (height - quad_h) / 2 + rng.uniform(-15, 15)
     skew = rng.uniform(-0.04, 0.04) * quad_w
     quad = [(x0 + skew, y0), (x0 + quad_w - skew, y0), (x0 + quad_w + skew, y0 + quad_h), (x0 - skew, y0 + quad_h)]
-    glare = (rng.uniform(0.2, 0.8) * width, rng.uniform(0.1, 0.6) * height, rng.uniform(30, 90), rng.uniform(0.3, 0.8))
+    # The glare sits beside the face (an attacker tilts the glass until the face is clear):
+    # 0.28–0.48 frame widths left or right of the centre, where it may still catch a cheek.
+    across = rng.uniform(-1, 1)
+    glare_x = width / 2 + math.copysign(0.28 + 0.2 * abs(across), across) * width
+    glare = (glare_x, rng.uniform(0.1, 0.6) * height, rng.uniform(30, 90), rng.uniform(0.3, 0.8))
     has_glare = rng.random() < 0.6
     matrix = cv2.getPerspectiveTransform(
         np.float32([[0, 0], [width, 0], [width, height], [0, height]]), np.float32(quad)

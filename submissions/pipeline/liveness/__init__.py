@@ -19,6 +19,17 @@ the last step's ``end_ms``. The plan it received is ``ChallengePlan.as_json()``;
 keeps its own copy and never trusts the client's.
 
 Modules: ``landmarks`` (MediaPipe FaceLandmarker), ``active``, ``passive``, ``check``.
+
+Measured (``manage.py evaluate_liveness``) on the synthetic set of ``make_liveness_set``,
+thresholds chosen on seed 1 (30 sessions per kind), rates on seed 2 (60 per kind): BPCER 3.3 %
+(2/60: border_sides 1.5, planar_residual 0.0199), APCER print 0/60, screen 0/60, replay 0/60;
+about 20 ms per frame (p50) on the shared 2-core box. What that cannot show: every bona-fide
+session is a puppet warped from six package photos with the landmarker's own depth (so
+``planar_residual`` measures depth made by the model that measures it), its blink is painted
+(eyeBlink 0.3–0.6, a real blink ≈1: ``active.BLINK_CLOSED`` is untuned), the attacks are
+simulated (halftone, subpixel grid, a bezel always fully in view), 12 of 60 screens were
+refused only because the landmarker found no face on them, and 60 sessions bound a true rate
+of 0 errors only below ≈5 % (95 %). Real captures are needed before these rates mean anything.
 """
 
 from __future__ import annotations
