@@ -99,11 +99,35 @@ class Submission(models.Model):
     sealed_evidence = models.BinaryField(null=True, editable=False)
     sealed_decision = models.BinaryField(null=True, editable=False)
 
+    # Duplicate detection (``submissions.duplicates``): keyed hashes (HMAC under a key derived
+    # from the master key), never the names or dates themselves; "" when not every input exists.
+    duplicated_information = models.CharField(max_length=64, blank=True)
+    custom_duplicated_information = models.CharField(max_length=64, blank=True)
+    applicant_id = models.CharField(max_length=24, blank=True)  # set when approved (spec §3.1)
+    # Components removed by a (partial) deletion: di, custom_di, portrait, selfie. An excluded
+    # component is never stored again for this submission, so it stays out of duplicate checks.
+    duplicate_exclusions = models.JSONField(default=list, blank=True)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["project", "-created_at", "-id"]),
             models.Index(fields=["run_state", "claimed_at"], name="submission_run_state_idx"),
+            models.Index(
+                fields=["project", "duplicated_information"],
+                condition=~models.Q(duplicated_information=""),
+                name="submission_di_idx",
+            ),
+            models.Index(
+                fields=["project", "custom_duplicated_information"],
+                condition=~models.Q(custom_duplicated_information=""),
+                name="submission_custom_di_idx",
+            ),
+            models.Index(
+                fields=["project", "applicant_id"],
+                condition=~models.Q(applicant_id=""),
+                name="submission_applicant_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -184,3 +208,58 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"idempotency key of {self.submission_id}"
+
+
+class FaceTemplateKind(models.TextChoices):
+    PORTRAIT = "portrait", "Document portrait"
+    SELFIE = "selfie", "Selfie"
+
+
+class FaceTemplate(models.Model):
+    """One face embedding of a submission for the 1:N duplicate search, sealed (G17).
+
+    ``id`` only grows: a worker's in-memory index (``submissions.duplicates.face_index``) catches
+    up with the rows above the highest id it has seen. A re-run replaces the row (a new id).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="face_templates")
+    kind = models.CharField(max_length=8, choices=FaceTemplateKind.choices)
+    sealed_embedding = models.BinaryField(editable=False)  # 128 float32, sealed with the data key
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "id"], name="face_template_catch_up_idx")]
+        constraints = [models.UniqueConstraint(fields=["submission", "kind"], name="face_template_one_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} face of {self.submission_id}"
+
+
+class FaceTemplateRemoval(models.Model):
+    """A face forgotten (deletion, G19): other workers drop ``key`` from their in-memory index.
+
+    Ids only (the index key is ``<submission id>`` or ``<submission id>:selfie``), never a vector.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "id"], name="face_removal_catch_up_idx")]
+
+    def __str__(self) -> str:
+        return f"forget face {self.key}"
+
+
+class ProjectDuplicateSettings(models.Model):
+    """The project's Custom DI: which collected values make it (spec §8.6); empty: none."""
+
+    project = models.OneToOneField("projects.Project", on_delete=models.CASCADE, related_name="duplicate_settings")
+    custom_di_fields = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"duplicate settings of project {self.project_id}"

@@ -43,7 +43,7 @@ from policy.settings import PolicySettings
 from projects.actors import Actor
 from projects.models import Project
 from projects.services import audit_record
-from submissions import vault
+from submissions import duplicates, vault
 from submissions.evidence import (
     DocumentOutcome,
     FaceOutcome,
@@ -171,6 +171,9 @@ def _run_face(submission: Submission, images: dict[str, bytes], document: Docume
         for source, portrait in _portraits(images[ImageKind.ID_FRONT], document.front):
             try:
                 outcome = FaceOutcome(match=compare_faces(portrait, selfie), portrait_from=source)
+                duplicates.face_templates_store(
+                    submission, duplicates.match_embeddings(portrait, selfie, outcome.match)
+                )
                 break
             except FaceRefused as refused:
                 outcome = FaceOutcome(refusal=f"{'portrait' if refused.image == 'a' else 'selfie'}_{refused.code}")
@@ -236,19 +239,21 @@ def _verify(submission: Submission) -> Evidence:
     document = _run_document(submission, images)
     face = _run_face(submission, images, document)
     liveness = _run_liveness(submission)
+    document_ev = document_evidence(
+        document, claimed_country=submission.claimed_issuing_country, claimed_id_type=submission.claimed_id_type
+    )
     client = client_evidence(submission)  # end-user IP and device (network app)
     return build_evidence(
-        document=document_evidence(
-            document, claimed_country=submission.claimed_issuing_country, claimed_id_type=submission.claimed_id_type
-        ),
+        document=document_ev,
+        duplicates=duplicates.duplicates_lookup(submission, document=document_ev),
+        network=client.network,
+        device=client.device,
+        device_duplicates=client.device_duplicates,
         face=face_evidence(face),
         liveness=liveness,
         created_at=submission.created_at,
         submitted_at=submission.submitted_at or submission.created_at,
         evaluated_at=timezone.now(),
-        network=client.network,
-        device=client.device,
-        device_duplicates=client.device_duplicates,
     )
 
 
@@ -266,6 +271,7 @@ def _record(submission_id: str, attempt: int, evidence: Evidence, decision: Deci
     submission.reviewer = decision.reviewer
     submission.rules_version = decision.rules_version
     submission.decided_at = now
+    duplicates.applicant_assign(submission, evidence.duplicates)
     submission.run_state = RunState.DECIDED
     submission.failure_reason = ""
     submission.sealed_evidence = vault.seal_json(submission, evidence.to_json(), context=vault.EVIDENCE_CONTEXT)

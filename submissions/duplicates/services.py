@@ -1,0 +1,239 @@
+"""Duplicate look-ups of one submission, applicant grouping, and forgetting on deletion.
+
+Decisions where the spec is silent (§3.1, §8.6, §2.6; see the module docs of ``identity`` and
+``face_index`` for the hashing and the index):
+
+* **Scope**: every look-up (DI, Custom DI, face) is within the submission's project. The DI
+  *value* is the same in every project (spec: "kept across projects"), but one tenant's
+  submissions never change another tenant's decision, and nothing tells a project that a
+  person applied elsewhere. Only **earlier** submissions count (created before this one), so a
+  re-run of an old submission is not caught by a later one.
+* Every status is reported (the engine counts approved/pending for ``duplicated_user_PII_exact``,
+  ``duplicate_user`` and ``duplicated_face``, and approved/rejected with ``decided_at`` for the
+  approve/reject prevention periods). DI and Custom DI matches also form ``same_person``, the
+  "claimed identity" of the prevention periods (e-mail and IP matching are not done yet).
+* **Face duplicates** (``duplicated_selfie_users``): the new submission's selfie and document
+  portrait are searched among the project's earlier selfies and portraits; a submission is a
+  hit when any pair reaches the face engine's 1:1 threshold (``DEFAULT_THRESHOLD``, 39.4 =
+  cosine 0.394); its similarity is the best pair's.
+* **applicant_id** is given when a submission is approved: the applicant id of the earliest
+  approved submission of the project with the same DI or the same face (above the threshold),
+  else a new random id ("random if not comparable"). Project-scoped like the look-ups.
+* **Deletion** (§2.5/§2.6): :func:`duplicates_forget` clears the DI, Custom DI, applicant id
+  and faces that a full or partial deletion removes and records them in
+  ``duplicate_exclusions``: an excluded component is never stored again for the submission, so
+  it stays out of every future check even if its data came back.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from policy.evidence import DocumentEvidence, DuplicateEvidence, DuplicateMatch
+from submissions import vault
+from submissions.duplicates.face_index import (
+    face_index_forget,
+    face_templates_load,
+    key_submission,
+    project_face_index,
+)
+from submissions.duplicates.identity import (
+    CUSTOM_DI_FIELDS,
+    DI_DATA_FIELDS,
+    custom_di_text,
+    di_lookup_values,
+    di_text,
+    hash_custom_di,
+    hash_di,
+)
+from submissions.models import FaceTemplateKind, ProjectDuplicateSettings, Submission, SubmissionStatus
+from submissions.pipeline.face import DEFAULT_THRESHOLD
+
+FACE_DUPLICATE_THRESHOLD = DEFAULT_THRESHOLD  # 0–100 (100 · cosine)
+_APPLICANT_ALPHABET = string.ascii_lowercase + string.digits
+
+DI, CUSTOM_DI, PORTRAIT, SELFIE = "di", "custom_di", FaceTemplateKind.PORTRAIT.value, FaceTemplateKind.SELFIE.value
+
+
+def custom_di_fields(project_id: int) -> list[str]:
+    found = ProjectDuplicateSettings.objects.filter(project_id=project_id).values_list("custom_di_fields", flat=True)
+    return list(found.first() or [])
+
+
+def custom_di_values(document: DocumentEvidence, metadata: dict[str, Any] | None) -> dict[str, Any]:
+    """What Custom DI may combine, in the spec's ``data`` names (see ``identity.CUSTOM_DI_FIELDS``)."""
+    fields = document.fields
+    values: dict[str, Any] = {
+        "first_name": fields.given_names,
+        "last_name": fields.surname,
+        "date_of_birth": fields.birth_date,
+        "gender": fields.sex if fields.sex in ("M", "F", "X") else None,
+        "nationality": fields.nationality,
+        "documentNumber": fields.document_number,
+        "idcard_issuingCountry": fields.issuing_country,
+        "idcard_expireDate": fields.expiry_date,
+        "idType": document.id_type,
+    }
+    for name in ("email", "userid", "cf1", "cf2", "cf3"):
+        values[name] = (metadata or {}).get(name) or None
+    return values
+
+
+def _match(other: Submission, similarity: float | None = None) -> DuplicateMatch:
+    return DuplicateMatch(
+        other.pk, other.status, other.decided_at, None if similarity is None else round(similarity, 2)
+    )
+
+
+def _earlier(submission: Submission):
+    return Submission.objects.filter(project_id=submission.project_id, created_at__lt=submission.created_at).exclude(
+        pk=submission.pk
+    )
+
+
+def duplicates_lookup(submission: Submission, *, document: DocumentEvidence) -> DuplicateEvidence:
+    """Compute and store this submission's DI and Custom DI, then find its duplicates (module doc).
+
+    The submission's faces must be stored first (:func:`face_templates_store`, in the face step).
+    """
+    excluded = set(submission.duplicate_exclusions)
+    fields = document.fields
+    di = None if DI in excluded else di_text(surname=fields.surname, given_names=fields.given_names,
+                                             birth_date=fields.birth_date, sex=fields.sex,
+                                             nationality=fields.nationality)  # fmt: skip
+    chosen = custom_di_fields(submission.project_id)
+    custom = None
+    if chosen and CUSTOM_DI not in excluded:
+        metadata = vault.open_json(submission, submission.sealed_metadata, context=vault.METADATA_CONTEXT)
+        custom = custom_di_text(custom_di_values(document, metadata), chosen)
+    submission.duplicated_information = hash_di(di) if di else ""
+    submission.custom_duplicated_information = hash_custom_di(custom) if custom else ""
+    Submission.objects.filter(pk=submission.pk).update(
+        duplicated_information=submission.duplicated_information,
+        custom_duplicated_information=submission.custom_duplicated_information,
+    )
+    earlier = _earlier(submission).order_by("created_at", "pk")
+    di_hits = tuple(_match(o) for o in earlier.filter(duplicated_information__in=di_lookup_values(di))) if di else ()
+    custom_hits = ()
+    if custom:
+        found = earlier.filter(custom_duplicated_information__in=di_lookup_values(custom, custom=True))
+        custom_hits = tuple(_match(o) for o in found)
+    same_person = {m.submission_id: m for m in (*di_hits, *custom_hits)}
+    return DuplicateEvidence(
+        di=di_hits, custom_di=custom_hits, face=face_duplicates(submission), same_person=tuple(same_person.values())
+    )
+
+
+def face_duplicates(
+    submission: Submission, *, threshold: float = FACE_DUPLICATE_THRESHOLD
+) -> tuple[DuplicateMatch, ...]:
+    """Earlier submissions of the project whose selfie or portrait matches one of this one's faces."""
+    mine = face_templates_load(submission)
+    if not mine:
+        return ()
+    index = project_face_index(submission.project_id)
+    index.sync()
+    best: dict[str, float] = {}
+    for vector in mine.values():
+        for key, cosine in index.search(vector, min_cosine=threshold / 100.0):
+            other = key_submission(key)
+            if other != submission.pk:
+                best[other] = max(best.get(other, -1.0), cosine)
+    if not best:
+        return ()
+    # Confirmed against the database: earlier, same project, a face still stored (G19).
+    alive = set(
+        _earlier(submission).filter(pk__in=best, face_templates__isnull=False).values_list("pk", flat=True).distinct()
+    )
+    others = _earlier(submission).filter(pk__in=alive).order_by("created_at", "pk")
+    return tuple(_match(other, 100.0 * float(np.clip(best[other.pk], 0.0, 1.0))) for other in others)
+
+
+def _new_applicant_id() -> str:
+    return "".join(secrets.choice(_APPLICANT_ALPHABET) for _ in range(20))
+
+
+def applicant_assign(submission: Submission, duplicates: DuplicateEvidence) -> str:
+    """Set (not save) ``applicant_id`` of an approved submission: the earliest approved same person's
+    (same DI or face; module doc), else a new one. Call it when a submission becomes approved (the
+    run's decision here; a manual approval must call it too)."""
+    if submission.status != SubmissionStatus.APPROVED:
+        return submission.applicant_id
+    if submission.applicant_id or "applicant_id" in submission.duplicate_exclusions:
+        return submission.applicant_id
+    candidates = {m.submission_id for m in (*duplicates.di, *duplicates.face)}
+    earliest = (
+        Submission.objects.filter(project_id=submission.project_id, pk__in=candidates, status=SubmissionStatus.APPROVED)
+        .exclude(applicant_id="")
+        .order_by("created_at", "pk")
+        .values_list("applicant_id", flat=True)
+        .first()
+    )
+    submission.applicant_id = earliest or _new_applicant_id()
+    return submission.applicant_id
+
+
+def forgotten_components(
+    fields: Iterable[str] | None, data_fields: Iterable[str] | None, custom: list[str]
+) -> set[str]:
+    """Which duplicate components a deletion removes. ``fields=None``: a full deletion (§2.5);
+    else the partial-deletion lists of §2.6 (``data`` without ``data_fields``: all of ``data``)."""
+    if fields is None:
+        return {DI, CUSTOM_DI, PORTRAIT, SELFIE, "applicant_id"}
+    fields = set(fields)
+    data = set(data_fields or ()) if "data" in fields else set()
+    all_data = "data" in fields and not data
+    gone: set[str] = set()
+    if "duplicated_information" in fields or all_data or data & set(DI_DATA_FIELDS):
+        gone.add(DI)
+    names = {"first_name", "last_name"} if data & {"full_name", "name"} else set()
+    removed = (set(CUSTOM_DI_FIELDS) - {"email", "userid"} if all_data else data | names) | (
+        fields & {"email", "userid"}
+    )
+    if "custom_duplicated_information" in fields or set(custom) & removed:
+        gone.add(CUSTOM_DI)
+    if "id_image" in fields:
+        gone.add(PORTRAIT)
+    if "selfie_image" in fields:
+        gone.add(SELFIE)
+    if "applicant_id" in fields:
+        gone.add("applicant_id")
+    return gone
+
+
+def duplicates_forget(
+    submission: Submission, *, fields: Iterable[str] | None = None, data_fields: Iterable[str] | None = None
+) -> set[str]:
+    """Remove the duplicate components a full (``fields=None``) or partial deletion takes away and
+    keep them out of future checks (spec §2.6). Idempotent; call it from the deletion services
+    inside their transaction. Returns the components removed."""
+    gone = forgotten_components(fields, data_fields, custom_di_fields(submission.project_id))
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    exclusions = sorted(set(locked.duplicate_exclusions) | gone)
+    changes: dict[str, Any] = {"duplicate_exclusions": exclusions}
+    if DI in gone:
+        changes["duplicated_information"] = ""
+    if CUSTOM_DI in gone:
+        changes["custom_duplicated_information"] = ""
+    if "applicant_id" in gone:
+        changes["applicant_id"] = ""
+    Submission.objects.filter(pk=submission.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(submission, name, value)
+    faces = [kind for kind in (PORTRAIT, SELFIE) if kind in gone]
+    if faces:
+        face_index_forget(submission, faces)
+    return gone
+
+
+def match_embeddings(portrait: Any, selfie: Any, match: Any) -> dict[str, np.ndarray]:
+    """The two faces a successful 1:1 match found (``FaceMatch.faces``), embedded for the 1:N index."""
+    from submissions.pipeline.face import embed_face
+
+    portrait_face, selfie_face = match.faces
+    return {PORTRAIT: embed_face(portrait, portrait_face), SELFIE: embed_face(selfie, selfie_face)}
