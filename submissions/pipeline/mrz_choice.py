@@ -13,6 +13,7 @@ from PIL import Image
 
 from submissions.pipeline.mrz import MrzResult, parse_mrz
 from submissions.pipeline.mrz.layouts import ALPHABETS, LETTERS, layout_for
+from submissions.pipeline.mrz.repair import TO_DIGIT, TO_LETTER
 from submissions.pipeline.mrz_glyphs import ALPHABET
 from submissions.pipeline.mrz_reader import MrzReading, read_mrz_text
 
@@ -73,19 +74,46 @@ def _parse_reading(reading: MrzReading, today: dt.date) -> MrzResult | None:
         alphabets = [[_sorted(ALPHABETS[name]) for name in row] for row in layout.alphabets]
         if _contradicted(reading, alphabets):
             continue
-        result = parse_mrz(reading.constrained(alphabets), today=today)
+        result = parse_mrz(_constrained(reading, alphabets), today=today)
         if result is not None:
             results.append(result)
     return max(results, key=lambda result: (result.valid, passed_checks(result)), default=None)
 
 
 def _contradicted(reading: MrzReading, alphabets: list[list[str]]) -> bool:
-    for line_scores, line_alphabets in zip(reading.scores, alphabets, strict=True):
-        for scores, allowed in zip(line_scores, line_alphabets, strict=True):
+    for line, (line_scores, line_alphabets) in enumerate(zip(reading.scores, alphabets, strict=True)):
+        for position, (scores, allowed) in enumerate(zip(line_scores, line_alphabets, strict=True)):
             best_allowed = max(scores[ALPHABET.index(char)] for char in allowed)
-            if best_allowed < CONTRADICTION_SHARE * scores.max():
+            if (
+                best_allowed < CONTRADICTION_SHARE * scores.max()
+                and _lookalike(reading, line, position, allowed) is None
+            ):
                 return True
     return False
+
+
+def _constrained(reading: MrzReading, alphabets: list[list[str]]) -> tuple[str, ...]:
+    """The best allowed character per cell; where the glyph plainly is the look-alike of an
+    allowed one (an O where only digits go), the glyph as read: the classifier is sure of the
+    shape, O and 0 share it, and its scores for the other characters are noise. The parser's
+    repair then turns it into its twin and reports the change."""
+    lines = []
+    for line, (text, line_alphabets) in enumerate(zip(reading.constrained(alphabets), alphabets, strict=True)):
+        chars = list(text)
+        for position, allowed in enumerate(line_alphabets):
+            scores = reading.scores[line][position]
+            best_allowed = max(scores[ALPHABET.index(char)] for char in allowed)
+            if best_allowed < CONTRADICTION_SHARE * scores.max() and _lookalike(reading, line, position, allowed):
+                chars[position] = reading.lines[line][position]
+        lines.append("".join(chars))
+    return tuple(lines)
+
+
+def _lookalike(reading: MrzReading, line: int, position: int, allowed: str) -> str | None:
+    """The allowed look-alike (O/0, I/1, S/5, B/8, Z/2…) of the character the glyph most resembles."""
+    best = reading.lines[line][position]
+    twin = TO_DIGIT.get(best) or TO_LETTER.get(best)
+    return twin if twin is not None and twin in allowed else None
 
 
 def _first_letters(reading: MrzReading) -> list[str]:
