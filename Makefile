@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := python3 python3-venv python3-dev gcc fonts-ocr-b fonts-dejavu
 # What `make test` needs on top: the local servers it starts and the browser for e2e tests.
 TEST_SYSTEM_PACKAGES := postgresql redis-server chromium
 
-.PHONY: run test check worker worker-pipeline lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness
+.PHONY: run test check worker worker-pipeline lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness bench-network
 
 # --- set-up -------------------------------------------------------------------------------
 
@@ -149,8 +149,14 @@ $(BENCH_DIR)/liveness-$(BENCH_LIVENESS_SEED)/.made: | venv
 bench-face-search: venv
 	$(MANAGE) bench_face_search --sizes 10000,100000,1000000 --plots $(BENCH_DIR)/plots
 
+# IP-range look-up over 100k imported ranges, in a throw-away test database.
+bench-network: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/idcheck
+bench-network: venv test-system-packages
+	.ci/ensure-services
+	$(PYTHON) -m pytest -p no:cacheprovider -q -s -m bench tests/network/test_lookup_speed.py
+
 # Every measured target, each against its baseline where it has one, plots in var/bench/plots.
-bench: bench-documents bench-faces bench-face-search bench-liveness
+bench: bench-documents bench-faces bench-face-search bench-liveness bench-network
 
 # Removes generated state only; the venv stays. Note var/ holds the embedded database and keys.
 clean:

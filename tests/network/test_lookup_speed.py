@@ -1,4 +1,4 @@
-"""How fast ``ip_verdict`` is over 100k ranges (run with ``NETWORK_BENCH=1 pytest -s``).
+"""How fast ``ip_verdict`` is over 100k ranges (``make bench-network`` runs it).
 
 Not part of the regular run: it inserts 100k rows. It prints p50/p95/max of the look-up's own
 timing (one query) for addresses inside, between and outside the ranges, IPv4 and IPv6.
@@ -6,7 +6,6 @@ timing (one query) for addresses inside, between and outside the ranges, IPv4 an
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import time
@@ -19,7 +18,7 @@ from network.selectors import ip_verdict
 RANGES = 100_000
 
 
-@pytest.mark.skipif(not os.environ.get("NETWORK_BENCH"), reason="benchmark: set NETWORK_BENCH=1")
+@pytest.mark.bench
 def test_lookup_speed_over_100k_ranges(db):
     rng = random.Random(5)
     v4 = {f"{rng.randrange(1, 224)}.{rng.randrange(256)}.{rng.randrange(256)}.0/{rng.choice((24, 24, 28, 32))}"
