@@ -39,7 +39,8 @@ from .base import DIM, KeyedIndex, collect, unit_vector
 # M = 16 neighbours per node. Uniform random 128-d vectors (the bench's worst case) with planted
 # duplicates at cosine 0.6-0.9: efConstruction 64 / ef 64 gave recall@1 0.986 at 10k and 0.780 at
 # 100k; at 30k, efConstruction 128 gave 0.977 / 1.000 / 1.000 at ef 64 / 128 / 256 (p50 0.4 /
-# 0.5 / 1.1 ms). ef 256 leaves headroom for larger indexes at about a millisecond per search.
+# 0.5 / 1.1 ms). With ef 256: recall@1 1.000 at 10k, 0.994 at 100k, but 0.683 at 1M (build
+# 2,736 s on the loaded box), so above 1M these need retuning (M 32, larger ef) before use.
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 256
