@@ -152,6 +152,7 @@ def build_evidence(
     network: NetworkEvidence | None = None,
     device: DeviceEvidence | None = None,
     device_duplicates: tuple[DuplicateMatch, ...] = (),
+    age_estimate: AgeEstimateEvidence | None = None,
 ) -> Evidence:
     """The extension point for the later parts of issue 5: duplicates, network, device and the
     age estimate arrive here as further evidence sections (``policy.evidence`` has them all)."""
@@ -160,7 +161,7 @@ def build_evidence(
         document=document,
         face=face,
         liveness=liveness,
-        age_estimate=AgeEstimateEvidence(),
+        age_estimate=age_estimate or AgeEstimateEvidence(),
         duplicates=replace(duplicates or DuplicateEvidence(), device=device_duplicates),
         network=network or NetworkEvidence(),
         device=device or DeviceEvidence(),

@@ -29,6 +29,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
@@ -37,7 +38,7 @@ from django.utils import timezone
 from idcheck.timeformat import format_compact
 from policy import selectors as policy_selectors
 from policy.engine import Decision, decide
-from policy.evidence import Evidence, LivenessEvidence
+from policy.evidence import AgeEstimateEvidence, Evidence, LivenessEvidence
 from policy.rules import RuleSet
 from policy.settings import PolicySettings
 from projects.actors import Actor
@@ -54,6 +55,7 @@ from submissions.evidence import (
 from submissions.models import CheckResult, ImageKind, RunState, SelfieCapture, Submission, SubmissionStatus
 from submissions.pipeline.document import RECTIFIED_WIDTH, DocumentReading, read_document
 from submissions.pipeline.face import FaceRefused, compare_faces
+from submissions.pipeline.face_age import estimate_age
 from submissions.pipeline.intake import ImageRejected, decode_image
 from submissions.pipeline.locate import rectify
 from submissions.services.client import client_evidence
@@ -192,6 +194,18 @@ def _run_face(submission: Submission, images: dict[str, bytes], document: Docume
     return outcome
 
 
+def _run_age(submission: Submission, images: dict[str, bytes], face: FaceOutcome | None) -> AgeEstimateEvidence:
+    """The selfie's apparent age (the document portrait is years old): a second opinion beside
+    the birth date, which the policy's rules may use. Without the model: "unavailable"."""
+    if face is None or face.match is None:
+        return AgeEstimateEvidence()
+    selfie = np.asarray(decode_image(images[ImageKind.SELFIE]).image.convert("RGB"))
+    estimate = estimate_age(selfie, np.asarray(face.match.faces[1].landmarks, dtype=np.float32))
+    outcome = "estimated" if estimate.available else "unavailable"
+    _store_step(submission, "age", outcome, estimate.as_json(), estimate.as_json())
+    return AgeEstimateEvidence(available=estimate.available, years=estimate.years)
+
+
 def _run_liveness(submission: Submission) -> LivenessEvidence:
     """Only a live Liveform capture with a verified challenge can pass (``check_liveness``). An
     uploaded selfie is ``not_performed`` for ever; the Liveform's frames are stored by a later
@@ -238,6 +252,7 @@ def _verify(submission: Submission) -> Evidence:
     images = {image.kind: image_file_read(image) for image in submission.images.select_related("submission")}
     document = _run_document(submission, images)
     face = _run_face(submission, images, document)
+    age = _run_age(submission, images, face)
     liveness = _run_liveness(submission)
     document_ev = document_evidence(
         document, claimed_country=submission.claimed_issuing_country, claimed_id_type=submission.claimed_id_type
@@ -250,6 +265,7 @@ def _verify(submission: Submission) -> Evidence:
         device=client.device,
         device_duplicates=client.device_duplicates,
         face=face_evidence(face),
+        age_estimate=age,
         liveness=liveness,
         created_at=submission.created_at,
         submitted_at=submission.submitted_at or submission.created_at,

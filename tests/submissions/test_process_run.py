@@ -89,8 +89,12 @@ def test_a_genuine_passport_with_an_uploaded_selfie_is_approved_with_its_trace(d
     assert {step: result.outcome for step, result in results.items()} == {
         "document_front": "read",
         "face": "matched",
+        "age": "estimated",
         "liveness": "not_performed",
     }
+    # the selfie's apparent age beside the birth date (package photo of a man in his late 40s)
+    assert view.evidence.age_estimate.available is True
+    assert 30 < view.evidence.age_estimate.years < 65
     assert results["face"].summary["portrait_from"] == "rectified"
     assert b"HORVATH" not in bytes(results["document_front"].sealed_result)
     assert b"HORVATH" not in bytes(submission.sealed_evidence) + bytes(submission.sealed_decision)
