@@ -62,6 +62,11 @@ def _get() -> Any:
             num_faces=2,  # two, so that a second face is seen and refused
         )
         _landmarker = vision.FaceLandmarker.create_from_options(options)
+        # Closed while the interpreter still runs threads: MediaPipe's close needs its executor,
+        # which concurrent.futures shuts down in this same (reverse-ordered) exit list, and at
+        # module teardown its native callbacks would find their modules gone (a TypeError on
+        # every exit). threading's hook is the one that runs early enough.
+        threading._register_atexit(_landmarker.close)  # type: ignore[attr-defined]
     return _landmarker
 
 
