@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "policy",
     "webhooks",
     "network",
+    "registry",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,9 @@ Readings of the spec where it is silent (see the report / docs):
 - VPN/proxy (§8.10) and device (§8.11) failures have no reject code: they reject with ``other``
   and a fixed English comment naming the rule (``DE-…`` codes for devices).
 - A face that does not match, a refused selfie and a failed liveness are never auto-approved.
+- Third-party data: a provider's ``no_match`` sends to review (a person compares the record);
+  ``unavailable`` (provider down, registry missing, fields not read) is a note only, so an
+  outage never blocks approvals; ``match`` adds nothing.
 """
 
 from __future__ import annotations
@@ -214,6 +217,18 @@ def _face(e: Evidence, s: PolicySettings) -> list[Finding]:
     return found
 
 
+def _third_party(e: Evidence, s: PolicySettings) -> list[Finding]:
+    found = []
+    for check in e.third_party.checks:
+        if check.status == "no_match":
+            matched = ", ".join(check.matched) or "nothing"
+            detail = f"{check.provider}: matched {matched} of {', '.join(check.compared)}"
+            found.append(Finding("review", "third_party_no_match", detail))
+        elif check.status == "unavailable":
+            found.append(Finding("note", "third_party_unavailable", f"{check.provider}: {check.reason}"))
+    return found
+
+
 CHECKS: tuple[Check, ...] = (
     _too_many_retry,
     _id_image,
@@ -228,6 +243,7 @@ CHECKS: tuple[Check, ...] = (
     _network,
     _device,
     _face,
+    _third_party,
 )
 
 

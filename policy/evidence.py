@@ -30,6 +30,10 @@ JSON shape (``schema`` is bumped when a field changes meaning; unknown keys are 
      "network": {"checked": true, "kinds": ["vpn"], "risk_score": 72.0, "connection_type": "Data Center"},
      "device": {"checked": false, "static_passed": true, "fingerprint_flags": []},
      "failed_attempts": 0,
+     "third_party": {"checks": [{"provider": "registry:gov-2025", "status": "no_match",
+                                 "matched": ["surname"], "compared": ["document_number", "birth_date",
+                                 "surname", "given_names", "nationality"], "reason": null,
+                                 "checked_at": "…+00:00"}]},
      "session": {"age_limit": true, "blacklist_countries": true, "approve_period": true,
                  "reject_period": true, "reject_duplicate_user": null, "allowed_countries": []},
      "timestamps": {"created_at": "…+00:00", "submitted_at": "…+00:00", "evaluated_at": "…+00:00"}}
@@ -49,6 +53,7 @@ LIVENESS_DECISIONS = ("passed", "failed", "not_performed")
 VISUAL_STATUSES = ("match", "mismatch", "missing", "unread")
 NETWORK_KINDS = ("vpn", "proxy", "tor", "hosting")
 SUBMISSION_STATUSES = ("approved", "rejected", "pending", "incomplete")
+THIRD_PARTY_STATUSES = ("match", "no_match", "unavailable")
 
 
 class EvidenceError(ValueError):
@@ -176,6 +181,32 @@ class DeviceEvidence:
 
 
 @dataclass(frozen=True)
+class ThirdPartyCheck:
+    """One third-party data provider's answer (``registry.providers.ThirdPartyResult``)."""
+
+    provider: str  # the project setting's provider id, e.g. registry:gov-2025
+    status: str  # match | no_match | unavailable
+    matched: tuple[str, ...] = ()  # identity fields the provider confirmed (names only, never values)
+    compared: tuple[str, ...] = ()  # identity fields it compared
+    reason: str | None = None  # why it was unavailable
+    checked_at: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        _one_of("third-party status", self.status, THIRD_PARTY_STATUSES)
+
+
+@dataclass(frozen=True)
+class ThirdPartyEvidence:
+    """Third-party data verification; empty when the project configured no provider. Optional in
+    stored JSON: evidence written before this section existed reads back with no checks."""
+
+    checks: tuple[ThirdPartyCheck, ...] = ()
+
+    def with_status(self, status: str) -> tuple[ThirdPartyCheck, ...]:
+        return tuple(check for check in self.checks if check.status == status)
+
+
+@dataclass(frozen=True)
 class SessionOptions:
     """The Liveform's per-session switches (spec §6.2): each ``False`` lifts the project rule."""
 
@@ -212,6 +243,7 @@ class Evidence:
     device: DeviceEvidence = field(default_factory=DeviceEvidence)
     failed_attempts: int = 0  # face/liveness/document failures counted by the flow, this attempt included
     session: SessionOptions = field(default_factory=SessionOptions)
+    third_party: ThirdPartyEvidence = field(default_factory=ThirdPartyEvidence)
     schema: int = SCHEMA
 
     def to_json(self) -> dict[str, Any]:

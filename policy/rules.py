@@ -22,6 +22,9 @@ A rule fires when every condition of ``when`` holds. Conditions (parameters; ``?
 - ``liveness_not_passed`` () · ``age_below`` (years 1–120, source?: document | face)
 - ``duplicate_found`` (kinds?: di, custom_di, face, device, same_person)
 - ``network_flagged`` (kinds?: vpn, proxy, tor, hosting; min_risk? 0–100)
+- ``third_party_status`` (status: match | no_match | unavailable; providers?: list of provider
+  ids): some provider (of ``providers``, when given) answered ``status``; never holds when the
+  project has no third-party provider
 
 A condition on a measurement the evidence lacks (no OCR confidence, no selfie, no birth date,
 no age estimate) does not hold. Actions: ``cap_score`` (value 0–100), ``penalty`` (points 1–100),
@@ -36,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from policy.evidence import NETWORK_KINDS, Evidence, full_years
+from policy.evidence import NETWORK_KINDS, THIRD_PARTY_STATUSES, Evidence, full_years
 from policy.id_types import ID_TYPES
 from policy.reject_codes import OTHER, REJECT_CODES
 
@@ -180,6 +183,12 @@ def _network_flagged(p: Params, e: Evidence, score: int) -> tuple[bool, str]:
     return network.checked and bool(kinds) and risk_ok, f"network {', '.join(kinds)} risk {network.risk_score}"
 
 
+def _third_party_status(p: Params, e: Evidence, score: int) -> tuple[bool, str]:
+    wanted = p.get("providers")
+    hits = [c.provider for c in e.third_party.with_status(p["status"]) if wanted is None or c.provider in wanted]
+    return bool(hits), f"third party {p['status']}: {', '.join(hits)}"
+
+
 # name -> (required params, optional params, test)
 CONDITIONS: dict[str, tuple[dict[str, Callable[[Any], Any]], dict[str, Callable[[Any], Any]], Test]] = {
     "ocr_confidence_below": ({"value": _number(0, 1)}, {}, _ocr_below),
@@ -193,6 +202,11 @@ CONDITIONS: dict[str, tuple[dict[str, Callable[[Any], Any]], dict[str, Callable[
     "age_below": ({"years": _number(1, 120, True)}, {"source": _choice(("document", "face"))}, _age_below),
     "duplicate_found": ({}, {"kinds": _list(_choice(DUPLICATE_KINDS))}, _duplicate_found),
     "network_flagged": ({}, {"kinds": _list(_choice(NETWORK_KINDS)), "min_risk": _number(0, 100)}, _network_flagged),
+    "third_party_status": (
+        {"status": _choice(THIRD_PARTY_STATUSES)},
+        {"providers": _list(_text)},
+        _third_party_status,
+    ),
 }
 ACTIONS: dict[str, tuple[dict[str, Callable[[Any], Any]], dict[str, Callable[[Any], Any]]]] = {
     "cap_score": ({"value": _number(0, 100, True)}, {}),

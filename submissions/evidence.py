@@ -36,9 +36,12 @@ from policy.evidence import (
     NetworkEvidence,
     RaisedWarning,
     SessionOptions,
+    ThirdPartyCheck,
+    ThirdPartyEvidence,
     Timestamps,
     full_years,
 )
+from registry.providers import IdentityQuery, ThirdPartyResult
 from submissions.pipeline.document import DocumentReading
 from submissions.pipeline.face import FaceMatch
 
@@ -140,6 +143,27 @@ def device_evidence(assessment: DeviceAssessment) -> DeviceEvidence:
                           fingerprint_flags=assessment.fingerprint_flags)  # fmt: skip
 
 
+def identity_query(document: DocumentEvidence) -> IdentityQuery:
+    """The document's identity, normalised, for the third-party providers (``registry``)."""
+    fields = document.fields
+    return IdentityQuery.from_fields(
+        surname=fields.surname, given_names=fields.given_names, birth_date=fields.birth_date,
+        document_number=fields.document_number, nationality=fields.nationality,
+        issuing_country=fields.issuing_country,
+    )  # fmt: skip
+
+
+def third_party_evidence(results: tuple[ThirdPartyResult, ...]) -> ThirdPartyEvidence:
+    return ThirdPartyEvidence(
+        tuple(
+            ThirdPartyCheck(
+                result.provider, result.status, result.matched, result.compared, result.reason, result.checked_at
+            )
+            for result in results
+        )
+    )
+
+
 def build_evidence(
     *,
     document: DocumentEvidence,
@@ -153,6 +177,7 @@ def build_evidence(
     device: DeviceEvidence | None = None,
     device_duplicates: tuple[DuplicateMatch, ...] = (),
     age_estimate: AgeEstimateEvidence | None = None,
+    third_party: ThirdPartyEvidence | None = None,
 ) -> Evidence:
     """The extension point for the later parts of issue 5: duplicates, network, device and the
     age estimate arrive here as further evidence sections (``policy.evidence`` has them all)."""
@@ -166,6 +191,7 @@ def build_evidence(
         network=network or NetworkEvidence(),
         device=device or DeviceEvidence(),
         session=SessionOptions(),
+        third_party=third_party or ThirdPartyEvidence(),
     )
 
 

@@ -38,12 +38,14 @@ from django.utils import timezone
 from idcheck.timeformat import format_compact
 from policy import selectors as policy_selectors
 from policy.engine import Decision, decide
-from policy.evidence import AgeEstimateEvidence, Evidence, LivenessEvidence
+from policy.evidence import AgeEstimateEvidence, DocumentEvidence, Evidence, LivenessEvidence, ThirdPartyEvidence
 from policy.rules import RuleSet
 from policy.settings import PolicySettings
 from projects.actors import Actor
 from projects.models import Project
 from projects.services import audit_record
+from registry.providers import overall_status
+from registry.selectors import third_party_results
 from submissions import duplicates, vault
 from submissions.evidence import (
     DocumentOutcome,
@@ -51,6 +53,8 @@ from submissions.evidence import (
     build_evidence,
     document_evidence,
     face_evidence,
+    identity_query,
+    third_party_evidence,
 )
 from submissions.models import CheckResult, ImageKind, RunState, SelfieCapture, Submission, SubmissionStatus
 from submissions.pipeline.document import RECTIFIED_WIDTH, DocumentReading, read_document
@@ -221,6 +225,17 @@ def _run_liveness(submission: Submission) -> LivenessEvidence:
     return LivenessEvidence(decision="not_performed", score=None)
 
 
+def _run_third_party(submission: Submission, document: DocumentEvidence) -> ThirdPartyEvidence:
+    """The project's third-party data providers (``registry``) on the document's identity; no
+    step when the project configured none. Names of matched fields only, never values."""
+    results = third_party_results(submission.project, identity_query(document), now=timezone.now())
+    if not results:
+        return ThirdPartyEvidence()
+    summary = {"results": [result.summary() for result in results]}
+    _store_step(submission, "third_party", overall_status(results), summary, summary)
+    return third_party_evidence(results)
+
+
 # --- 3 and 4: decide and record -----------------------------------------------------------------
 
 
@@ -257,6 +272,7 @@ def _verify(submission: Submission) -> Evidence:
     document_ev = document_evidence(
         document, claimed_country=submission.claimed_issuing_country, claimed_id_type=submission.claimed_id_type
     )
+    third_party = _run_third_party(submission, document_ev)
     client = client_evidence(submission)  # end-user IP and device (network app)
     return build_evidence(
         document=document_ev,
@@ -267,6 +283,7 @@ def _verify(submission: Submission) -> Evidence:
         face=face_evidence(face),
         age_estimate=age,
         liveness=liveness,
+        third_party=third_party,
         created_at=submission.created_at,
         submitted_at=submission.submitted_at or submission.created_at,
         evaluated_at=timezone.now(),

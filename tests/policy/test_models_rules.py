@@ -119,7 +119,7 @@ def test_the_policy_rules_command_prints_each_problem_with_its_path(project, tmp
         "rules[0].id: must be 1–64 of a-z, 0-9, '-', '_', got 'Bad Id'",
         "rules[0].when[0].condition: unknown condition 'nope'; one of ocr_confidence_below, face_similarity_below, "
         "fields_edited, warning_raised, issuing_country_in, id_type_in, score_between, liveness_not_passed, "
-        "age_below, duplicate_found, network_flagged",
+        "age_below, duplicate_found, network_flagged, third_party_status",
         "rules[0].then.value: is required by action cap_score",
     ]
     assert not PolicyRuleSet.objects.exists()

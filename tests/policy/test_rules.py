@@ -8,7 +8,13 @@ import datetime as dt
 import pytest
 
 from policy.engine import decide
-from policy.evidence import AgeEstimateEvidence, LivenessEvidence, NetworkEvidence
+from policy.evidence import (
+    AgeEstimateEvidence,
+    LivenessEvidence,
+    NetworkEvidence,
+    ThirdPartyCheck,
+    ThirdPartyEvidence,
+)
 from policy.reject_codes import REJECT_CODES, reject_comment
 from policy.rules import CONDITIONS, RulesError, RuleSet, validate_rules
 from policy.settings import PolicySettings
@@ -16,6 +22,11 @@ from tests.policy.builders import change, genuine, match, with_document, with_fi
 
 DEFAULTS = PolicySettings()
 FACE_AGE_16 = AgeEstimateEvidence(available=True, years=16.0)
+
+
+def _third_party(*checks: tuple[str, str]):
+    found = tuple(ThirdPartyCheck(provider, status) for provider, status in checks)
+    return dataclasses.replace(genuine(), third_party=ThirdPartyEvidence(found))
 
 
 def _one_rule(condition: dict, then: dict | None = None, version: int = 7) -> RuleSet:
@@ -96,6 +107,16 @@ CONDITION_CASES = [
         {"condition": "network_flagged", "kinds": ["proxy"], "min_risk": 50},
         dataclasses.replace(genuine(), network=NetworkEvidence(True, ("proxy",), 50.0)),
         dataclasses.replace(genuine(), network=NetworkEvidence(True, ("proxy",), 49.9)),
+    ),
+    (
+        {"condition": "third_party_status", "status": "unavailable"},
+        _third_party(("registry:a", "match"), ("registry:b", "unavailable")),
+        _third_party(("registry:a", "match")),
+    ),
+    (
+        {"condition": "third_party_status", "status": "match", "providers": ["registry:b"]},
+        _third_party(("registry:b", "match")),
+        _third_party(("registry:a", "match"), ("registry:b", "unavailable")),
     ),
 ]
 
