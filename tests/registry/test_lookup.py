@@ -174,3 +174,11 @@ def test_the_provider_contract_imports_no_web_framework():
     source = (Path(__file__).resolve().parents[2] / "registry" / "providers.py").read_text()
 
     assert framework_imports(source) == []
+
+
+def test_an_operator_configures_the_provider_with_configure_project(gov):
+    project = ProjectFactory()
+
+    call_command("configure_project", project.pid, "third_party_providers=registry:gov", stdout=io.StringIO())
+
+    assert get_setting("third_party_providers").read(project) == ["registry:gov"]

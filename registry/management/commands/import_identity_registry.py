@@ -6,7 +6,7 @@ and what is stored (keyed hashes only) are in ``registry.importer``, the match r
 numbers (the first 50); with any of them nothing is imported unless ``--skip-invalid``.
 A project uses the registry once ``third_party_providers`` names it::
 
-    manage.py configure_project PID third_party_providers registry:NAME
+    manage.py configure_project PID third_party_providers=registry:NAME
 """
 
 from __future__ import annotations
