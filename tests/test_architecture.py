@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIRS = ["idcheck", "projects", "submissions", "policy", "webhooks", "network"]
+SOURCE_DIRS = ["idcheck", "projects", "submissions", "policy", "webhooks", "network", "registry"]
 # The decision itself is plain Python, so the back-test re-runs exactly what the worker ran.
 PURE_POLICY = [
     "engine",
