@@ -36,4 +36,12 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"queue": Queue.DEFAULT.value},
     },
+    # every five minutes (crontab.guru: "*/5 * * * *"): incomplete submissions past the
+    # project's timeout (24 h by default) are rejected `timeout` (spec §3.3, §8.3); a few
+    # minutes late is within the spec's "about 24 hours". Also `manage.py expire_incomplete`.
+    "submissions-expire-incomplete": {
+        "task": "submissions.tasks.submissions_expire_incomplete_task",
+        "schedule": 300.0,
+        "options": {"queue": Queue.DEFAULT.value},
+    },
 }

@@ -88,6 +88,12 @@ class Submission(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     failure_reason = models.CharField(max_length=200, blank=True)  # codes and counts, never PII
 
+    # Retries of a Liveform submission (spec §8.3): document or face failures the end user can
+    # fix send it back to ``incomplete``; ``policy.engine`` rejects ``too_many_retry`` at the
+    # project's ``max_attempts``. ``retry_code`` is the last retry's ``retryCode`` (§4.3).
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    retry_code = models.CharField(max_length=40, blank=True)
+
     # The decision (policy.engine.decide). Evidence and trace may quote document data: sealed.
     submitted_at = models.DateTimeField(null=True, blank=True)
     argos_score = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -113,6 +119,11 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["project", "-created_at", "-id"]),
             models.Index(fields=["run_state", "claimed_at"], name="submission_run_state_idx"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="incomplete", submitted_at__isnull=True),
+                name="submission_incomplete_idx",
+            ),
             models.Index(
                 fields=["project", "duplicated_information"],
                 condition=~models.Q(duplicated_information=""),

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from idcheck.lib.crypto import DecryptionError
+from network.models import SubmissionClient
 from policy.evidence import Evidence
 from projects.models import Project
 from submissions import vault
@@ -59,14 +60,42 @@ class SubmissionView:
     metadata: dict[str, str]  # email, userid, cf1–cf3
     evidence: Evidence | None  # None until decided
     decision: dict[str, Any] | None  # policy.engine.Decision.to_json(), trace included
+    client: ClientView | None = None  # what the network app stored; None: no client captured
 
 
-def submission_view(submission: Submission) -> SubmissionView:
+@dataclass(frozen=True)
+class ClientView:
+    """The end user's client as the network app stored it (``network.models.SubmissionClient``):
+    the address, and the last run's IP and device verdicts (None until a run checked them)."""
+
+    ip_address: str | None
+    network_verdict: dict[str, Any] | None  # network.verdicts.NetworkVerdict.to_json()
+    device_verdict: dict[str, Any] | None  # network.device.DeviceAssessment.to_json()
+
+
+def _clients(submission_ids: list[str]) -> dict[str, ClientView]:
+    rows = SubmissionClient.objects.filter(submission_id__in=submission_ids).values_list(
+        "submission_id", "ip_address", "network_verdict", "device_verdict"
+    )
+    return {sid: ClientView(ip, network, device) for sid, ip, network, device in rows}
+
+
+def submission_view(
+    submission: Submission, *, client: ClientView | None = None, load_client: bool = True
+) -> SubmissionView:
+    if client is None and load_client:
+        client = _clients([submission.pk]).get(submission.pk)
     try:
         metadata = vault.open_json(submission, submission.sealed_metadata, context=vault.METADATA_CONTEXT) or {}
         evidence_json = vault.open_json(submission, submission.sealed_evidence, context=vault.EVIDENCE_CONTEXT)
         decision = vault.open_json(submission, submission.sealed_decision, context=vault.DECISION_CONTEXT)
     except DecryptionError:
-        return SubmissionView(submission, {}, None, None)
+        return SubmissionView(submission, {}, None, None, client)
     evidence = Evidence.from_json(evidence_json) if evidence_json is not None else None
-    return SubmissionView(submission, metadata, evidence, decision)
+    return SubmissionView(submission, metadata, evidence, decision, client)
+
+
+def submission_views(submissions: list[Submission]) -> list[SubmissionView]:
+    """``submission_view`` of each, their clients read in one query (a page of the list)."""
+    clients = _clients([submission.pk for submission in submissions])
+    return [submission_view(s, client=clients.get(s.pk), load_client=False) for s in submissions]

@@ -27,3 +27,10 @@ def submissions_requeue_stuck_task() -> None:
     from submissions.services import submissions_requeue_stuck
 
     submissions_requeue_stuck()
+
+
+@shared_task(queue=Queue.DEFAULT.value, acks_late=True, ignore_result=True)
+def submissions_expire_incomplete_task() -> None:
+    from submissions.services import submissions_expire_incomplete
+
+    submissions_expire_incomplete()

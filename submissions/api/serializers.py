@@ -12,6 +12,8 @@ from submissions.evidence import identity_data
 from submissions.models import SubmissionStatus
 from submissions.selectors import SubmissionView
 
+NETWORK_KEYS = ("checked", "kinds", "level", "risk_score", "action", "connection_type")
+DEVICE_KEYS = ("checked", "mobile", "static_passed", "static_failures", "fingerprint_flags")
 # Built once: drf-spectacular refuses two different inline "GatewayError" serializers.
 GATEWAY_ERRORS = gateway_error_responses()
 
@@ -35,6 +37,7 @@ class DataSerializer(serializers.Serializer):
     idcard_issuingCountry = serializers.CharField(required=False)  # noqa: N815 (wire name)
     idcard_expireDate = serializers.CharField(required=False)  # noqa: N815 (wire name)
     idType = serializers.CharField(required=False)  # noqa: N815 (wire name)
+    ip_address = serializers.CharField(required=False, help_text="the end user's IP address, when it was captured")
     documentNumber = serializers.CharField(required=False)  # noqa: N815 (wire name)
     cf1 = serializers.CharField(required=False)
     cf2 = serializers.CharField(required=False)
@@ -73,8 +76,33 @@ class ProcessingSerializer(serializers.Serializer):
     failure_reason = serializers.CharField(required=False)
 
 
+class NetworkVerdictSerializer(serializers.Serializer):
+    checked = serializers.BooleanField(help_text="false: no end-user address was known")
+    kinds = serializers.ListField(child=serializers.CharField(), help_text="vpn, proxy, tor, hosting")
+    level = serializers.CharField(help_text="none | low | medium | high")
+    risk_score = serializers.FloatField(help_text="0–100")
+    action = serializers.CharField(help_text="allow | review | block")
+    connection_type = serializers.CharField(allow_null=True, help_text="Data Center for hosting ranges")
+
+
+class DeviceVerdictSerializer(serializers.Serializer):
+    checked = serializers.BooleanField(help_text="false: no user agent was given")
+    mobile = serializers.BooleanField()
+    static_passed = serializers.BooleanField(help_text="false: DE-20000")
+    static_failures = serializers.ListField(child=serializers.CharField())
+    fingerprint_flags = serializers.ListField(child=serializers.CharField(), help_text="any: DE-30000")
+
+
+class RetrySerializer(serializers.Serializer):
+    attempts = serializers.IntegerField(help_text="failed attempts so far (too_many_retry at the project's maximum)")
+    retryCode = serializers.CharField(help_text="the last retry's code, as in the retry webhook")  # noqa: N815
+
+
 class ExtensionSerializer(serializers.Serializer):
     processing = ProcessingSerializer()
+    network = NetworkVerdictSerializer(required=False, help_text="§8.10 IP check of the last run")
+    device = DeviceVerdictSerializer(required=False, help_text="§8.11 device check of the last run")
+    retry = RetrySerializer(required=False, help_text="§8.3 Liveform retries; absent before the first")
     selfie_capture = serializers.CharField(
         required=False, help_text="uploaded (liveness not performed) or live; absent without a selfie"
     )
@@ -84,8 +112,10 @@ class ExtensionSerializer(serializers.Serializer):
 class SubmissionItemSerializer(serializers.Serializer):
     """One element of ``Items`` (spec §3.1). Fields without a value are left out.
 
-    ``idcheck`` is ID Check's own extension (not in the ARGOS contract): the run's state and the
-    decision with its trace (every score line with weight and contribution, every finding)."""
+    ``idcheck`` is ID Check's own extension (not in the ARGOS contract): the run's state, the
+    decision with its trace (every score line with weight and contribution, every finding), the
+    IP and device verdicts (the spec has no field for them, §3.1 "not found anywhere") and the
+    Liveform retries."""
 
     submission_id = serializers.CharField()
     email = serializers.CharField(required=False)
@@ -96,6 +126,11 @@ class SubmissionItemSerializer(serializers.Serializer):
     kyc_result_at = serializers.CharField(required=False)
     reviewer = serializers.CharField(required=False)
     argos_score = serializers.IntegerField(required=False)
+    duplicated_information = serializers.CharField(
+        required=False, help_text="default DI: keyed hash of name, birth date, gender and nationality"
+    )
+    custom_duplicated_information = serializers.CharField(required=False, help_text="the project's Custom DI")
+    applicant_id = serializers.CharField(required=False, help_text="the person's id, set when approved")
     kyc = KycSerializer()
     data = DataSerializer(required=False)
     idcheck = ExtensionSerializer(help_text="ID Check extension: processing state and the decision trace")
@@ -119,6 +154,15 @@ def item_json(view: SubmissionView) -> dict[str, Any]:
         extension["selfie_capture"] = submission.selfie_capture
     if view.decision is not None:
         extension["decision"] = view.decision
+    client = view.client
+    if client is not None and client.network_verdict is not None:
+        extension["network"] = {key: client.network_verdict.get(key) for key in NETWORK_KEYS}
+    if client is not None and client.device_verdict is not None:
+        extension["device"] = {key: client.device_verdict.get(key) for key in DEVICE_KEYS}
+    if submission.failed_attempts:
+        extension["retry"] = {"attempts": submission.failed_attempts, "retryCode": submission.retry_code}
+    if client is not None and client.ip_address:
+        data["ip_address"] = client.ip_address
     item = {
         "submission_id": submission.id,
         "email": metadata.get("email"),
@@ -129,6 +173,9 @@ def item_json(view: SubmissionView) -> dict[str, Any]:
         "kyc_result_at": decided_at if status in (SubmissionStatus.APPROVED, SubmissionStatus.REJECTED) else None,
         "reviewer": submission.reviewer or None,
         "argos_score": submission.argos_score,
+        "duplicated_information": submission.duplicated_information or None,
+        "custom_duplicated_information": submission.custom_duplicated_information or None,
+        "applicant_id": submission.applicant_id or None,
         "kyc": {"result": status, "comment": submission.kyc_comment, "commentCode": submission.kyc_comment_code},
         "data": data or None,
         "idcheck": extension,

@@ -20,6 +20,7 @@ from submissions.selectors import (
     submission_get,
     submission_list,
     submission_view,
+    submission_views,
 )
 
 
@@ -73,7 +74,7 @@ class SubmissionListApi(APIView):
             created_from=params.get("created_from"),
             created_before=params.get("created_before"),
         )
-        views = [submission_view(submission) for submission in page.items]
+        views = submission_views(page.items)
         body: dict[str, Any] = {"Items": SubmissionItemSerializer(views, many=True).data}
         if page.next_key is not None:
             body["nextpageKey"] = {"id": page.next_key.id, "created_at": format_compact(page.next_key.created_at)}

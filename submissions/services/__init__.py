@@ -9,21 +9,28 @@ from submissions.services.create import (
     SubmissionDetails,
     submission_create,
 )
+from submissions.services.images import SubmissionNotWaiting, submission_images_replace
 from submissions.services.process import (
     MAX_ATTEMPTS,
     SweepReport,
     submission_process,
     submissions_requeue_stuck,
 )
+from submissions.services.retry import RETRY_CODES
+from submissions.services.timeout import submissions_expire_incomplete
 
 __all__ = [
     "MAX_ATTEMPTS",
+    "RETRY_CODES",
     "IdempotencyConflict",
     "IdempotencyMismatch",
     "ImageRefused",
     "SubmissionDetails",
+    "SubmissionNotWaiting",
     "SweepReport",
     "submission_create",
+    "submission_images_replace",
     "submission_process",
+    "submissions_expire_incomplete",
     "submissions_requeue_stuck",
 ]

@@ -15,6 +15,13 @@ The run, for one submission (G14):
    kyc comment/code, sealed evidence and trace, the Event Log entry and the webhook outbox row
    (``approved`` / ``rejected``, or ``submit`` when pending; spec §4.2).
 
+**Retries** (§8.3, ``submissions.services.retry``): a Liveform run that failed in a way the end
+user can fix (unreadable document, no face…) counts one more ``failed_attempts`` and goes back
+to ``incomplete`` (run ``waiting``) with a ``retry`` Event Log entry and webhook carrying the
+``retryCode``; the Liveform re-uploads with ``submission_images_replace``. The count is the
+evidence's ``failed_attempts``: when it reaches the project's ``max_attempts`` the policy
+engine rejects ``too_many_retry`` and the run is recorded as any decision.
+
 A run that raises goes back to ``queued`` (and is enqueued again) until it has used
 ``MAX_ATTEMPTS``; a worker that dies leaves the row ``processing`` until its lease expires and
 :func:`submissions_requeue_stuck` (Celery beat, every minute) re-queues it. Either way the third
@@ -26,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -56,13 +63,22 @@ from submissions.evidence import (
     identity_query,
     third_party_evidence,
 )
-from submissions.models import CheckResult, ImageKind, RunState, SelfieCapture, Submission, SubmissionStatus
+from submissions.models import (
+    CheckResult,
+    ImageKind,
+    RunState,
+    SelfieCapture,
+    Submission,
+    SubmissionSource,
+    SubmissionStatus,
+)
 from submissions.pipeline.document import RECTIFIED_WIDTH, DocumentReading, read_document
 from submissions.pipeline.face import FaceRefused, compare_faces
 from submissions.pipeline.face_age import estimate_age
 from submissions.pipeline.intake import ImageRejected, decode_image
 from submissions.pipeline.locate import rectify
 from submissions.services.client import client_evidence
+from submissions.services.retry import retry_code
 from submissions.storage import image_file_read
 from webhooks.services import webhook_event_emit
 
@@ -255,11 +271,15 @@ def submission_process(*, submission_id: str, takeover: bool = False) -> Submiss
     try:
         evidence = _verify(submission)
         settings_, rules = project_policy(submission.project)
+        retry = retry_code(evidence) if submission.source == SubmissionSource.LIVEFORM else None
+        evidence = replace(evidence, failed_attempts=submission.failed_attempts + (1 if retry else 0))
         decision = decide(evidence, settings_, rules)
     except Exception as exc:  # noqa: BLE001 (any failure of one run is recorded, bounded by MAX_ATTEMPTS)
         logger.exception("verification run %s of %s failed", attempt, submission_id)
         _release(submission_id, attempt, reason=f"run {attempt} raised {type(exc).__name__}")
         return None
+    if retry is not None and decision.reject_code != "too_many_retry":
+        return _record_retry(submission_id, attempt, retry, evidence.failed_attempts)
     return _record(submission_id, attempt, evidence, decision)
 
 
@@ -305,6 +325,7 @@ def _record(submission_id: str, attempt: int, evidence: Evidence, decision: Deci
     submission.rules_version = decision.rules_version
     submission.decided_at = now
     duplicates.applicant_assign(submission, evidence.duplicates)
+    submission.failed_attempts = evidence.failed_attempts
     submission.run_state = RunState.DECIDED
     submission.failure_reason = ""
     submission.sealed_evidence = vault.seal_json(submission, evidence.to_json(), context=vault.EVIDENCE_CONTEXT)
@@ -326,6 +347,43 @@ def _record(submission_id: str, attempt: int, evidence: Evidence, decision: Deci
         },
     )
     _emit_outcome(submission)
+    return submission
+
+
+@transaction.atomic
+def _record_retry(submission_id: str, attempt: int, code: str, failed_attempts: int) -> Submission | None:
+    """Back to the end user: ``incomplete``, waiting for new images, one more failed attempt."""
+    submission = _still_ours(submission_id, attempt)
+    if submission is None:
+        logger.info("run %s of %s lost its claim; its retry is dropped", attempt, submission_id)
+        return None
+    submission.status = SubmissionStatus.INCOMPLETE
+    submission.run_state = RunState.WAITING
+    submission.submitted_at = None
+    submission.failed_attempts = failed_attempts
+    submission.retry_code = code
+    submission.failure_reason = ""
+    submission.save()
+    audit_record(
+        actor=PIPELINE_ACTOR,
+        action="submission.retry",
+        project=submission.project,
+        target_type="submission",
+        target_id=submission.id,
+        details={"retry_code": code, "failed_attempts": failed_attempts, "attempt": attempt},
+    )
+    webhook_event_emit(
+        project=submission.project,
+        event="retry",
+        resource_id=submission.id,
+        payload={
+            "webhook_trigger": "retry",
+            "submission_id": submission.id,
+            "kyc_result": {"status": "incomplete"},
+            "retryCode": code,
+            "attempts": failed_attempts,
+        },
+    )
     return submission
 
 
