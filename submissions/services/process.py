@@ -331,6 +331,13 @@ def _record(submission_id: str, attempt: int, evidence: Evidence, decision: Deci
     submission.sealed_evidence = vault.seal_json(submission, evidence.to_json(), context=vault.EVIDENCE_CONTEXT)
     submission.sealed_decision = vault.seal_json(submission, decision.to_json(), context=vault.DECISION_CONTEXT)
     submission.save()
+    audit_decided(submission, decision, argos_score=decision.score, attempt=attempt)
+    _emit_outcome(submission)
+    return submission
+
+
+def audit_decided(submission: Submission, decision: Decision, **details: Any) -> None:
+    """The ``submission.decided`` Event Log entry: ids, codes and counts, never PII."""
     audit_record(
         actor=PIPELINE_ACTOR,
         action="submission.decided",
@@ -339,15 +346,12 @@ def _record(submission_id: str, attempt: int, evidence: Evidence, decision: Deci
         target_id=submission.id,
         details={
             "status": decision.status,
-            "argos_score": decision.score,
             "comment_code": decision.reject_code,
             "deciding": decision.deciding.split(":")[0],
             "rules_version": decision.rules_version,
-            "attempt": attempt,
+            **details,
         },
     )
-    _emit_outcome(submission)
-    return submission
 
 
 @transaction.atomic

@@ -21,10 +21,9 @@ from django.utils import timezone
 from policy.engine import Decision, NotReady, decide
 from policy.evidence import Evidence, Timestamps
 from projects.models import Project
-from projects.services import audit_record
 from submissions import vault
 from submissions.models import RunState, Submission, SubmissionStatus
-from submissions.services.process import PIPELINE_ACTOR, _emit_outcome, project_policy
+from submissions.services.process import _emit_outcome, audit_decided, project_policy
 
 BATCH_SIZE = 500
 # The smallest incomplete_timeout_hours a project may set (policy.settings: 1–720).
@@ -97,19 +96,6 @@ def _expire(submission: Submission, decision: Decision, now: dt.datetime) -> int
     if changed != 1:
         return 0
     submission.refresh_from_db()
-    audit_record(
-        actor=PIPELINE_ACTOR,
-        action="submission.decided",
-        project=submission.project,
-        target_type="submission",
-        target_id=submission.id,
-        details={
-            "status": decision.status,
-            "comment_code": decision.reject_code,
-            "deciding": decision.deciding.split(":")[0],
-            "rules_version": decision.rules_version,
-            "failed_attempts": submission.failed_attempts,
-        },
-    )
+    audit_decided(submission, decision, failed_attempts=submission.failed_attempts)
     _emit_outcome(submission)
     return 1
