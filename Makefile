@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := python3 python3-venv python3-dev gcc fonts-ocr-b fonts-dejavu
 # What `make test` needs on top: the local servers it starts and the browser for e2e tests.
 TEST_SYSTEM_PACKAGES := postgresql redis-server chromium
 
-.PHONY: run test check worker worker-pipeline lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness bench-network
+.PHONY: run test check worker worker-pipeline lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions
 
 # --- set-up -------------------------------------------------------------------------------
 
@@ -158,8 +158,13 @@ bench-network: venv test-system-packages
 	.ci/ensure-services
 	$(PYTHON) -m pytest -p no:cacheprovider -q -s -m bench tests/network/test_lookup_speed.py
 
+# Upload to decision (create + process, one worker), on the database make run uses; leaves nothing.
+bench-decisions: venv
+	$(MANAGE) migrate -v0
+	$(MANAGE) bench_decisions --runs 21
+
 # Every measured target, each against its baseline where it has one, plots in var/bench/plots.
-bench: bench-documents bench-faces bench-face-search bench-liveness bench-network
+bench: bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions
 
 # Removes generated state only; the venv stays. Note var/ holds the embedded database and keys.
 clean:
