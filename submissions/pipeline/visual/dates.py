@@ -31,11 +31,13 @@ _MONTH_BY_NAME = {name: month for month, names in MONTH_NAMES.items() for name i
 _AS_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "S": "5", "B": "8", "Z": "2"})
 _AS_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z"})
 
-_NAMED = re.compile(r"(\d{1,2})\s*([A-ZÀ-Ý]{3,5})\.?(?:\s*/\s*[A-ZÀ-Ý]{3,5}\.?)?\s*(\d{4}|\d{2})(?!\d)")
+_NAMED = re.compile(r"(\d{1,2})\s*([A-ZÀ-Ý]{3,9})\.?(?:\s*/\s*[A-ZÀ-Ý]{3,9}\.?)?\s*(\d{4}|\d{2})(?!\d)")
 _DAY_FIRST = re.compile(r"(?<!\d)(\d{1,2})[./\- ](\d{1,2})[./\- ](\d{4}|\d{2})(?!\d)")
 _YEAR_FIRST = re.compile(r"(?<!\d)(\d{4})[./\- ](\d{1,2})[./\- ](\d{1,2})(?!\d)")
 _NAMED_AS_READ = re.compile(
-    r"(?<![0-9A-Z])([0-9OIQDSBZ]{1,2})\s*([A-ZÀ-Ý0][A-ZÀ-Ý]{2,4}(?:\s*/\s*[A-ZÀ-Ý]{3,5})?)\.?\s*([0-9OIQDSBZ]{4}|[0-9OIQDSBZ]{2})(?![0-9A-Z])"
+    # the day holds at least one real digit, so a word ("DATE 14 MARCH") is never read as one
+    r"(?<![0-9A-Z])([OIQDSBZ]?[0-9]|[0-9][0-9OIQDSBZ]?)\s*([A-ZÀ-Ý0][A-ZÀ-Ý]{2,8}(?:\s*/\s*[A-ZÀ-Ý]{3,9})?)\.?\s*"
+    r"([0-9OIQDSBZ]{4}|[0-9OIQDSBZ]{2})(?![0-9A-Z])"
 )
 _COMPACT = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{4})(?!\d)")
 
@@ -45,7 +47,7 @@ def dates_in(text: str) -> set[dt.date]:
     upper = text.upper()
     found: set[dt.date] = set()
     for day, month_name, year in _NAMED.findall(_fold_named(upper)):
-        month = _MONTH_BY_NAME.get(month_name.translate(_AS_LETTER))
+        month = _month(month_name.translate(_AS_LETTER))
         if month is not None:
             found |= _valid(int(day), month, year)
     numeric = upper.translate(_AS_DIGIT)
@@ -56,6 +58,16 @@ def dates_in(text: str) -> set[dt.date]:
     for first, second, year in _COMPACT.findall(numeric):
         found |= _valid(int(first), int(second), year) | _valid(int(second), int(first), year)
     return found
+
+
+def _month(name: str) -> int | None:
+    """A month by its abbreviation or its full name (MARCH, SEPTEMBRE, OKTOBER: by their first
+    four, then three letters, which tell JUIN from JUIL and MARS from MAI)."""
+    for length in (len(name), 4, 3):
+        month = _MONTH_BY_NAME.get(name[:length])
+        if month is not None:
+            return month
+    return None
 
 
 def _fold_named(text: str) -> str:

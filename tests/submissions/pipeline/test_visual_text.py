@@ -32,6 +32,11 @@ def line(text: str, left: float = 0, top: float = 0, height: float = 20, width: 
         ("1981-07-09", {dt.date(1981, 7, 9)}),
         ("07/09/1981", {dt.date(1981, 7, 9), dt.date(1981, 9, 7)}),  # US or European: both
         ("13.09.1981", {dt.date(1981, 9, 13)}),  # no thirteenth month: one reading
+        ("Statement date 14 March 2025", {dt.date(2025, 3, 14)}),  # full month, after a word
+        ("1 SEPTEMBER 2030", {dt.date(2030, 9, 1)}),
+        ("15 JUIN 2020", {dt.date(2020, 6, 15)}),  # JUIN is June, JUIL July: four letters tell
+        ("4 OKTOBER 2019", {dt.date(2019, 10, 4)}),
+        ("DATE 14", set()),  # a word is never a day
         ("31.02.1990", set()),
         ("AUTH 4786", set()),
         ("176 cm", set()),
