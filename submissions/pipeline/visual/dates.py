@@ -36,7 +36,7 @@ _DAY_FIRST = re.compile(r"(?<!\d)(\d{1,2})[./\- ](\d{1,2})[./\- ](\d{4}|\d{2})(?
 _YEAR_FIRST = re.compile(r"(?<!\d)(\d{4})[./\- ](\d{1,2})[./\- ](\d{1,2})(?!\d)")
 _NAMED_AS_READ = re.compile(
     # the day holds at least one real digit, so a word ("DATE 14 MARCH") is never read as one
-    r"(?<![0-9A-Z])([OIQDSBZ]?[0-9]|[0-9][0-9OIQDSBZ]?)\s*([A-ZÀ-Ý0][A-ZÀ-Ý]{2,8}(?:\s*/\s*[A-ZÀ-Ý]{3,9})?)\.?\s*"
+    r"(?<![0-9A-Z])([0-9OIQDSBZ][0-9]|[0-9][0-9OIQDSBZ]|[0-9])\s*([A-ZÀ-Ý0][A-ZÀ-Ý]{2,8}(?:\s*/\s*[A-ZÀ-Ý]{3,9})?)\.?\s*"
     r"([0-9OIQDSBZ]{4}|[0-9OIQDSBZ]{2})(?![0-9A-Z])"
 )
 _COMPACT = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{4})(?!\d)")

@@ -37,6 +37,7 @@ def line(text: str, left: float = 0, top: float = 0, height: float = 20, width: 
         ("15 JUIN 2020", {dt.date(2020, 6, 15)}),  # JUIN is June, JUIL July: four letters tell
         ("4 OKTOBER 2019", {dt.date(2019, 10, 4)}),
         ("DATE 14", set()),  # a word is never a day
+        ("10JUL 2029", {dt.date(2029, 7, 10)}),  # a two-digit day run into its month
         ("31.02.1990", set()),
         ("AUTH 4786", set()),
         ("176 cm", set()),
