@@ -37,7 +37,10 @@ _REGISTRY: dict[str, ProjectSetting] = {}
 
 
 def register(setting: ProjectSetting) -> None:
-    if setting.key in _REGISTRY:
+    """An app's ``ready()`` may run again (tests do it): the same setting registered again
+    replaces itself; a different setting under a key already taken is a programming error."""
+    existing = _REGISTRY.get(setting.key)
+    if existing is not None and existing.label != setting.label:
         raise ValueError(f"project setting {setting.key!r} is registered twice")
     _REGISTRY[setting.key] = setting
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from projects.models import Project
-from projects.settings_registry import ProjectSetting, get_setting, parse_list, register
+from projects.settings_registry import ProjectSetting, parse_list, register
 from registry.providers import parse_provider_id
 
 KEY = "third_party_providers"
@@ -52,12 +52,6 @@ def _write(project: Project, value: list[str]) -> None:
 
 
 def register_third_party_settings() -> None:
-    """Idempotent: ``ready()`` may run more than once in tests."""
-    try:
-        get_setting(KEY)
-        return
-    except ValidationError:
-        pass
     register(
         ProjectSetting(
             key=KEY,

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from projects.models import Project
-from projects.settings_registry import ProjectSetting, get_setting, parse_list, register
+from projects.settings_registry import ProjectSetting, parse_list, register
 from submissions.duplicates.identity import CUSTOM_DI_FIELDS
 
 KEY = "custom_di_fields"
@@ -36,12 +36,6 @@ def _write(project: Project, value: list[str]) -> None:
 
 
 def register_duplicate_settings() -> None:
-    """Idempotent: ``ready()`` may run more than once in tests."""
-    try:
-        get_setting(KEY)
-        return
-    except ValidationError:
-        pass
     register(
         ProjectSetting(
             key=KEY,

@@ -160,3 +160,20 @@ def test_a_change_touches_only_its_project(project):
 )
 def test_setting_text_parses_as_the_cli_and_forms_send_it(key, text, value):
     assert get_setting(key).parse(text) == value
+
+
+def test_a_setting_registered_again_replaces_itself_and_a_clash_is_refused():
+    from projects.settings_registry import _REGISTRY, ProjectSetting, get_setting, register
+
+    def setting(label: str) -> ProjectSetting:
+        return ProjectSetting("test_only_key", label, "", str, str, lambda p: "", lambda p, v: None)
+
+    try:
+        register(setting("Test key"))
+        register(setting("Test key"))  # an app's ready() run again
+        assert get_setting("test_only_key").label == "Test key"
+        with pytest.raises(ValueError, match="registered twice"):
+            register(setting("Another setting"))
+        assert get_setting("test_only_key").label == "Test key"
+    finally:
+        _REGISTRY.pop("test_only_key", None)
