@@ -43,11 +43,6 @@ _COUNTRIES = {
     "NEDERLAND": "NLD", "THE NETHERLANDS": "NLD", "UNITED STATES": "USA", "USA": "USA",
     "UNITED STATES OF AMERICA": "USA", "CANADA": "CAN",
 }  # fmt: skip
-_FULL_MONTHS = re.compile(
-    r"\b(JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)\b", re.IGNORECASE
-)
-
-
 @dataclass(frozen=True)
 class AddressReading:
     lines_read: list[str]
@@ -78,7 +73,7 @@ def read_proof_of_address(data: bytes, *, holder: DocumentFields | None, today: 
     address = (
         parse_address(lines[name_index + 1 : name_index + 1 + MAX_ADDRESS_LINES]) if name_index is not None else {}
     )
-    issue_date = max((day for line in lines for day in _dates(line) if day <= today), default=None)
+    issue_date = max((day for line in lines for day in dates_in(line) if day <= today), default=None)
     within = None if issue_date is None else issue_date >= months_before(today, VALID_MONTHS)
     if holder is not None and name_index is None:
         reject = "address_info_dataMismatch"
@@ -164,15 +159,6 @@ def _name_line_index(lines: list[str], holder: DocumentFields) -> int | None:
         if all(any(similarity(want, word) >= NAME_WORD_SIMILARITY for word in words) for want in wanted):
             return index
     return None
-
-
-def _dates(line: str) -> set[dt.date]:
-    """Dates on one line. Full month names are shortened for ``dates_in``, and the text from the
-    first digit is read on its own: ``DATE 14`` in "Statement date 14 Mar" looks like a
-    day-month-year to its OCR-tolerant reading and would swallow the real date."""
-    text = _FULL_MONTHS.sub(lambda m: m[1][:3], line)
-    first_digit = re.search(r"\d", text)
-    return dates_in(text) | (dates_in(text[first_digit.start() :]) if first_digit else set())
 
 
 def _centre(line: TextLine) -> float:
