@@ -1,4 +1,4 @@
-"""Reads of the network app: the IP verdict and a device's earlier submissions."""
+"""Reads of the network app: the IP verdict, the stored clients of submissions, a device's earlier submissions."""
 
 from __future__ import annotations
 
@@ -35,3 +35,12 @@ def device_submissions(*, project_id: int, device_hash: str, exclude: str) -> li
         submission_id=exclude
     )
     return list(found.order_by("created_at").values_list("submission_id", flat=True))
+
+
+def submission_clients(submission_ids: list[str]) -> dict[str, tuple[str | None, dict | None, dict | None]]:
+    """Submission id → (IP address, network verdict JSON, device verdict JSON) of the clients stored
+    for those submissions, in one query (a page of the API list)."""
+    rows = SubmissionClient.objects.filter(submission_id__in=submission_ids).values_list(
+        "submission_id", "ip_address", "network_verdict", "device_verdict"
+    )
+    return {sid: (ip, network, device) for sid, ip, network, device in rows}

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from idcheck.lib.crypto import DecryptionError
-from network.models import SubmissionClient
+from network.selectors import submission_clients
 from policy.evidence import Evidence
 from projects.models import Project
 from submissions import vault
@@ -65,7 +65,7 @@ class SubmissionView:
 
 @dataclass(frozen=True)
 class ClientView:
-    """The end user's client as the network app stored it (``network.models.SubmissionClient``):
+    """The end user's client as the network app stored it (``network.selectors.submission_clients``):
     the address, and the last run's IP and device verdicts (None until a run checked them)."""
 
     ip_address: str | None
@@ -74,10 +74,7 @@ class ClientView:
 
 
 def _clients(submission_ids: list[str]) -> dict[str, ClientView]:
-    rows = SubmissionClient.objects.filter(submission_id__in=submission_ids).values_list(
-        "submission_id", "ip_address", "network_verdict", "device_verdict"
-    )
-    return {sid: ClientView(ip, network, device) for sid, ip, network, device in rows}
+    return {sid: ClientView(*client) for sid, client in submission_clients(submission_ids).items()}
 
 
 def submission_view(
