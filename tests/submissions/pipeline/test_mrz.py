@@ -16,8 +16,10 @@ TODAY = dt.date(2025, 6, 1)
 TD3 = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
 TD1 = ("I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<")
 TD2 = ("I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6")
-MRVA = ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L8988901C4XXX4009078F96121096ZE184226B<<<<<<")
-MRVB = ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "L8988901C4XXX4009078F9612109<<<<<<<<")
+# The part 7 visa specimens give the holder ICAO's "unspecified" nationality; here she is of
+# Utopia like the others (nationality is under no check digit of a visa, so every check holds).
+MRVA = ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L8988901C4UTO4009078F96121096ZE184226B<<<<<<")
+MRVB = ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "L8988901C4UTO4009078F9612109<<<<<<<<")
 # Long document number D23145890734 (check digit 9): '<' in the check digit position, the
 # rest and its check digit at the start of the optional data (ICAO 9303-5 §4.2.2, 9303-6).
 TD1_LONG = ("I<UTOD23145890<7349<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<")
@@ -147,7 +149,7 @@ def test_it_tells_the_mrv_a_visa_from_a_td3_passport_by_its_code():
         document_number="L8988901C",
         surname="ERIKSSON",
         given_names="ANNA MARIA",
-        nationality="XXX",
+        nationality="UTO",
         birth_date=dt.date(1940, 9, 7),
         sex="F",
         expiry_date=dt.date(1996, 12, 10),
