@@ -235,9 +235,7 @@ def duplicates_forget(
     return gone
 
 
-def match_embeddings(portrait: Any, selfie: Any, match: Any) -> dict[str, np.ndarray]:
-    """The two faces a successful 1:1 match found (``FaceMatch.faces``), embedded for the 1:N index."""
-    from submissions.pipeline.face import embed_face
-
-    portrait_face, selfie_face = match.faces
-    return {PORTRAIT: embed_face(portrait, portrait_face), SELFIE: embed_face(selfie, selfie_face)}
+def match_embeddings(match: Any) -> dict[str, np.ndarray]:
+    """The embeddings of the two faces a 1:1 match compared (``FaceMatch.embeddings``), for the 1:N index."""
+    portrait, selfie = match.embeddings
+    return {PORTRAIT: portrait, SELFIE: selfie}

@@ -41,6 +41,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from PIL import Image
 
 from idcheck.timeformat import format_compact
 from policy import selectors as policy_selectors
@@ -182,20 +183,19 @@ def _portraits(front_photo: bytes, reading: DocumentReading | None) -> list[tupl
     return found
 
 
-def _run_face(submission: Submission, images: dict[str, bytes], document: DocumentOutcome) -> FaceOutcome | None:
-    if ImageKind.SELFIE not in images:
+def _run_face(
+    submission: Submission, images: dict[str, bytes], document: DocumentOutcome, selfie: Image.Image | None
+) -> FaceOutcome | None:
+    if selfie is None:
         return None
     if document.intake_error is not None:
         outcome = FaceOutcome(refusal="no_document")
     else:
-        selfie = decode_image(images[ImageKind.SELFIE]).image
         outcome = FaceOutcome(refusal="no_face")
         for source, portrait in _portraits(images[ImageKind.ID_FRONT], document.front):
             try:
                 outcome = FaceOutcome(match=compare_faces(portrait, selfie), portrait_from=source)
-                duplicates.face_templates_store(
-                    submission, duplicates.match_embeddings(portrait, selfie, outcome.match)
-                )
+                duplicates.face_templates_store(submission, duplicates.match_embeddings(outcome.match))
                 break
             except FaceRefused as refused:
                 outcome = FaceOutcome(refusal=f"{'portrait' if refused.image == 'a' else 'selfie'}_{refused.code}")
@@ -214,13 +214,13 @@ def _run_face(submission: Submission, images: dict[str, bytes], document: Docume
     return outcome
 
 
-def _run_age(submission: Submission, images: dict[str, bytes], face: FaceOutcome | None) -> AgeEstimateEvidence:
+def _run_age(submission: Submission, selfie: Image.Image | None, face: FaceOutcome | None) -> AgeEstimateEvidence:
     """The selfie's apparent age (the document portrait is years old): a second opinion beside
     the birth date, which the policy's rules may use. Without the model: "unavailable"."""
-    if face is None or face.match is None:
+    if selfie is None or face is None or face.match is None:
         return AgeEstimateEvidence()
-    selfie = np.asarray(decode_image(images[ImageKind.SELFIE]).image.convert("RGB"))
-    estimate = estimate_age(selfie, np.asarray(face.match.faces[1].landmarks, dtype=np.float32))
+    rgb = np.asarray(selfie.convert("RGB"))
+    estimate = estimate_age(rgb, np.asarray(face.match.faces[1].landmarks, dtype=np.float32))
     outcome = "estimated" if estimate.available else "unavailable"
     _store_step(submission, "age", outcome, estimate.as_json(), estimate.as_json())
     return AgeEstimateEvidence(available=estimate.available, years=estimate.years)
@@ -286,8 +286,10 @@ def submission_process(*, submission_id: str, takeover: bool = False) -> Submiss
 def _verify(submission: Submission) -> Evidence:
     images = {image.kind: image_file_read(image) for image in submission.images.select_related("submission")}
     document = _run_document(submission, images)
-    face = _run_face(submission, images, document)
-    age = _run_age(submission, images, face)
+    # decoded once for the match and the age (the stored images passed intake: they decode)
+    selfie = decode_image(images[ImageKind.SELFIE]).image if ImageKind.SELFIE in images else None
+    face = _run_face(submission, images, document, selfie)
+    age = _run_age(submission, selfie, face)
     liveness = _run_liveness(submission)
     document_ev = document_evidence(
         document, claimed_country=submission.claimed_issuing_country, claimed_id_type=submission.claimed_id_type

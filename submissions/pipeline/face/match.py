@@ -10,7 +10,7 @@ threshold``. Plain Python: no Django.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -41,6 +41,8 @@ class FaceMatch:
     cosine: float
     faces: tuple[Face, Face]
     timing_ms: dict[str, float]  # detect, embed (both images), total
+    # the two 128-d unit vectors, for the 1:N index: a face is embedded once per run
+    embeddings: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +84,7 @@ def compare_faces(
         threshold=threshold,
         cosine=cosine,
         faces=(faces[0], faces[1]),
+        embeddings=(first, second),
         timing_ms={
             "detect": (detected - started) * 1000,
             "embed": (done - detected) * 1000,
