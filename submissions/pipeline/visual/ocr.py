@@ -8,7 +8,6 @@ knows what it is looking for can recognise the most promising lines first and st
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 from collections.abc import Sequence
@@ -90,18 +89,30 @@ def recognise(image: np.ndarray, boxes: Sequence[TextBox]) -> list[TextLine]:
     ]
 
 
-@functools.cache
-def _engine():  # noqa: ANN202 - rapidocr is imported lazily, its type with it
-    with _engine_lock:
-        from rapidocr import RapidOCR
+_engine_instance = None
 
-        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-        return RapidOCR(
-            params={
-                "Global.log_level": "error",
-                "Global.use_cls": False,
-                "Det.limit_type": "max",
-                "Det.limit_side_len": DETECT_LONG_SIDE,
-                "Rec.rec_img_shape": [3, 48, RECOGNITION_MIN_WIDTH],
-            }
-        )
+
+def _engine():  # noqa: ANN202 - rapidocr is imported lazily, its type with it
+    """Built once per process: the lock makes a second thread wait for the first one's engine
+    rather than load its own models."""
+    global _engine_instance
+    if _engine_instance is None:
+        with _engine_lock:
+            if _engine_instance is None:
+                _engine_instance = _new_engine()
+    return _engine_instance
+
+
+def _new_engine():  # noqa: ANN202
+    from rapidocr import RapidOCR
+
+    logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+    return RapidOCR(
+        params={
+            "Global.log_level": "error",
+            "Global.use_cls": False,
+            "Det.limit_type": "max",
+            "Det.limit_side_len": DETECT_LONG_SIDE,
+            "Rec.rec_img_shape": [3, 48, RECOGNITION_MIN_WIDTH],
+        }
+    )

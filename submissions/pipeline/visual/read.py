@@ -67,7 +67,7 @@ def read_visual_zone(
     boxes = detect_text(image)
     if not upright and _reads_better_turned(image, boxes):
         image = np.ascontiguousarray(image[::-1, ::-1])
-        boxes = detect_text(image)
+        boxes = [_turned(box, image) for box in boxes]  # the same lines: no second detection
     wanted = expected_values(expected) if expected is not None else {}
     boxes = _likeliest_first([box for box in boxes if box.top < image.shape[0] * text_bottom], wanted)
     lines: list[TextLine] = []
@@ -113,11 +113,16 @@ def _reads_better_turned(image: np.ndarray, boxes: list[TextBox]) -> bool:
     if not boxes:
         return False
     sample = sorted(boxes, key=lambda box: -box.height)[:RECOGNITION_BATCH]
-    height, width = image.shape[:2]
-    turned = [TextBox(np.float32([[width, height]]) - box.corners[[2, 3, 0, 1]]) for box in sample]
+    flipped_image = np.ascontiguousarray(image[::-1, ::-1])
     as_is = np.mean([line.score for line in recognise(image, sample)])
-    flipped = np.mean([line.score for line in recognise(np.ascontiguousarray(image[::-1, ::-1]), turned)])
+    flipped = np.mean([line.score for line in recognise(flipped_image, [_turned(box, image) for box in sample])])
     return bool(flipped > as_is)
+
+
+def _turned(box: TextBox, image: np.ndarray) -> TextBox:
+    """``box`` on ``image`` turned half round (same size either way), corners kept in reading order."""
+    height, width = image.shape[:2]
+    return TextBox(np.float32([[width, height]]) - box.corners[[2, 3, 0, 1]])
 
 
 # When this many other fields were read and matched confidently, a value printed nowhere on
