@@ -6,10 +6,11 @@ The run, for one submission (G14):
    second delivery of the same task matches no row and returns at once. A redelivery after the
    worker died (Celery's ``redelivered`` flag, ``task_reject_on_worker_lost``) may take over a
    ``processing`` row; the attempt number it claimed is its fence token.
-2. **Run** outside any transaction: decrypt the images, read the document (back first, then the
-   front with ``other_side``), match the document portrait against the selfie (on the rectified
-   document, else the whole photo), liveness. Each step upserts its ``CheckResult`` at once, so a
-   re-run overwrites and never duplicates.
+2. **Run** outside any transaction: decrypt the images, then the steps of
+   ``submissions.services.steps``: read the document (back first, then the front with
+   ``other_side``), match the document portrait against the selfie (on the rectified document,
+   else the whole photo), age, liveness, third-party data. Each step upserts its ``CheckResult``
+   at once, so a re-run overwrites and never duplicates.
 3. **Decide** with ``policy.engine.decide`` and the project's policy.
 4. **Record** in ONE transaction, only if the claim is still ours (same attempt): status, score,
    kyc comment/code, sealed evidence and trace, the Event Log entry and the webhook outbox row
@@ -36,48 +37,25 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from PIL import Image
 
 from idcheck.timeformat import format_compact
 from policy import selectors as policy_selectors
 from policy.engine import Decision, decide
-from policy.evidence import AgeEstimateEvidence, DocumentEvidence, Evidence, LivenessEvidence, ThirdPartyEvidence
+from policy.evidence import Evidence
 from policy.rules import RuleSet
 from policy.settings import PolicySettings
 from projects.actors import Actor
 from projects.models import Project
 from projects.services import audit_record
-from registry.providers import overall_status
-from registry.selectors import third_party_results
 from submissions import duplicates, vault
-from submissions.evidence import (
-    DocumentOutcome,
-    FaceOutcome,
-    build_evidence,
-    document_evidence,
-    face_evidence,
-    identity_query,
-    third_party_evidence,
-)
-from submissions.models import (
-    CheckResult,
-    ImageKind,
-    RunState,
-    SelfieCapture,
-    Submission,
-    SubmissionSource,
-    SubmissionStatus,
-)
-from submissions.pipeline.document import RECTIFIED_WIDTH, DocumentReading, read_document
-from submissions.pipeline.face import FaceRefused, compare_faces
-from submissions.pipeline.face_age import estimate_age
-from submissions.pipeline.intake import ImageRejected, decode_image
-from submissions.pipeline.locate import rectify
+from submissions.evidence import build_evidence, document_evidence, face_evidence
+from submissions.models import ImageKind, RunState, Submission, SubmissionSource, SubmissionStatus
+from submissions.pipeline.intake import decode_image
+from submissions.services import steps
 from submissions.services.client import client_evidence
 from submissions.services.retry import retry_code
 from submissions.storage import image_file_read
@@ -129,130 +107,7 @@ def _still_ours(submission_id: str, attempt: int) -> Submission | None:
     )
 
 
-# --- 2. run -----------------------------------------------------------------------------------
-
-
-def _store_step(submission: Submission, step: str, outcome: str, summary: dict[str, Any], result: Any) -> None:
-    sealed = vault.seal_json(submission, result, context=f"submissions.check_result.{step}")
-    CheckResult.objects.update_or_create(
-        submission=submission,
-        step=step,
-        defaults={"outcome": outcome, "summary": summary, "sealed_result": sealed, "created_at": timezone.now()},
-    )
-
-
-def _reading_summary(reading: DocumentReading) -> dict[str, Any]:
-    return {
-        "kind": reading.kind,
-        "mrz_valid": reading.mrz.valid if reading.mrz is not None else None,
-        "barcode": reading.aamva is not None,
-        "document_found": reading.quad is not None,
-        "warnings": [w.code for w in reading.warnings],
-        "visual": {check.field: check.status for check in reading.visual.checks} if reading.visual else {},
-        "timing_ms": {key: round(value, 1) for key, value in reading.timing_ms.items()},
-    }
-
-
-def _read_side(submission: Submission, step: str, data: bytes, **options: Any) -> DocumentReading:
-    reading = read_document(data, **options)
-    _store_step(submission, step, "read" if reading.kind != "unknown" else "unread", _reading_summary(reading),
-                reading.as_json())  # fmt: skip
-    return reading
-
-
-def _run_document(submission: Submission, images: dict[str, bytes]) -> DocumentOutcome:
-    today = (submission.submitted_at or submission.created_at).astimezone(dt.UTC).date()
-    back = None
-    try:
-        if ImageKind.ID_BACK in images:
-            back = _read_side(submission, "document_back", images[ImageKind.ID_BACK], today=today)
-        front = _read_side(submission, "document_front", images[ImageKind.ID_FRONT], today=today, other_side=back)
-    except ImageRejected as refused:
-        _store_step(submission, "document_front", "refused", {"intake_error": refused.code}, {"code": refused.code})
-        return DocumentOutcome(intake_error=refused.code)
-    return DocumentOutcome(front=front, back=back)
-
-
-def _portraits(front_photo: bytes, reading: DocumentReading | None) -> list[tuple[str, Any]]:
-    """Where to look for the document portrait: the rectified document first, then the photo."""
-    photo = decode_image(front_photo).image
-    found = []
-    if reading is not None and reading.quad is not None:
-        found.append(("rectified", rectify(photo, reading.quad, width_px=RECTIFIED_WIDTH)))
-    found.append(("photo", photo))
-    return found
-
-
-def _run_face(
-    submission: Submission, images: dict[str, bytes], document: DocumentOutcome, selfie: Image.Image | None
-) -> FaceOutcome | None:
-    if selfie is None:
-        return None
-    if document.intake_error is not None:
-        outcome = FaceOutcome(refusal="no_document")
-    else:
-        outcome = FaceOutcome(refusal="no_face")
-        for source, portrait in _portraits(images[ImageKind.ID_FRONT], document.front):
-            try:
-                outcome = FaceOutcome(match=compare_faces(portrait, selfie), portrait_from=source)
-                duplicates.face_templates_store(submission, duplicates.match_embeddings(outcome.match))
-                break
-            except FaceRefused as refused:
-                outcome = FaceOutcome(refusal=f"{'portrait' if refused.image == 'a' else 'selfie'}_{refused.code}")
-                if refused.image == "b":
-                    break  # the selfie is the problem: another portrait will not help
-    match = outcome.match
-    summary = {
-        "similarity": round(match.similarity, 2) if match else None,
-        "threshold": match.threshold if match else None,
-        "match": match.match if match else False,
-        "refusal": outcome.refusal,
-        "portrait_from": outcome.portrait_from,
-    }
-    step_outcome = ("matched" if match.match else "not_matched") if match else "refused"
-    _store_step(submission, "face", step_outcome, summary, match.as_json() if match else summary)
-    return outcome
-
-
-def _run_age(submission: Submission, selfie: Image.Image | None, face: FaceOutcome | None) -> AgeEstimateEvidence:
-    """The selfie's apparent age (the document portrait is years old): a second opinion beside
-    the birth date, which the policy's rules may use. Without the model: "unavailable"."""
-    if selfie is None or face is None or face.match is None:
-        return AgeEstimateEvidence()
-    rgb = np.asarray(selfie.convert("RGB"))
-    estimate = estimate_age(rgb, np.asarray(face.match.faces[1].landmarks, dtype=np.float32))
-    outcome = "estimated" if estimate.available else "unavailable"
-    _store_step(submission, "age", outcome, estimate.as_json(), estimate.as_json())
-    return AgeEstimateEvidence(available=estimate.available, years=estimate.years)
-
-
-def _run_liveness(submission: Submission) -> LivenessEvidence:
-    """Only a live Liveform capture with a verified challenge can pass (``check_liveness``). An
-    uploaded selfie is ``not_performed`` for ever; the Liveform's frames are stored by a later
-    issue, and until then a live capture is recorded as not performed too."""
-    if submission.selfie_capture == SelfieCapture.NONE:
-        reason = "no selfie"
-    elif submission.selfie_capture == SelfieCapture.UPLOADED:
-        reason = "selfie uploaded, not captured live: liveness cannot be performed"
-    else:
-        reason = "no challenge frames stored"
-    summary = {"decision": "not_performed", "reason": reason}
-    _store_step(submission, "liveness", "not_performed", summary, summary)
-    return LivenessEvidence(decision="not_performed", score=None)
-
-
-def _run_third_party(submission: Submission, document: DocumentEvidence) -> ThirdPartyEvidence:
-    """The project's third-party data providers (``registry``) on the document's identity; no
-    step when the project configured none. Names of matched fields only, never values."""
-    results = third_party_results(submission.project, identity_query(document), now=timezone.now())
-    if not results:
-        return ThirdPartyEvidence()
-    summary = {"results": [result.summary() for result in results]}
-    _store_step(submission, "third_party", overall_status(results), summary, summary)
-    return third_party_evidence(results)
-
-
-# --- 3 and 4: decide and record -----------------------------------------------------------------
+# --- 2. run (the steps: ``submissions.services.steps``), 3. decide and 4. record ----------------- -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -285,16 +140,16 @@ def submission_process(*, submission_id: str, takeover: bool = False) -> Submiss
 
 def _verify(submission: Submission) -> Evidence:
     images = {image.kind: image_file_read(image) for image in submission.images.select_related("submission")}
-    document = _run_document(submission, images)
+    document = steps.run_document(submission, images)
     # decoded once for the match and the age (the stored images passed intake: they decode)
     selfie = decode_image(images[ImageKind.SELFIE]).image if ImageKind.SELFIE in images else None
-    face = _run_face(submission, images, document, selfie)
-    age = _run_age(submission, selfie, face)
-    liveness = _run_liveness(submission)
+    face = steps.run_face(submission, images, document, selfie)
+    age = steps.run_age(submission, selfie, face)
+    liveness = steps.run_liveness(submission)
     document_ev = document_evidence(
         document, claimed_country=submission.claimed_issuing_country, claimed_id_type=submission.claimed_id_type
     )
-    third_party = _run_third_party(submission, document_ev)
+    third_party = steps.run_third_party(submission, document_ev)
     client = client_evidence(submission)  # end-user IP and device (network app)
     return build_evidence(
         document=document_ev,
