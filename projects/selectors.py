@@ -7,9 +7,15 @@ import hmac
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from idcheck.lib.crypto import keyed_hashes
+from idcheck.lib.crypto import keyed_hashes, unseal
 from projects.models import ApiKey, AuditEvent, CreditLedgerEntry, Invitation, Membership, Project, User
-from projects.models.api_keys import API_KEY_HASH_PURPOSE, API_KEY_LENGTH, API_KEY_PREFIX_LENGTH
+from projects.models.api_keys import (
+    API_KEY_HASH_PURPOSE,
+    API_KEY_LENGTH,
+    API_KEY_PREFIX_LENGTH,
+    PAYLOAD_KEY_PURPOSE,
+    payload_key_aad,
+)
 
 
 def api_key_authenticate(presented: str) -> ApiKey | None:
@@ -28,6 +34,15 @@ def api_key_authenticate(presented: str) -> ApiKey | None:
 
 def api_key_get_live(*, project: Project) -> ApiKey | None:
     return ApiKey.objects.filter(project=project, revoked_at__isnull=True).first()
+
+
+def api_key_payload_key(*, project: Project) -> bytes | None:
+    """The spec's payload-encryption key of the live API key (SHA-256 of its string, §5);
+    ``None`` when the project has no live key."""
+    api_key = api_key_get_live(project=project)
+    if api_key is None:
+        return None
+    return unseal(bytes(api_key.payload_key_sealed), purpose=PAYLOAD_KEY_PURPOSE, aad=payload_key_aad(api_key.id))
 
 
 def project_list_for_user(*, user: User) -> QuerySet[Project]:

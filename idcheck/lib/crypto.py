@@ -128,3 +128,52 @@ def keyed_hashes(value: str, *, purpose: str) -> list[str]:
 
 def keyed_hash(value: str, *, purpose: str) -> str:
     return keyed_hashes(value, purpose=purpose)[0]
+
+
+# --- The spec's payload encryption (§5.3): AES-256 under SHA-256 of the project's key string.
+# ECB is what ARGOS integrators send (no integrity: a tampered block decrypts to garbage that
+# the JSON parse refuses); GCM is our own layout, base64(12-byte nonce ‖ ciphertext ‖ 16-byte tag).
+
+_GCM_NONCE_LEN = 12
+_GCM_TAG_LEN = 16
+
+
+def _payload_bytes(text: str) -> bytes:
+    """Standard base64, tolerating base64url, missing padding and a ``+`` turned into a space."""
+    cleaned = text.strip().replace(" ", "+").replace("-", "+").replace("_", "/")
+    try:
+        return base64.b64decode(cleaned + "=" * (-len(cleaned) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        raise DecryptionError from None
+
+
+def payload_decrypt(text: str, *, key: bytes) -> bytes:
+    """The plaintext of a §5.3 ciphertext: GCM when it authenticates, else ECB with PKCS#7."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    raw = _payload_bytes(text)
+    if len(raw) >= _GCM_NONCE_LEN + _GCM_TAG_LEN:
+        try:
+            return AESGCM(key).decrypt(raw[:_GCM_NONCE_LEN], raw[_GCM_NONCE_LEN:], None)
+        except InvalidTag:
+            pass
+    if not raw or len(raw) % 16:
+        raise DecryptionError
+    decryptor = Cipher(algorithms.AES(key), modes.ECB()).decryptor()  # noqa: S305 (the spec's mode)
+    unpadder = padding.PKCS7(128).unpadder()
+    try:
+        return unpadder.update(decryptor.update(raw) + decryptor.finalize()) + unpadder.finalize()
+    except ValueError:
+        raise DecryptionError from None
+
+
+def payload_encrypt_ecb(plaintext: bytes, *, key: bytes) -> str:
+    """AES-256-ECB, PKCS#7, standard base64: the Return URL's ``encrypted`` value (§7)."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    padder = padding.PKCS7(128).padder()
+    padded = padder.update(plaintext) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(key), modes.ECB()).encryptor()  # noqa: S305 (the spec's mode)
+    return base64.b64encode(encryptor.update(padded) + encryptor.finalize()).decode("ascii")

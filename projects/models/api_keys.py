@@ -12,6 +12,11 @@ API_KEY_HASH_PURPOSE = "api-key-hash"
 PAYLOAD_KEY_PURPOSE = "api-key-payload-key"
 
 
+def payload_key_aad(api_key_id: object) -> bytes:
+    """What the sealed payload key is bound to: its own key row."""
+    return f"api_key:{api_key_id}".encode()
+
+
 class ApiKey(models.Model):
     """A project's ``x-api-key``. Only a lookup prefix and a keyed hash are stored.
 

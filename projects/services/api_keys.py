@@ -13,7 +13,13 @@ from django.utils import timezone
 from idcheck.lib.crypto import keyed_hash, seal
 from projects.actors import Actor
 from projects.models import ApiKey, Project
-from projects.models.api_keys import API_KEY_HASH_PURPOSE, API_KEY_LENGTH, API_KEY_PREFIX_LENGTH, PAYLOAD_KEY_PURPOSE
+from projects.models.api_keys import (
+    API_KEY_HASH_PURPOSE,
+    API_KEY_LENGTH,
+    API_KEY_PREFIX_LENGTH,
+    PAYLOAD_KEY_PURPOSE,
+    payload_key_aad,
+)
 from projects.services.audit import audit_record
 
 _KEY_ALPHABET = string.ascii_letters + string.digits
@@ -27,10 +33,6 @@ class IssuedApiKey:
 
 def _new_key_string() -> str:
     return "".join(secrets.choice(_KEY_ALPHABET) for _ in range(API_KEY_LENGTH))
-
-
-def payload_key_aad(api_key_id: object) -> bytes:
-    return f"api_key:{api_key_id}".encode()
 
 
 @transaction.atomic
