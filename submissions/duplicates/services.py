@@ -6,8 +6,16 @@ Decisions where the spec is silent (§3.1, §8.6, §2.6; see the module docs of 
 * **Scope**: every look-up (DI, Custom DI, face) is within the submission's project. The DI
   *value* is the same in every project (spec: "kept across projects"), but one tenant's
   submissions never change another tenant's decision, and nothing tells a project that a
-  person applied elsewhere. Only **earlier** submissions count (created before this one), so a
-  re-run of an old submission is not caught by a later one.
+  person applied elsewhere.
+* **Which others count**: for DI and Custom DI, every other submission of the project holding
+  the value while this one was never decided; once it was decided (a re-run), only **earlier**
+  ones (created before it), so a re-run of an old submission is not caught by a later one. A
+  later-created submission can run first (a Liveform submission waits for its photos; two
+  workers race): it recorded its DI before this one existed in the index and could not see it,
+  so this one must see it, or both would pass. Recording and look-up are serialised per
+  (project, DI) with a transaction-scoped advisory lock (``_lock_identities``), so of two runs
+  of the same person the second one to record always finds the first. Face look-ups count
+  earlier submissions only.
 * Every status is reported (the engine counts approved/pending for ``duplicated_user_PII_exact``,
   ``duplicate_user`` and ``duplicated_face``, and approved/rejected with ``decided_at`` for the
   approve/reject prevention periods). DI and Custom DI matches also form ``same_person``, the
@@ -27,12 +35,14 @@ Decisions where the spec is silent (§3.1, §8.6, §2.6; see the module docs of 
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import string
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from django.db import connection, transaction
 
 from policy.evidence import DocumentEvidence, DuplicateEvidence, DuplicateMatch
 from submissions import vault
@@ -100,11 +110,59 @@ def _earlier(submission: Submission):
     )
 
 
+def _lock_key(project_id: int, kind: str, value: str) -> int:
+    digest = hashlib.sha256(f"duplicates:{project_id}:{kind}:{value}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _lock_identities(project_id: int, values: dict[str, str]) -> None:
+    """``pg_advisory_xact_lock`` on each (project, kind, hash), in one global order (no deadlock).
+
+    Why: two runs of the same person must not both record their DI and look it up before either
+    sees the other's. The recording (an UPDATE) becomes visible to the other run only when its
+    transaction commits, so without a lock both transactions can read "no duplicate" and both
+    pass. A transaction-scoped lock is released exactly at that commit: the second run waits on
+    it, then reads the first one's DI. It is held by whatever transaction encloses the look-up
+    (the short one here, or a caller's longer decision transaction), which is what makes the DI
+    visible. Locks are per (project, DI hash): other people's runs never wait.
+    """
+    if connection.vendor != "postgresql":
+        return  # SQLite (the one-machine demo) serialises writers by itself
+    keys = sorted({_lock_key(project_id, kind, value) for kind, value in values.items() if value})
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _others(submission: Submission):
+    """The submissions a DI look-up compares with: earlier ones, and later ones too while this one
+    was never decided (module doc: a later submission that ran first could not see this one)."""
+    if submission.decided_at is not None:
+        return _earlier(submission)
+    return Submission.objects.filter(project_id=submission.project_id).exclude(pk=submission.pk)
+
+
 def duplicates_lookup(submission: Submission, *, document: DocumentEvidence) -> DuplicateEvidence:
     """Compute and store this submission's DI and Custom DI, then find its duplicates (module doc).
 
-    The submission's faces must be stored first (:func:`face_templates_store`, in the face step).
+    Recording and look-up run in one transaction under a lock per (project, DI) and per
+    (project, Custom DI) (:func:`_lock_identities`), so of two runs of the same person at the
+    same moment the second always sees the first. The submission's faces must be stored first
+    (:func:`face_templates_store`, in the face step).
     """
+    di, custom = _identities(submission, document)
+    with transaction.atomic():
+        _lock_identities(submission.project_id, {"di": hash_di(di) if di else "",
+                                                 "custom_di": hash_custom_di(custom) if custom else ""})  # fmt: skip
+        di_hits, custom_hits = _record_and_find(submission, di, custom)
+    same_person = {m.submission_id: m for m in (*di_hits, *custom_hits)}
+    return DuplicateEvidence(
+        di=di_hits, custom_di=custom_hits, face=face_duplicates(submission), same_person=tuple(same_person.values())
+    )
+
+
+def _identities(submission: Submission, document: DocumentEvidence) -> tuple[str | None, str | None]:
+    """The DI and Custom DI texts (before hashing), None when excluded or incomplete."""
     excluded = set(submission.duplicate_exclusions)
     fields = document.fields
     di = None if DI in excluded else di_text(surname=fields.surname, given_names=fields.given_names,
@@ -115,22 +173,40 @@ def duplicates_lookup(submission: Submission, *, document: DocumentEvidence) -> 
     if chosen and CUSTOM_DI not in excluded:
         metadata = vault.open_json(submission, submission.sealed_metadata, context=vault.METADATA_CONTEXT)
         custom = custom_di_text(custom_di_values(document, metadata), chosen)
+    return di, custom
+
+
+def _record_and_find(
+    submission: Submission, di: str | None, custom: str | None
+) -> tuple[tuple[DuplicateMatch, ...], tuple[DuplicateMatch, ...]]:
+    """Store the hashes, then find the other submissions that hold them (under the locks).
+
+    The row is locked and its exclusions read again: a deletion that committed after this run
+    loaded the submission must not see its DI written back (G19)."""
+    current = (
+        Submission.objects.select_for_update()
+        .filter(pk=submission.pk)
+        .values_list("duplicate_exclusions", "decided_at")
+        .first()
+    )
+    if current is None:
+        return (), ()
+    submission.duplicate_exclusions, submission.decided_at = current
+    di = None if DI in submission.duplicate_exclusions else di
+    custom = None if CUSTOM_DI in submission.duplicate_exclusions else custom
     submission.duplicated_information = hash_di(di) if di else ""
     submission.custom_duplicated_information = hash_custom_di(custom) if custom else ""
     Submission.objects.filter(pk=submission.pk).update(
         duplicated_information=submission.duplicated_information,
         custom_duplicated_information=submission.custom_duplicated_information,
     )
-    earlier = _earlier(submission).order_by("created_at", "pk")
-    di_hits = tuple(_match(o) for o in earlier.filter(duplicated_information__in=di_lookup_values(di))) if di else ()
-    custom_hits = ()
+    others = _others(submission).order_by("created_at", "pk")
+    di_hits = tuple(_match(o) for o in others.filter(duplicated_information__in=di_lookup_values(di))) if di else ()
+    custom_hits: tuple[DuplicateMatch, ...] = ()
     if custom:
-        found = earlier.filter(custom_duplicated_information__in=di_lookup_values(custom, custom=True))
+        found = others.filter(custom_duplicated_information__in=di_lookup_values(custom, custom=True))
         custom_hits = tuple(_match(o) for o in found)
-    same_person = {m.submission_id: m for m in (*di_hits, *custom_hits)}
-    return DuplicateEvidence(
-        di=di_hits, custom_di=custom_hits, face=face_duplicates(submission), same_person=tuple(same_person.values())
-    )
+    return di_hits, custom_hits
 
 
 def face_duplicates(

@@ -133,12 +133,35 @@ def test_across_projects_the_di_value_is_the_same_but_no_project_sees_the_others
 
 
 def test_a_later_submission_does_not_catch_an_earlier_ones_re_run():
+    # given: an earlier decided submission, caught by a later one of the same person
+    project = ProjectFactory()
+    earlier = keyed_submission(project, created_at=ago(hours=2), status="approved", decided_at=ago(hours=2))
+    duplicates_lookup(earlier, document=person())
+    later = keyed_submission(project, created_at=ago(hours=1))
+    assert [m.submission_id for m in duplicates_lookup(later, document=person()).di] == [earlier.pk]
+
+    # when: the earlier one is verified again
+    found = duplicates_lookup(earlier, document=person())
+
+    # then: the later one does not count against it
+    assert found.di == ()
+
+
+def test_an_earlier_submission_that_runs_after_a_later_one_catches_it():
+    # given: a Liveform submission opened first but verified last (its photos came late), and a
+    # later-created submission of the same person that was verified meanwhile (it could not see
+    # the first: no DI was recorded for it yet)
     project = ProjectFactory()
     earlier = keyed_submission(project, created_at=ago(hours=2))
-    later = keyed_submission(project, created_at=ago(hours=1), status="approved", decided_at=ago(hours=1))
-    duplicates_lookup(later, document=person())
+    later = keyed_submission(project, created_at=ago(hours=1), status="approved", decided_at=ago(minutes=30))
+    assert duplicates_lookup(later, document=person()).di == ()
 
-    assert duplicates_lookup(earlier, document=person()).di == ()
+    # when
+    found = duplicates_lookup(earlier, document=person())
+
+    # then
+    assert [(m.submission_id, m.status) for m in found.di] == [(later.pk, "approved")]
+    assert [m.submission_id for m in found.same_person] == [later.pk]
 
 
 def test_without_all_four_fields_there_is_no_di_and_no_duplicate():
