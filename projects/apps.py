@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = "Projects and access"
+
+    def ready(self) -> None:
+        from projects.liveform import register_liveform_settings
+
+        register_liveform_settings()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from projects.models.api_keys import ApiKey
 from projects.models.audit import AuditChainHead, AuditEvent
 from projects.models.credits import CreditLedgerEntry
+from projects.models.liveform import LiveformSettings
 from projects.models.members import Invitation, Membership, Role
 from projects.models.projects import Project, ProjectStatus
 from projects.models.rate_limits import RateCounter
@@ -16,6 +17,7 @@ __all__ = [
     "AuditEvent",
     "CreditLedgerEntry",
     "Invitation",
+    "LiveformSettings",
     "Membership",
     "Project",
     "ProjectStatus",

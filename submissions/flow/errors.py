@@ -1,0 +1,86 @@
+"""The Liveform's error pages, ``/form/error-page/<type>``, each with its ``CATEGORY-NNNNN`` code.
+
+Spec §6.7 names the pages and the code families but gives a number for only some of them
+(``PV-40018``, ``NF-10000``); the other numbers are ours, chosen inside the right family and
+listed in docs/liveform.md. A refusal never writes anything: it happens before the flow keeps
+any state, or leaves the state as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    code: str
+    status: int
+    title: str
+    message: str
+
+
+ERROR_PAGES: dict[str, ErrorPage] = {
+    "bad-path": ErrorPage(
+        "PV-40001", 400, _("This link is incomplete"), _("The verification link has no project. Ask for a new link.")
+    ),
+    "page-not-found": ErrorPage(
+        "NF-10000", 404, _("Page not found"), _("This verification link does not lead anywhere. Ask for a new link.")
+    ),
+    "invalid-parameter": ErrorPage(
+        "PV-40002",
+        400,
+        _("This link is not valid"),
+        _("The verification link carries a value we cannot use. Ask for a new link."),
+    ),
+    "decryption-failed": ErrorPage(
+        "PV-40010",
+        400,
+        _("This link is not valid"),
+        _("The protected part of the verification link could not be read. Ask for a new link."),
+    ),
+    "invalid-start-valid-until": ErrorPage(
+        "PV-40017",
+        400,
+        _("This link is not valid"),
+        _("The link's start deadline must be protected and be a UTC date and time. Ask for a new link."),
+    ),
+    "expired-start-valid-until": ErrorPage(
+        "PV-40018",
+        403,
+        _("This link has expired"),
+        _("The verification had to be started earlier. Ask for a new link."),
+    ),
+    "project-closed": ErrorPage(
+        "PV-40030", 403, _("Verification closed"), _("This service no longer accepts identity verifications.")
+    ),
+    "service-blocked": ErrorPage(
+        "SE-50010",
+        503,
+        _("Verification paused"),
+        _("Identity verification is paused for this service. Please try again later."),
+    ),
+    "refresh": ErrorPage(
+        "RT-60001",
+        409,
+        _("Your session has ended"),
+        _("The verification was interrupted or took too long. Open the link you were given to start again."),
+    ),
+    "hash_problem": ErrorPage(
+        "RT-60002",
+        409,
+        _("Verification open elsewhere"),
+        _("This verification was started again in another tab or window. Please continue there."),
+    ),
+}
+NOT_FOUND = "page-not-found"
+
+
+class FlowRefused(Exception):
+    """The flow cannot go on: show the error page ``page`` (a key of ``ERROR_PAGES``)."""
+
+    def __init__(self, page: str):
+        assert page in ERROR_PAGES, page
+        super().__init__(page)
+        self.page = page

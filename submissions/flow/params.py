@@ -1,0 +1,162 @@
+"""The Liveform link's query string (spec §6.2), read once when the flow starts.
+
+Order of the checks: ``pid`` (it names the key that opens ``encrypted``), then ``encrypted``,
+then ``startValidUntil`` before anything else (§6.2), then the project's state, then the other
+values. Readings where the spec is silent or tagged [INFER] (docs/liveform.md):
+
+* With ``encrypted`` the link is in encryption-only mode: only ``pid``, ``lang`` and the
+  decrypted values count, every other plain parameter is ignored (so nobody can add a plain
+  value beside a protected one).
+* ``startValidUntil`` and ``allowedCountries`` count only when encrypted; a plain
+  ``startValidUntil`` is refused (``PV-40017``), a plain ``allowedCountries`` ignored.
+* ``selectedIssuingCountry`` and ``selectedIdType`` are accepted plain too: they only skip a
+  screen, and the policy still judges the document.
+* ``lang``: English only for now; any value shows English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from idcheck.lib.crypto import DecryptionError, payload_decrypt
+from policy.id_types import ID_TYPES
+from projects.models import Project, ProjectStatus
+from projects.selectors import api_key_payload_key
+from submissions.flow.countries import COUNTRY_NAMES
+from submissions.flow.errors import FlowRefused
+
+MAX_TEXT = 200  # userid, cf1–cf3: as the API accepts them
+MAX_EMAIL = 254
+_PID = re.compile(r"[a-z0-9]{10}")
+ENCRYPTED_ONLY = ("startValidUntil", "allowedCountries")
+# What the flow reads; the spec's other parameters are listed in docs/liveform.md.
+PLAIN = ("email", "userid", "cf1", "cf2", "cf3", "selectedIssuingCountry", "selectedIdType")
+
+
+@dataclass(frozen=True)
+class LiveformParams:
+    email: str = ""
+    userid: str = ""
+    cf1: str = ""
+    cf2: str = ""
+    cf3: str = ""
+    allowed_countries: tuple[str, ...] = ()  # empty: every country
+    country: str = ""  # selectedIssuingCountry, or the only allowed country
+    id_type: str = ""  # selectedIdType
+
+    def to_session(self) -> dict[str, Any]:
+        return {**self.__dict__, "allowed_countries": list(self.allowed_countries)}
+
+    @classmethod
+    def from_session(cls, data: Mapping[str, Any]) -> LiveformParams:
+        return cls(**{**data, "allowed_countries": tuple(data.get("allowed_countries", ()))})
+
+
+def liveform_project(query: Mapping[str, str]) -> Project:
+    """The project the link names; ``bad-path`` without ``pid``, ``page-not-found`` for another."""
+    pid = query.get("pid", "").strip()
+    if not pid:
+        raise FlowRefused("bad-path")
+    project = Project.objects.filter(pid=pid).first() if _PID.fullmatch(pid) else None
+    if project is None:
+        raise FlowRefused("page-not-found")
+    return project
+
+
+def liveform_params(project: Project, query: Mapping[str, str], *, now: dt.datetime) -> LiveformParams:
+    """Every check of the link after the project is known; ``FlowRefused`` names the page."""
+    encrypted = query.get("encrypted", "")
+    if encrypted:
+        values = _decrypted(project, encrypted)
+    else:
+        if query.get("startValidUntil"):
+            raise FlowRefused("invalid-start-valid-until")
+        values = {name: query[name] for name in PLAIN if name in query}
+    _check_start(values.get("startValidUntil"), now)
+    if project.status == ProjectStatus.CLOSED:
+        raise FlowRefused("project-closed")
+    if project.emergency_stop:
+        raise FlowRefused("service-blocked")
+    return _validated(values)
+
+
+def _decrypted(project: Project, ciphertext: str) -> dict[str, Any]:
+    key = api_key_payload_key(project=project)
+    if key is None:
+        raise FlowRefused("decryption-failed")
+    try:
+        values = json.loads(payload_decrypt(ciphertext, key=key))
+    except (DecryptionError, ValueError):
+        raise FlowRefused("decryption-failed") from None
+    if not isinstance(values, dict):
+        raise FlowRefused("decryption-failed")
+    return values
+
+
+def _check_start(value: Any, now: dt.datetime) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str) or not value.endswith("Z"):
+        raise FlowRefused("invalid-start-valid-until")
+    try:
+        deadline = dt.datetime.fromisoformat(value[:-1] + "+00:00")
+    except ValueError:
+        raise FlowRefused("invalid-start-valid-until") from None
+    if now >= deadline:
+        raise FlowRefused("expired-start-valid-until")
+
+
+def _text(values: Mapping[str, Any], name: str, limit: int = MAX_TEXT) -> str:
+    value = values.get(name, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > limit or any(ord(c) < 32 for c in value):
+        raise FlowRefused("invalid-parameter")
+    return value.strip()
+
+
+def _validated(values: Mapping[str, Any]) -> LiveformParams:
+    email = _text(values, "email", MAX_EMAIL)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise FlowRefused("invalid-parameter") from None
+    allowed = _countries(values.get("allowedCountries"))
+    country = _text(values, "selectedIssuingCountry").upper()
+    if country and (country not in COUNTRY_NAMES or (allowed and country not in allowed)):
+        raise FlowRefused("invalid-parameter")
+    if not country and len(allowed) == 1:
+        country = allowed[0]
+    id_type = _text(values, "selectedIdType")
+    if id_type and id_type not in ID_TYPES:
+        raise FlowRefused("invalid-parameter")
+    return LiveformParams(
+        email=email,
+        userid=_text(values, "userid"),
+        cf1=_text(values, "cf1"),
+        cf2=_text(values, "cf2"),
+        cf3=_text(values, "cf3"),
+        allowed_countries=allowed,
+        country=country,
+        id_type=id_type,
+    )
+
+
+def _countries(value: Any) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if not isinstance(value, str):
+        raise FlowRefused("invalid-parameter")
+    codes = tuple(dict.fromkeys(code.strip().upper() for code in value.split(",") if code.strip()))
+    if not codes or any(code not in COUNTRY_NAMES for code in codes):
+        raise FlowRefused("invalid-parameter")
+    return codes

@@ -1,0 +1,120 @@
+"""The flow's state, kept server-side in the Django session (the cookie holds only its random key).
+
+One flow per browser session: opening a Liveform link starts a new one with a new random
+``flow`` id, which every form posts back. A post carrying another flow's id comes from a tab
+left on an older flow (``hash_problem``); a step reached without a flow, or after
+``FLOW_LIFETIME``, shows ``refresh``. The next step is always *derived* from what the state
+holds, never remembered: a refresh or the back button lands on the step still to do, and a
+form posted twice finds its step already done and is only redirected (no double submission).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.sessions.backends.base import SessionBase
+from django.utils import timezone
+
+from submissions.flow.errors import FlowRefused
+from submissions.flow.params import LiveformParams
+
+SESSION_KEY = "liveform"
+FLOW_LIFETIME = dt.timedelta(hours=2)
+# Types whose back carries the machine-readable zone or a second face of the card [UNKNOWN in
+# the spec, docs/liveform.md]: the flow asks for the back of these only.
+TWO_SIDED_TYPES = frozenset({"government_id", "drivers_license", "residence_permit", "aadhaar"})
+
+CONSENT, EMAIL, COUNTRY, ID_TYPE = "consent", "email", "country", "id-type"
+FRONT, BACK, SELFIE, PROCESSING = "front", "back", "selfie", "processing"
+CAPTURE_KIND = {FRONT: "id_front", BACK: "id_back", SELFIE: "selfie"}
+
+
+@dataclass
+class FlowState:
+    flow: str
+    project_id: int
+    started: float  # epoch seconds
+    params: LiveformParams
+    consented: bool = False
+    email: str = ""
+    country: str = ""
+    id_type: str = ""
+    captures: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> sealed capture
+    submission_id: str = ""
+    retry_kinds: list[str] = field(default_factory=list)  # kinds to take again after a retry
+    retry_code: str = ""
+    failures_seen: int = 0
+
+    @property
+    def needs_back(self) -> bool:
+        return self.id_type in TWO_SIDED_TYPES
+
+    def kinds_needed(self) -> list[str]:
+        """The images still to take before the submission can be (re)queued."""
+        if self.submission_id:
+            wanted = self.retry_kinds
+        else:
+            wanted = ["id_front", *(["id_back"] if self.needs_back else []), "selfie"]
+        return [kind for kind in wanted if kind not in self.captures]
+
+    def next_step(self) -> str:
+        if not self.consented:
+            return CONSENT
+        if not self.email:
+            return EMAIL
+        if not self.country:
+            return COUNTRY
+        if not self.id_type:
+            return ID_TYPE
+        needed = self.kinds_needed()
+        if not needed:  # every photo taken: processing, or the selfie step that hands them over
+            return PROCESSING if self.submission_id else SELFIE
+        step = {"id_front": FRONT, "id_back": BACK, "selfie": SELFIE}
+        return step[needed[0]]
+
+    def to_session(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data["params"] = self.params.to_session()
+        return data
+
+    @classmethod
+    def from_session(cls, data: dict[str, Any]) -> FlowState:
+        return cls(**{**data, "params": LiveformParams.from_session(data["params"])})
+
+
+def flow_start(session: SessionBase, *, project_id: int, params: LiveformParams) -> FlowState:
+    """A new flow for this browser, replacing any earlier one. A new session key too, so a link
+    opened on a shared device never continues someone else's flow."""
+    session.cycle_key()
+    state = FlowState(
+        flow=secrets.token_urlsafe(18),
+        project_id=project_id,
+        started=timezone.now().timestamp(),
+        params=params,
+        email=params.email,
+        country=params.country,
+        id_type=params.id_type,
+    )
+    flow_save(session, state)
+    return state
+
+
+def flow_load(session: SessionBase, *, posted_flow: str | None = None) -> FlowState:
+    """The current flow; ``refresh`` when there is none or it is too old, ``hash_problem`` when a
+    form of another flow was posted."""
+    data = session.get(SESSION_KEY)
+    if not data:
+        raise FlowRefused("refresh")
+    state = FlowState.from_session(data)
+    if timezone.now().timestamp() - state.started > FLOW_LIFETIME.total_seconds():
+        raise FlowRefused("refresh")
+    if posted_flow is not None and not secrets.compare_digest(posted_flow, state.flow):
+        raise FlowRefused("hash_problem")
+    return state
+
+
+def flow_save(session: SessionBase, state: FlowState) -> None:
+    session[SESSION_KEY] = state.to_session()

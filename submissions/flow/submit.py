@@ -1,0 +1,125 @@
+"""Handing the flow's photos to the submission services, and following the run they queue.
+
+The first complete set of photos creates the submission (``submission_create``, source
+Liveform, one credit, idempotent on the flow's id so a form posted twice creates one); after a
+retry the new photos replace the failed ones (``submission_images_replace``). The run's state
+is read back for the processing page, and a run sent back for new photos (spec §8.3) turns
+into the steps to take again, with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from idcheck.lib.netaddr import client_address
+from network.device import DeviceSignals
+from network.models import IpOrigin
+from network.services import ClientInfo
+from projects.actors import Actor
+from projects.models import Project
+from submissions.flow.captures import captures_open
+from submissions.flow.state import FlowState
+from submissions.models import RunState, SelfieCapture, Submission, SubmissionSource, SubmissionStatus
+from submissions.selectors import submission_get
+from submissions.services import SubmissionDetails, submission_create, submission_images_replace
+from submissions.services.retry import FACE_RETRY_CODE
+
+LIVEFORM_ACTOR = Actor.system("liveform")
+USER_AGENT_MAX = 512
+
+
+def flow_submit(request: HttpRequest, state: FlowState, project: Project) -> Submission:
+    """Create the submission, or replace its images after a retry; the captures are then dropped.
+
+    Raises what the services raise (``ImageRefused``, ``IdempotencyConflict``, the credit
+    refusals, ``SubmissionNotWaiting``) with the state unchanged."""
+    images = captures_open(state)
+    if state.submission_id:
+        current = submission_get(project=project, submission_id=state.submission_id)
+        assert current is not None  # the flow only holds ids of its own project's submissions
+        submission = submission_images_replace(current, images, actor=LIVEFORM_ACTOR)
+    else:
+        submission = submission_create(
+            project=project,
+            source=SubmissionSource.LIVEFORM,
+            actor=LIVEFORM_ACTOR,
+            images=images,
+            details=_details(state),
+            # A photo chosen with a file input is not a live capture: liveness "not performed".
+            selfie_capture=SelfieCapture.UPLOADED,
+            idempotency_key=f"liveform:{state.flow}",
+            client=_client(request),
+        )
+    state.submission_id = submission.id
+    state.captures, state.retry_kinds = {}, []
+    return submission
+
+
+def _details(state: FlowState) -> SubmissionDetails:
+    params = state.params
+    return SubmissionDetails(
+        email=state.email,
+        userid=params.userid,
+        cf1=params.cf1,
+        cf2=params.cf2,
+        cf3=params.cf3,
+        issuing_country=state.country,
+        id_type=state.id_type,
+    )
+
+
+def _client(request: HttpRequest) -> ClientInfo:
+    address = client_address(request.META, trusted_proxy_depth=settings.IDCHECK_TRUSTED_PROXY_DEPTH)
+    agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX]
+    return ClientInfo(
+        ip=str(address) if address else "",
+        ip_origin=IpOrigin.REQUEST if address else IpOrigin.NONE,
+        signals=DeviceSignals(user_agent=agent),
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    state: str  # queued, processing, retry, done
+    percent: int
+    label: str
+
+
+def flow_progress(state: FlowState, project: Project) -> tuple[Progress, Submission | None]:
+    """Where the run is. A run sent back for new photos sets the steps to take again in ``state``."""
+    submission = submission_get(project=project, submission_id=state.submission_id)
+    if submission is None:
+        return Progress("done", 100, str(_("Finished"))), None
+    if submission.status != SubmissionStatus.INCOMPLETE:
+        return Progress("done", 100, str(_("Finished"))), submission
+    if submission.run_state == RunState.WAITING and submission.failed_attempts > state.failures_seen:
+        state.failures_seen = submission.failed_attempts
+        state.retry_code = submission.retry_code
+        if submission.retry_code == FACE_RETRY_CODE:
+            state.retry_kinds = ["selfie"]
+        else:
+            state.retry_kinds = ["id_front", *(["id_back"] if state.needs_back else [])]
+        return Progress("retry", 0, str(_("Please take the photos again"))), submission
+    if submission.run_state == RunState.PROCESSING:
+        steps = submission.check_results.count()
+        return Progress("processing", min(90, 40 + 10 * steps), str(_("Checking your document and face"))), submission
+    return Progress("queued", 20, str(_("Waiting for a free checker"))), submission
+
+
+# Why the photos must be taken again, per ``retryCode`` (the §8.4 texts of the same failures).
+RETRY_REASONS = {
+    "id_image_error": _("Failed to upload the ID image. Please retry the KYC process."),
+    "id_image_invalidImage": _("ID document not detected. Please take a clear picture of your ID document."),
+    "id_image_badImage": _("Unable to read the ID image. Please ensure the image is clear and resubmit."),
+    "id_image_invalidId": _("Invalid ID document. Please resubmit with a valid ID document."),
+    FACE_RETRY_CODE: _("Your selfie could not be matched with the photo on your document. Take a clear selfie, "
+                       "facing the camera, in good light."),
+}  # fmt: skip
+
+
+def retry_reason(code: str) -> str:
+    return str(RETRY_REASONS.get(code, _("We could not check your photos. Please take them again.")))

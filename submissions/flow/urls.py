@@ -1,0 +1,27 @@
+"""The Liveform's URLs, mounted at /form/ (spec §6.1)."""
+
+from __future__ import annotations
+
+from django.urls import path, re_path
+
+from submissions.flow.views import capture, details, entry, errors, outcome
+
+app_name = "liveform"
+
+urlpatterns = [
+    path("", entry.start, name="start"),
+    path("consent", entry.consent, name="consent"),
+    path("email", details.email, name="email"),
+    path("country", details.country, name="country"),
+    path("id-type", details.id_type, name="id-type"),
+    path("front", capture.front, name="front"),
+    path("back", capture.back, name="back"),
+    path("selfie", capture.selfie, name="selfie"),
+    path("processing", outcome.processing, name="processing"),
+    path("status", outcome.status, name="status"),
+    path("result", outcome.result, name="result"),
+    path("return", outcome.return_to, name="return"),
+    path("error-page/<str:page>", errors.error_page, name="error-page"),
+    path("error-page/<str:page>/return", errors.error_return, name="error-return"),
+    re_path(r"^(?P<path>.+)$", errors.unknown_path),
+]

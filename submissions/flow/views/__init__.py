@@ -1,0 +1,1 @@
+"""Liveform views, one module per part of the flow."""

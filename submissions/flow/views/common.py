@@ -1,0 +1,95 @@
+"""What every Liveform step view shares: loading the flow, sending the person to the step still to
+do, rendering a step page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from projects.models import Project
+from submissions.flow.errors import FlowRefused
+from submissions.flow.state import BACK, COUNTRY, EMAIL, FRONT, ID_TYPE, SELFIE, FlowState, flow_load, flow_save
+
+ERROR_PROJECT_KEY = "liveform_error_project"  # the project of a refused link, for the Return URL
+FLOW_FIELD = "flow"
+# The steps a person sees, in order, for "Step n of m".
+NUMBERED_STEPS = (EMAIL, COUNTRY, ID_TYPE, FRONT, BACK, SELFIE)
+
+StepView = Callable[[HttpRequest, FlowState, Project], HttpResponse]
+
+
+def error_redirect(page: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("liveform:error-page", args=[page]))
+
+
+def step_redirect(step: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse(f"liveform:{step}"))
+
+
+def flow_step(step: str | None) -> Callable[[StepView], Callable[..., HttpResponse]]:
+    """Load the flow (``refresh`` / ``hash_problem`` on failure) and its project, and send the
+    person to the step still to do when ``step`` is not it (``None``: any step may see it)."""
+
+    def decorate(view: StepView) -> Callable[..., HttpResponse]:
+        @never_cache
+        @wraps(view)
+        def wrapped(request: HttpRequest) -> HttpResponse:
+            posted = request.POST.get(FLOW_FIELD, "") if request.method == "POST" else None
+            try:
+                state = flow_load(request.session, posted_flow=posted)
+            except FlowRefused as refusal:
+                return error_redirect(refusal.page)
+            project = Project.objects.filter(pk=state.project_id).first()
+            if project is None:
+                return error_redirect("page-not-found")
+            if step is not None and state.next_step() != step:
+                return step_redirect(state.next_step())
+            return view(request, state, project)
+
+        return wrapped
+
+    return decorate
+
+
+def form_status(form: forms.Form) -> int:
+    """400 when a posted form is re-shown with its errors, 200 for a fresh one."""
+    return 400 if form.is_bound else 200
+
+
+def render_step(
+    request: HttpRequest, template: str, state: FlowState, project: Project, **context: Any
+) -> HttpResponse:
+    status = context.pop("status", 200)
+    steps = [s for s in NUMBERED_STEPS if s != BACK or state.needs_back]
+    current = state.next_step()
+    return render(
+        request,
+        template,
+        {
+            "project": project,
+            "state": state,
+            "flow": state.flow,
+            "step_number": steps.index(current) + 1 if current in steps else None,
+            "step_count": len(steps),
+            **context,
+        },
+        status=status,
+    )
+
+
+def form_step(request: HttpRequest, state: FlowState, project: Project, form: forms.Form, template: str,
+              apply: Callable[[dict[str, Any]], None]) -> HttpResponse:  # fmt: skip
+    """A step that is one form: when it is valid, ``apply`` its data to the state, keep the state
+    and go on to the next step; else show the form (again, with its errors)."""
+    if form.is_valid():
+        apply(form.cleaned_data)
+        flow_save(request.session, state)
+        return step_redirect(state.next_step())
+    return render_step(request, template, state, project, form=form, status=form_status(form))

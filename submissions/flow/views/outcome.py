@@ -1,0 +1,77 @@
+"""After the photos: the processing page and its status endpoint, the result page, the Return URL."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from projects.models import Project
+from submissions.flow.returnurl import return_url
+from submissions.flow.state import PROCESSING, FlowState, flow_save
+from submissions.flow.submit import Progress, flow_progress
+from submissions.flow.views.common import error_redirect, flow_step, render_step, step_redirect
+from submissions.models import Submission, SubmissionStatus
+from submissions.selectors import submission_get
+
+RETURN_DELAY_SECONDS = 5  # spec §7: "after the user presses Ok or after 5 seconds"
+
+
+def _follow(request: HttpRequest, state: FlowState, project: Project) -> tuple[Progress, Submission | None, str]:
+    """The run's progress and where the person goes next ("" to stay on the processing page)."""
+    progress, submission = flow_progress(state, project)
+    if progress.state == "retry":
+        flow_save(request.session, state)
+        return progress, submission, reverse(f"liveform:{state.next_step()}")
+    if progress.state == "done":
+        return progress, submission, reverse("liveform:result")
+    return progress, submission, ""
+
+
+@require_GET
+@flow_step(None)
+def processing(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
+    if state.next_step() != PROCESSING:
+        return step_redirect(state.next_step())
+    progress, _, target = _follow(request, state, project)
+    if target:
+        return HttpResponseRedirect(target)
+    return render_step(request, "liveform/processing.html", state, project, progress=progress)
+
+
+@require_GET
+@flow_step(None)
+def status(request: HttpRequest, state: FlowState, project: Project) -> JsonResponse:
+    """What the processing page polls: ``{"state", "percent", "label", "next"}``."""
+    if not state.submission_id:
+        return JsonResponse(
+            {"state": "capture", "percent": 0, "label": "", "next": reverse(f"liveform:{state.next_step()}")}
+        )
+    progress, _, target = _follow(request, state, project)
+    return JsonResponse({"state": progress.state, "percent": progress.percent, "label": progress.label, "next": target})
+
+
+@require_GET
+@flow_step(None)
+def result(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
+    if not state.submission_id:
+        return step_redirect(state.next_step())
+    progress, submission, target = _follow(request, state, project)
+    if submission is None:  # deleted meanwhile: nothing left to show
+        return error_redirect("refresh")
+    if progress.state != "done":
+        return HttpResponseRedirect(target or reverse("liveform:processing"))
+    has_return = bool(return_url(project, state=state, submission=submission))
+    return render_step(request, "liveform/result.html", state, project, submission=submission,
+                       has_return=has_return, delay=RETURN_DELAY_SECONDS)  # fmt: skip
+
+
+@require_GET
+@flow_step(None)
+def return_to(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
+    """The Return URL of a finished flow (the result page's "OK" and its 5-second redirect)."""
+    submission = submission_get(project=project, submission_id=state.submission_id) if state.submission_id else None
+    if submission is None or submission.status == SubmissionStatus.INCOMPLETE:
+        return step_redirect(state.next_step())
+    target = return_url(project, state=state, submission=submission)
+    return HttpResponseRedirect(target) if target else HttpResponseRedirect(reverse("liveform:result"))
