@@ -81,6 +81,20 @@ def submission_client_purge(*, submission_id: str) -> None:
     SubmissionClient.objects.filter(submission_id=submission_id).delete()
 
 
+def submission_client_forget_address(*, submission_id: str) -> bool:
+    """Forget only the end user's IP address (a partial deletion of ``ip_address``), also the copy
+    in the stored IP verdict; the user agent, device signals and verdicts stay. True when one was kept."""
+    client = SubmissionClient.objects.select_for_update().filter(submission_id=submission_id).first()
+    if client is None:
+        return False
+    had = bool(client.ip_address) or bool((client.network_verdict or {}).get("ip"))
+    client.ip_address, client.ip_origin = None, IpOrigin.NONE
+    if client.network_verdict is not None:
+        client.network_verdict = {**client.network_verdict, "ip": None}
+    client.save(update_fields=["ip_address", "ip_origin", "network_verdict"])
+    return had
+
+
 def _signals(client: SubmissionClient) -> DeviceSignals:
     stored = dict(client.signals)
     for name in ("automation", "tampering"):

@@ -3,13 +3,16 @@ from __future__ import annotations
 from django.urls import path
 
 from submissions.api.create import SubmissionCreateApi
+from submissions.api.delete import SubmissionDeleteApi, SubmissionPartialDeleteApi
 from submissions.api.views import SubmissionListApi
 
 
-class SubmissionApi(SubmissionListApi, SubmissionCreateApi):
-    """``/v3/submission`` serves two operations: GET lists (SubmissionListApi), POST creates."""
+class SubmissionApi(SubmissionListApi, SubmissionCreateApi, SubmissionDeleteApi):
+    """``/v3/submission`` serves three operations: GET lists (SubmissionListApi), POST creates,
+    DELETE deletes (SubmissionDeleteApi)."""
 
 
 urlpatterns = [
     path("submission", SubmissionApi.as_view(), name="submission"),
+    path("submission/partial", SubmissionPartialDeleteApi.as_view(), name="submission-partial"),
 ]

@@ -9,6 +9,7 @@ from submissions.services.create import (
     SubmissionDetails,
     submission_create,
 )
+from submissions.services.delete import SubmissionNotFound, submission_delete, submission_delete_partial
 from submissions.services.images import SubmissionNotWaiting, submission_images_replace
 from submissions.services.process import (
     MAX_ATTEMPTS,
@@ -26,9 +27,12 @@ __all__ = [
     "IdempotencyMismatch",
     "ImageRefused",
     "SubmissionDetails",
+    "SubmissionNotFound",
     "SubmissionNotWaiting",
     "SweepReport",
     "submission_create",
+    "submission_delete",
+    "submission_delete_partial",
     "submission_images_replace",
     "submission_process",
     "submissions_expire_incomplete",

@@ -1,0 +1,378 @@
+"""Deleting a submission's personal data: all of it (spec §2.5) or the listed parts (§2.6), G19.
+
+Both services work in one transaction on the row locked with ``select_for_update``; image files
+are removed only after commit, so a rollback loses nothing. What each one removes:
+
+* **Full** (:func:`submission_delete`): the data key is destroyed (``wrapped_data_key`` NULL,
+  ``submissions.vault``), so every sealed copy of the submission (images, metadata, evidence,
+  decision, check results, face templates; in the database, in storage, in backups) is
+  unreadable for good; the sealed columns are cleared as well, the image rows and files, check
+  results, face templates (and the in-process face index), DI, Custom DI and applicant id
+  (``duplicates_forget``: the submission stays out of every future duplicate check) and the
+  end user's client (network app) are deleted. What stays is the tombstone the spec keeps: id,
+  project, dates, status, reject codes, score, source and the claimed ID type. A destroyed data
+  key is what marks a submission deleted: deleting it again answers ``not Exist Submission
+  Data`` and changes nothing. Credits are not refunded (spec §2.5 "Still billed", §9).
+* **Partial** (:func:`submission_delete_partial`): only the spec's listed components (module
+  constants; ``docs/deletion.md`` maps each to what ID Check stores). Sealed blobs that keep
+  other values are re-sealed without the removed ones. Repeating it succeeds and removes nothing
+  more.
+
+Each deletion writes one ``submission.deleted`` / ``submission.partially_deleted`` Event Log
+entry (ids, field names and counts, never a value). A full deletion emits the ``delete`` webhook
+(§4.8) when ``admin_name`` names a member of the project (the spec sends it "only if an admin is
+identified"); its ``account_email`` is that member's account e-mail, never the string passed in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from idcheck.errors import ApplicationError
+from idcheck.timeformat import format_iso
+from network.services import submission_client_forget_address, submission_client_purge
+from policy.evidence import Evidence
+from projects.actors import Actor
+from projects.models import Membership, Project, User
+from projects.services import audit_record
+from submissions import vault
+from submissions.duplicates import duplicates_forget
+from submissions.models import CheckResult, ImageKind, RunState, Submission, SubmissionImage
+from submissions.services.create import MAX_IDEMPOTENCY_KEY_LENGTH, _remember, _replay
+from submissions.storage import image_files_delete
+from webhooks.services import webhook_event_emit
+
+# §2.6, exact and case-sensitive.
+PARTIAL_FIELDS = (
+    "id_image",
+    "selfie_image",
+    "data",
+    "OCR_raw",
+    "ocr",
+    "review",
+    "applicant_id",
+    "email",
+    "userid",
+    "additional_list",
+    "duplicated_information",
+    "custom_duplicated_information",
+    "injection_action",
+)
+DATA_FIELDS = (
+    "age_group",
+    "first_name",
+    "last_name",
+    "full_name",
+    "name",
+    "gender",
+    "nationality",
+    "date_of_birth",
+    "address_city",
+    "address_country",
+    "address_state",
+    "address_street",
+    "address_street2",
+    "address_zipcode",
+    "address_globalCode",
+    "address_compoundCode",
+    "address_formatted",
+    "address_input",
+    "address_detail",
+    "ip_address",
+    "idcard_issuingCountry",
+    "idcard_issueDate",
+    "idcard_expireDate",
+    "idType",
+    "documentNumber",
+    "identityNumber",
+    "ssnNumber",
+    "phoneNumber",
+    "cf1",
+    "cf2",
+    "cf3",
+)
+# ``data`` names → the ``IdentityFields`` the document evidence keeps them in.
+_IDENTITY_FIELDS = {
+    "first_name": ("given_names",),
+    "last_name": ("surname",),
+    "full_name": ("surname", "given_names"),
+    "name": ("surname", "given_names"),
+    "gender": ("sex",),
+    "nationality": ("nationality",),
+    "date_of_birth": ("birth_date",),
+    "idcard_issuingCountry": ("issuing_country",),
+    "idcard_expireDate": ("expiry_date",),
+    "documentNumber": ("document_number",),
+}
+# ``data`` names → the fields of the proof-of-address reading (``Evidence.address``) holding them.
+_ADDRESS_FIELDS = {
+    "address_street": "street",
+    "address_city": "city",
+    "address_zipcode": "postal_code",
+    "address_country": "country",
+}
+_METADATA_DATA_FIELDS = ("cf1", "cf2", "cf3")
+# The document steps' CheckResults hold the engine's reading: raw lines and parsed fields (OCR_raw, ocr).
+DOCUMENT_STEPS = ("document_front", "document_back")
+DELETED_RUN = "deleted"
+
+
+class SubmissionNotFound(ApplicationError):
+    """No such submission in the project, or it was deleted already (§2.5's answer)."""
+
+    code = "not_found"
+    http_status = 400
+
+    def __init__(self) -> None:
+        super().__init__("not Exist Submission Data")
+
+
+def _fingerprint(**request: Any) -> str:
+    return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
+
+
+def _check_key(idempotency_key: str) -> None:
+    if len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+        raise ApplicationError("invalid format: Idempotency-Key", code="invalid_format")
+
+
+def _locked(project: Project, submission_id: str) -> Submission:
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("project")
+        .filter(project=project, pk=submission_id)
+        .first()
+    )
+    if submission is None or not submission.wrapped_data_key:
+        raise SubmissionNotFound()
+    return submission
+
+
+def _admin(project: Project, admin_name: str) -> User | None:
+    """The project member ``admin_name`` names (an e-mail, any case), else None."""
+    if not admin_name:
+        return None
+    membership = (
+        Membership.objects.filter(project=project, user__email__iexact=admin_name.strip(), user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _audit(actor: Actor, submission: Submission, action: str, admin: User | None, **details: Any) -> None:
+    """The deletion's Event Log entry: ids, names and counts, never a value (G19)."""
+    audit_record(actor=actor, action=action, project=submission.project, target_type="submission",
+                 target_id=submission.pk, details={**details, "admin_user_id": admin.pk if admin else None})  # fmt: skip
+
+
+def _images_delete(submission: Submission, kinds: Iterable[str]) -> list[str]:
+    """Delete the image rows of ``kinds``; the files go after commit. Returns the kinds removed."""
+    images = list(SubmissionImage.objects.filter(submission=submission, kind__in=list(kinds)))
+    files = [image.storage_name for image in images]
+    SubmissionImage.objects.filter(pk__in=[image.pk for image in images]).delete()
+    transaction.on_commit(lambda: image_files_delete(files))
+    return sorted(image.kind for image in images)
+
+
+def submission_delete(
+    *, project: Project, submission_id: str, actor: Actor, admin_name: str = "", idempotency_key: str = ""
+) -> Submission:
+    """Delete every piece of personal data of one submission of ``project`` (module doc).
+
+    Raises ``SubmissionNotFound`` when the project has no such submission or it was deleted
+    before. ``idempotency_key`` (G2) replays a finished deletion with the same key as a success.
+    """
+    _check_key(idempotency_key)
+    fingerprint = _fingerprint(operation="delete", submission_id=submission_id, admin_name=admin_name)
+    return _delete(project, submission_id, actor, admin_name, idempotency_key, fingerprint)
+
+
+@transaction.atomic
+def _delete(
+    project: Project, submission_id: str, actor: Actor, admin_name: str, idempotency_key: str, fingerprint: str
+) -> Submission:
+    if idempotency_key:
+        replayed = _replay(project, idempotency_key, fingerprint)
+        if replayed is not None:
+            return replayed
+    submission = _locked(project, submission_id)
+    components = duplicates_forget(submission)
+    images = _images_delete(submission, ImageKind.values)
+    results, _ = CheckResult.objects.filter(submission=submission).delete()
+    submission_client_purge(submission_id=submission.pk)
+    now = timezone.now()
+    changes: dict[str, Any] = {
+        "wrapped_data_key": None,
+        "sealed_metadata": None,
+        "sealed_evidence": None,
+        "sealed_decision": None,
+        "updated_at": now,
+    }
+    if submission.run_state != RunState.DECIDED:
+        # A queued or running verification finds its claim gone and drops its result.
+        changes.update(run_state=RunState.FAILED, failure_reason=DELETED_RUN, claimed_at=None)
+    Submission.objects.filter(pk=submission.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(submission, name, value)
+    admin = _admin(project, admin_name)
+    _audit(actor, submission, "submission.deleted", admin, duplicate_components=sorted(components),
+           images=images, check_results=results)  # fmt: skip
+    if admin is not None:
+        webhook_event_emit(
+            project=project,
+            event="delete",
+            resource_id=submission.pk,
+            payload={
+                "webhook_trigger": "delete",
+                "submission_id": submission.pk,
+                "account_email": admin.email,
+                "delete_time": format_iso(now),
+            },
+        )
+    if idempotency_key:
+        _remember(project, idempotency_key, fingerprint, submission)
+    return submission
+
+
+@dataclasses.dataclass(frozen=True)
+class PartialDeletion:
+    submission: Submission
+    fields: tuple[str, ...]
+    data_fields: tuple[str, ...]
+
+
+def submission_delete_partial(
+    *,
+    project: Project,
+    submission_id: str,
+    fields: Iterable[str],
+    data_fields: Iterable[str] | None,
+    actor: Actor,
+    admin_name: str = "",
+    idempotency_key: str = "",
+) -> PartialDeletion:
+    """Delete the listed components of one submission of ``project`` (§2.6; module doc).
+
+    ``fields`` must be non-empty and name only :data:`PARTIAL_FIELDS`; ``data_fields`` only
+    :data:`DATA_FIELDS` and only with ``data`` in ``fields`` (empty or None with ``data``: all of
+    ``data``). Refusals raise ``ApplicationError`` with the spec's messages before anything is
+    read; ``SubmissionNotFound`` as for the full deletion.
+    """
+    fields = tuple(dict.fromkeys(fields))
+    data_fields = tuple(dict.fromkeys(data_fields or ()))
+    _validate(fields, data_fields)
+    _check_key(idempotency_key)
+    fingerprint = _fingerprint(operation="delete_partial", submission_id=submission_id, admin_name=admin_name,
+                               fields=sorted(fields), data_fields=sorted(data_fields))  # fmt: skip
+    submission = _delete_partial(
+        project, submission_id, fields, data_fields, actor, admin_name, idempotency_key, fingerprint
+    )
+    return PartialDeletion(submission, fields, data_fields)
+
+
+def _validate(fields: tuple[str, ...], data_fields: tuple[str, ...]) -> None:
+    if not fields:
+        raise ApplicationError("fields cannot be empty", code="invalid_parameter")
+    unknown = [name for name in fields if name not in PARTIAL_FIELDS]
+    if unknown:
+        raise ApplicationError(f"invalid fields found in fields: {', '.join(unknown)}", code="invalid_parameter")
+    unknown = [name for name in data_fields if name not in DATA_FIELDS]
+    if unknown:
+        raise ApplicationError(f"invalid fields found in data_fields: {', '.join(unknown)}", code="invalid_parameter")
+    if data_fields and "data" not in fields:
+        raise ApplicationError(
+            "data_fields parameter is not allowed when fields does not include data", code="invalid_parameter"
+        )
+
+
+@transaction.atomic
+def _delete_partial(
+    project: Project,
+    submission_id: str,
+    fields: tuple[str, ...],
+    data_fields: tuple[str, ...],
+    actor: Actor,
+    admin_name: str,
+    idempotency_key: str,
+    fingerprint: str,
+) -> Submission:
+    if idempotency_key:
+        replayed = _replay(project, idempotency_key, fingerprint)
+        if replayed is not None:
+            return replayed
+    submission = _locked(project, submission_id)
+    components = duplicates_forget(submission, fields=fields, data_fields=data_fields or None)
+    kinds = ([ImageKind.ID_FRONT, ImageKind.ID_BACK] if "id_image" in fields else []) + (
+        [ImageKind.SELFIE] if "selfie_image" in fields else []
+    )
+    images = _images_delete(submission, kinds) if kinds else []
+    data = set(data_fields) if data_fields else set(DATA_FIELDS) if "data" in fields else set()
+    metadata_removed = _metadata_forget(
+        submission, {*(set(fields) & {"email", "userid"}), *(data & set(_METADATA_DATA_FIELDS))}
+    )
+    evidence_removed = _evidence_forget(submission, data)
+    if "idType" in data:
+        submission.claimed_id_type = ""
+    if "idcard_issuingCountry" in data:
+        submission.claimed_issuing_country = ""
+    if "ip_address" in data:
+        submission_client_forget_address(submission_id=submission.pk)
+    admin = _admin(project, admin_name)
+    readings = 0
+    if {"OCR_raw", "ocr"} & set(fields):
+        readings = CheckResult.objects.filter(submission=submission, step__in=DOCUMENT_STEPS).update(sealed_result=None)
+    submission.updated_at = timezone.now()
+    submission.save(update_fields=["claimed_id_type", "claimed_issuing_country", "sealed_metadata",
+                                   "sealed_evidence", "updated_at"])  # fmt: skip
+    _audit(actor, submission, "submission.partially_deleted", admin, fields=list(fields),
+           data_fields=list(data_fields), duplicate_components=sorted(components), images=images,
+           metadata=metadata_removed, evidence=evidence_removed, document_readings=readings)  # fmt: skip
+    if idempotency_key:
+        _remember(project, idempotency_key, fingerprint, submission)
+    return submission
+
+
+def _metadata_forget(submission: Submission, names: set[str]) -> list[str]:
+    """Remove ``names`` from the sealed metadata (e-mail, userid, cf1–cf3); the names removed."""
+    metadata = vault.open_json(submission, submission.sealed_metadata, context=vault.METADATA_CONTEXT) or {}
+    removed = sorted(name for name in names if metadata.get(name))
+    if removed:
+        kept = {key: value for key, value in metadata.items() if key not in names}
+        submission.sealed_metadata = vault.seal_json(submission, kept, context=vault.METADATA_CONTEXT)
+    return removed
+
+
+def _evidence_forget(submission: Submission, data: set[str]) -> list[str]:
+    """Blank the values of the ``data`` names in the sealed evidence; the evidence fields blanked."""
+    stored = vault.open_json(submission, submission.sealed_evidence, context=vault.EVIDENCE_CONTEXT)
+    if stored is None or not data:
+        return []
+    evidence = Evidence.from_json(stored)
+    document = evidence.document
+    names = {attribute for name in data for attribute in _IDENTITY_FIELDS.get(name, ())}
+    blanked = sorted(name for name in names if getattr(document.fields, name) is not None)
+    changes: dict[str, Any] = {}
+    if blanked:
+        changes["fields"] = dataclasses.replace(document.fields, **dict.fromkeys(blanked))
+    if "idType" in data and document.id_type is not None:
+        changes["id_type"] = None
+        blanked.append("id_type")
+    if changes:
+        evidence = dataclasses.replace(evidence, document=dataclasses.replace(document, **changes))
+    # The proof-of-address reading, where the evidence has one.
+    address = getattr(evidence, "address", None)
+    gone = sorted(attr for name, attr in _ADDRESS_FIELDS.items() if name in data and getattr(address, attr, None))
+    if gone:
+        evidence = dataclasses.replace(evidence, address=dataclasses.replace(address, **dict.fromkeys(gone)))
+        blanked += [f"address.{name}" for name in gone]
+    if blanked:
+        submission.sealed_evidence = vault.seal_json(submission, evidence.to_json(), context=vault.EVIDENCE_CONTEXT)
+    return blanked
