@@ -16,6 +16,9 @@ Readings of the spec where it is silent (see the report / docs):
 - VPN/proxy (§8.10) and device (§8.11) failures have no reject code: they reject with ``other``
   and a fixed English comment naming the rule (``DE-…`` codes for devices).
 - A face that does not match, a refused selfie and a failed liveness are never auto-approved.
+- Proof of address (only when the project requires it): the engine's ``address_*`` code
+  rejects; no address image at all rejects ``address_image_invalidImage`` ("It must include
+  your full name and address"), so a required proof is never waived by leaving it out.
 - Third-party data: a provider's ``no_match`` sends to review (a person compares the record);
   ``unavailable`` (provider down, registry missing, fields not read) is a note only, so an
   outage never blocks approvals; ``match`` adds nothing.
@@ -124,6 +127,32 @@ def _entered(e: Evidence, s: PolicySettings) -> list[Finding]:
             Finding("reject", "id_info_dataMismatch", f"entered values contradict the document: {', '.join(fields)}")
         ]
     return []
+
+
+_ADDRESS_DETAILS = {
+    "address_image_invalidImage": "the proof of address is not a readable image",
+    "address_image_badImage": "no text read on the proof of address",
+    "address_info_dataMismatch": "the holder's name is not on the proof of address",
+}
+
+
+def _address(e: Evidence, s: PolicySettings) -> list[Finding]:
+    address = e.address
+    if not s.proof_of_address:
+        return []
+    if not address.submitted:
+        return [Finding("reject", "address_image_invalidImage", "no proof of address submitted")]
+    code = address.reject_code
+    if code is None:
+        return []
+    if code == "address_info_expiredDocument" and address.issue_date is None:
+        detail = "no issue date on the proof of address"
+    elif code == "address_info_expiredDocument":
+        issued, day = address.issue_date.isoformat(), e.timestamps.reference_date.isoformat()
+        detail = f"proof of address issued {issued}, more than 6 months before {day}"
+    else:
+        detail = _ADDRESS_DETAILS[code]
+    return [Finding("reject", code, detail)]
 
 
 def _ids(matches: tuple[DuplicateMatch, ...]) -> str:
@@ -237,6 +266,7 @@ CHECKS: tuple[Check, ...] = (
     _expired,
     _birth_date,
     _entered,
+    _address,
     _duplicate_user,
     _periods,
     _face_duplicate,

@@ -34,6 +34,8 @@ JSON shape (``schema`` is bumped when a field changes meaning; unknown keys are 
                                  "matched": ["surname"], "compared": ["document_number", "birth_date",
                                  "surname", "given_names", "nationality"], "reason": null,
                                  "checked_at": "…+00:00"}]},
+     "address": {"submitted": true, "reject_code": null, "name_found": true, "issue_date": "2026-10-03",
+                 "street": "12 Baker Street", "city": "London", "postal_code": "NW1 6XE", "country": "GBR"},
      "session": {"age_limit": true, "blacklist_countries": true, "approve_period": true,
                  "reject_period": true, "reject_duplicate_user": null, "allowed_countries": []},
      "timestamps": {"created_at": "…+00:00", "submitted_at": "…+00:00", "evaluated_at": "…+00:00"}}
@@ -54,6 +56,12 @@ VISUAL_STATUSES = ("match", "mismatch", "missing", "unread")
 NETWORK_KINDS = ("vpn", "proxy", "tor", "hosting")
 SUBMISSION_STATUSES = ("approved", "rejected", "pending", "incomplete")
 THIRD_PARTY_STATUSES = ("match", "no_match", "unavailable")
+ADDRESS_CODES = (
+    "address_image_invalidImage",
+    "address_image_badImage",
+    "address_info_dataMismatch",
+    "address_info_expiredDocument",
+)
 
 
 class EvidenceError(ValueError):
@@ -207,6 +215,26 @@ class ThirdPartyEvidence:
 
 
 @dataclass(frozen=True)
+class AddressEvidence:
+    """Proof of address: a bill or statement read against the document's holder
+    (``submissions.pipeline.address``). Only a project that requires it runs the step; not
+    ``submitted`` means no address image was read. Optional in stored JSON, as third_party."""
+
+    submitted: bool = False
+    reject_code: str | None = None  # the engine's code, one of ADDRESS_CODES; None: accepted
+    name_found: bool = False  # the holder's surname and first given name on one line
+    issue_date: dt.date | None = None  # the latest date printed on it, not after the submission day
+    street: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-3, when the postal code or a country line names it
+
+    def __post_init__(self) -> None:
+        if self.reject_code is not None:
+            _one_of("address reject code", self.reject_code, ADDRESS_CODES)
+
+
+@dataclass(frozen=True)
 class SessionOptions:
     """The Liveform's per-session switches (spec §6.2): each ``False`` lifts the project rule."""
 
@@ -244,6 +272,7 @@ class Evidence:
     failed_attempts: int = 0  # face/liveness/document failures counted by the flow, this attempt included
     session: SessionOptions = field(default_factory=SessionOptions)
     third_party: ThirdPartyEvidence = field(default_factory=ThirdPartyEvidence)
+    address: AddressEvidence = field(default_factory=AddressEvidence)
     schema: int = SCHEMA
 
     def to_json(self) -> dict[str, Any]:

@@ -327,6 +327,14 @@ POLICY_KEYS: list[PolicyKey] = [
         "Attempts per flow",
         "Failed face or document attempts before too_many_retry (1–10).",
     ),
+    _bool_key(
+        "policy_proof_of_address",
+        "proof_of_address",
+        "Proof of address",
+        "true: every submission needs a bill or statement (addressImage) naming the document's holder, issued "
+        "within 6 months; its address fills address_*. Refusals: address_image_invalidImage (missing or not an "
+        "image), address_image_badImage, address_info_dataMismatch, address_info_expiredDocument.",
+    ),
     _int_key(
         "policy_incomplete_timeout_hours",
         "incomplete_timeout_hours",

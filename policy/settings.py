@@ -5,7 +5,9 @@ when unset"), staff review of pending submissions, age limit 13 (the value of th
 texts), expired IDs and IDs without a full date of birth rejected (§6.4), no blacklist, every
 ID type accepted, duplicate prevention, VPN/proxy detection and device verification off (they
 are options in §8.6, §8.10 and §8.11), 3 attempts per flow (§8.3), incomplete submissions
-time out after 24 h (§3.3). Device duplicate limit 3 approvals per 30 days (§8.11).
+time out after 24 h (§3.3). Device duplicate limit 3 approvals per 30 days (§8.11). Proof of
+address is off: it is optional per project (§8.15 "L2-B"), and a project that turns it on
+requires it of every submission.
 
 ``PolicySettings.from_json`` validates every value and reports all problems at once as
 ``(key, reason)`` pairs in :class:`SettingsError`; the storage side (``projects`` settings
@@ -71,6 +73,7 @@ class PolicySettings:
     device_duplicate_policy: str = "fail"
     max_attempts: int = 3
     incomplete_timeout_hours: int = 24
+    proof_of_address: bool = False  # require a bill or statement naming the holder (§8.4 address_* codes)
 
     @property
     def threshold(self) -> int:

@@ -23,6 +23,7 @@ from typing import Any
 from network.device import DeviceAssessment
 from network.verdicts import NetworkVerdict
 from policy.evidence import (
+    AddressEvidence,
     AgeEstimateEvidence,
     DeviceEvidence,
     DocumentEvidence,
@@ -42,6 +43,7 @@ from policy.evidence import (
     full_years,
 )
 from registry.providers import IdentityQuery, ThirdPartyResult
+from submissions.pipeline.address import AddressReading
 from submissions.pipeline.document import DocumentReading
 from submissions.pipeline.face import FaceMatch
 
@@ -164,6 +166,15 @@ def third_party_evidence(results: tuple[ThirdPartyResult, ...]) -> ThirdPartyEvi
     )
 
 
+def address_evidence(reading: AddressReading) -> AddressEvidence:
+    address = reading.address
+    return AddressEvidence(
+        submitted=True, reject_code=reading.reject_code, name_found=reading.name_found,
+        issue_date=reading.issue_date, street=address.get("street"), city=address.get("city"),
+        postal_code=address.get("postal_code"), country=address.get("country"),
+    )  # fmt: skip
+
+
 def build_evidence(
     *,
     document: DocumentEvidence,
@@ -178,6 +189,7 @@ def build_evidence(
     device_duplicates: tuple[DuplicateMatch, ...] = (),
     age_estimate: AgeEstimateEvidence | None = None,
     third_party: ThirdPartyEvidence | None = None,
+    address: AddressEvidence | None = None,
 ) -> Evidence:
     """The extension point for the later parts of issue 5: duplicates, network, device and the
     age estimate arrive here as further evidence sections (``policy.evidence`` has them all)."""
@@ -192,6 +204,7 @@ def build_evidence(
         device=device or DeviceEvidence(),
         session=SessionOptions(),
         third_party=third_party or ThirdPartyEvidence(),
+        address=address or AddressEvidence(),
     )
 
 
@@ -211,7 +224,9 @@ def age_group(birth: dt.date | None, on: dt.date) -> str:
 
 
 def identity_data(evidence: Evidence) -> dict[str, Any]:
-    """The document's identity in the spec's ``data`` field names; empty values are left out."""
+    """The document's identity and the proof of address's address in the spec's ``data`` field
+    names (§3.2: ``address_street``, ``address_city``, ``address_zipcode``, ``address_country``);
+    empty values are left out."""
     document = evidence.document
     fields = document.fields
     full_name = " ".join(part for part in (fields.surname, fields.given_names) if part)  # §3.4: "HONG GILDONG"
@@ -227,5 +242,9 @@ def identity_data(evidence: Evidence) -> dict[str, Any]:
         "idcard_expireDate": fields.expiry_date.isoformat() if fields.expiry_date else None,
         "idType": document.id_type,
         "documentNumber": fields.document_number,
+        "address_street": evidence.address.street,
+        "address_city": evidence.address.city,
+        "address_zipcode": evidence.address.postal_code,
+        "address_country": evidence.address.country,
     }
     return {key: value for key, value in values.items() if value}

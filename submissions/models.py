@@ -155,6 +155,7 @@ class ImageKind(models.TextChoices):
     ID_FRONT = "id_front", "ID front"  # API field idImage
     ID_BACK = "id_back", "ID back"  # idBackImage
     SELFIE = "selfie", "Selfie"  # selfieImage
+    ADDRESS = "address", "Proof of address"  # addressImage
 
 
 class SubmissionImage(models.Model):

@@ -27,7 +27,12 @@ from submissions.api.serializers import GATEWAY_ERRORS
 from submissions.models import ImageKind, SubmissionSource
 from submissions.services import SubmissionDetails, submission_create
 
-IMAGE_FIELDS = {"idImage": ImageKind.ID_FRONT, "idBackImage": ImageKind.ID_BACK, "selfieImage": ImageKind.SELFIE}
+IMAGE_FIELDS = {
+    "idImage": ImageKind.ID_FRONT,
+    "idBackImage": ImageKind.ID_BACK,
+    "selfieImage": ImageKind.SELFIE,
+    "addressImage": ImageKind.ADDRESS,
+}
 _DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+;base64,", re.IGNORECASE)
 
 
@@ -70,6 +75,11 @@ class SubmissionCreateInputSerializer(serializers.Serializer):
     idBackImage = serializers.CharField(required=False, help_text="ID back, for cards")  # noqa: N815
     selfieImage = serializers.CharField(  # noqa: N815
         required=False, help_text="Selfie; uploaded selfies are always liveness not_performed"
+    )
+    addressImage = serializers.CharField(  # noqa: N815
+        required=False,
+        help_text="Proof of address (utility bill, bank statement) naming the document's holder, issued within "
+        "6 months: required when the project's policy_proof_of_address is on, refused when it is off",
     )
     email = serializers.EmailField(required=False, max_length=254)
     userid = serializers.CharField(required=False, max_length=200)
@@ -114,7 +124,8 @@ class SubmissionCreateApi(APIView):
             **GATEWAY_ERRORS,
             400: OpenApiResponse(
                 _ERRORS,
-                description="`missing_data` (no idImage), `invalid_parameter` (unknown field), `invalid_format` "
+                description="`missing_data` (no idImage, or no addressImage where proof of address is required), "
+                "`invalid_parameter` (unknown field, or addressImage where it is not), `invalid_format` "
                 "(a field or base64 image that does not parse), `invalid_payload`, or an image refused at intake: "
                 "`unsupported_format`, `image_too_large`, `too_many_pixels`, `corrupt_image`, `image_too_small`",
             ),

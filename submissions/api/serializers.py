@@ -25,7 +25,8 @@ class KycSerializer(serializers.Serializer):
 
 
 class DataSerializer(serializers.Serializer):
-    """§3.2, the fields this version fills in (from the document; cf1–cf3 as submitted)."""
+    """§3.2, the fields this version fills in (from the document, the address from the proof of
+    address; cf1–cf3 as submitted)."""
 
     age_group = serializers.CharField(required=False)
     first_name = serializers.CharField(required=False)
@@ -39,6 +40,12 @@ class DataSerializer(serializers.Serializer):
     idType = serializers.CharField(required=False)  # noqa: N815 (wire name)
     ip_address = serializers.CharField(required=False, help_text="the end user's IP address, when it was captured")
     documentNumber = serializers.CharField(required=False)  # noqa: N815 (wire name)
+    address_street = serializers.CharField(required=False, help_text="from the proof of address: the street lines")
+    address_city = serializers.CharField(required=False, help_text="from the proof of address")
+    address_zipcode = serializers.CharField(required=False, help_text="from the proof of address: the postal code")
+    address_country = serializers.CharField(
+        required=False, help_text="from the proof of address (alpha-3), when its postal code or a line names it"
+    )
     cf1 = serializers.CharField(required=False)
     cf2 = serializers.CharField(required=False)
     cf3 = serializers.CharField(required=False)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from idcheck.errors import ApplicationError, ConflictError
 from network.services import ClientInfo, submission_client_record
+from policy.selectors import policy_settings_get
 from projects.actors import Actor
 from projects.models import Project
 from projects.services import audit_record, credits_debit_for_submission
@@ -32,7 +33,12 @@ from webhooks.services import webhook_event_emit
 IDEMPOTENCY_KEY_TTL = dt.timedelta(hours=24)
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 # The API's field name for each image kind: refusals name the field the client sent.
-IMAGE_FIELDS = {ImageKind.ID_FRONT: "idImage", ImageKind.ID_BACK: "idBackImage", ImageKind.SELFIE: "selfieImage"}
+IMAGE_FIELDS = {
+    ImageKind.ID_FRONT: "idImage",
+    ImageKind.ID_BACK: "idBackImage",
+    ImageKind.SELFIE: "selfieImage",
+    ImageKind.ADDRESS: "addressImage",
+}
 
 
 class ImageRefused(ApplicationError):
@@ -96,6 +102,11 @@ def submission_create(
     queue only after commit. A selfie that came through the API is ``uploaded`` whatever the
     caller says: it can never pass liveness (G25).
 
+    Proof of address (``addressImage``): a project whose policy requires it must send it with
+    the other images (``missing_data``), and one that does not may not send it
+    (``invalid_parameter``: an image nobody reads is not kept). Both refusals come before
+    anything is written.
+
     ``idempotency_key`` (G2): the same key with the same request returns the first submission
     and does nothing else; with another request raises ``IdempotencyMismatch`` (422); while the
     first is still in flight raises ``IdempotencyConflict`` (409). Keys live 24 hours.
@@ -112,6 +123,8 @@ def submission_create(
         raise ApplicationError(f"Unknown image kinds: {', '.join(sorted(unknown))}.", code="invalid_parameter")
     if images and ImageKind.ID_FRONT not in images:
         raise ApplicationError("Required input data is missing", code="missing_data", extra={"field": "idImage"})
+    if images:
+        _check_proof_of_address(project, images)
     if len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise ApplicationError("invalid format: Idempotency-Key", code="invalid_format")
     prepared = {kind: _intake(kind, data) for kind, data in images.items()}
@@ -135,6 +148,17 @@ def submission_create(
     except BaseException:
         image_files_delete(written)  # the rows rolled back: no file may outlive them
         raise
+
+
+def _check_proof_of_address(project: Project, images: Mapping[str, bytes]) -> None:
+    """A project that requires proof of address gets it with the other images (the run would
+    reject the submission without it); one that does not is not sent one to keep unread."""
+    required = policy_settings_get(project).proof_of_address
+    if required and ImageKind.ADDRESS not in images:
+        raise ApplicationError("Required input data is missing", code="missing_data", extra={"field": "addressImage"})
+    if not required and ImageKind.ADDRESS in images:
+        raise ApplicationError("invalid parameter: addressImage", code="invalid_parameter",
+                               extra={"field": "addressImage"})  # fmt: skip
 
 
 def _intake(kind: str, data: bytes) -> bytes:

@@ -9,8 +9,9 @@ The run, for one submission (G14):
 2. **Run** outside any transaction: decrypt the images, then the steps of
    ``submissions.services.steps``: read the document (back first, then the front with
    ``other_side``), match the document portrait against the selfie (on the rectified document,
-   else the whole photo), age, liveness, third-party data. Each step upserts its ``CheckResult``
-   at once, so a re-run overwrites and never duplicates.
+   else the whole photo), age, liveness, third-party data, and the proof of address when the
+   project's policy requires it. Each step upserts its ``CheckResult`` at once, so a re-run
+   overwrites and never duplicates.
 3. **Decide** with ``policy.engine.decide`` and the project's policy.
 4. **Record** in ONE transaction, only if the claim is still ours (same attempt): status, score,
    kyc comment/code, sealed evidence and trace, the Event Log entry and the webhook outbox row
@@ -150,6 +151,7 @@ def _verify(submission: Submission) -> Evidence:
         document, claimed_country=submission.claimed_issuing_country, claimed_id_type=submission.claimed_id_type
     )
     third_party = steps.run_third_party(submission, document_ev)
+    address = steps.run_address(submission, images, document) if _requires_address(submission) else None
     client = client_evidence(submission)  # end-user IP and device (network app)
     return build_evidence(
         document=document_ev,
@@ -161,10 +163,15 @@ def _verify(submission: Submission) -> Evidence:
         age_estimate=age,
         liveness=liveness,
         third_party=third_party,
+        address=address,
         created_at=submission.created_at,
         submitted_at=submission.submitted_at or submission.created_at,
         evaluated_at=timezone.now(),
     )
+
+
+def _requires_address(submission: Submission) -> bool:
+    return policy_selectors.policy_settings_get(submission.project).proof_of_address
 
 
 @transaction.atomic

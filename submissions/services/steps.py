@@ -15,17 +15,33 @@ import numpy as np
 from django.utils import timezone
 from PIL import Image
 
-from policy.evidence import AgeEstimateEvidence, DocumentEvidence, LivenessEvidence, ThirdPartyEvidence
+from policy.codec import to_plain
+from policy.evidence import (
+    AddressEvidence,
+    AgeEstimateEvidence,
+    DocumentEvidence,
+    LivenessEvidence,
+    ThirdPartyEvidence,
+)
 from registry.providers import overall_status
 from registry.selectors import third_party_results
 from submissions import duplicates, vault
-from submissions.evidence import DocumentOutcome, FaceOutcome, identity_query, third_party_evidence
+from submissions.evidence import (
+    DocumentOutcome,
+    FaceOutcome,
+    address_evidence,
+    identity_query,
+    machine_side,
+    third_party_evidence,
+)
 from submissions.models import CheckResult, ImageKind, SelfieCapture, Submission
+from submissions.pipeline.address import read_proof_of_address
 from submissions.pipeline.document import RECTIFIED_WIDTH, DocumentReading, read_document
 from submissions.pipeline.face import FaceRefused, compare_faces
 from submissions.pipeline.face_age import estimate_age
 from submissions.pipeline.intake import ImageRejected, decode_image
 from submissions.pipeline.locate import rectify
+from submissions.pipeline.types import DocumentFields
 
 
 def store_step(submission: Submission, step: str, outcome: str, summary: dict[str, Any], result: Any) -> None:
@@ -56,8 +72,12 @@ def _read_side(submission: Submission, step: str, data: bytes, **options: Any) -
     return reading
 
 
+def _submission_day(submission: Submission) -> dt.date:
+    return (submission.submitted_at or submission.created_at).astimezone(dt.UTC).date()
+
+
 def run_document(submission: Submission, images: dict[str, bytes]) -> DocumentOutcome:
-    today = (submission.submitted_at or submission.created_at).astimezone(dt.UTC).date()
+    today = _submission_day(submission)
     back = None
     try:
         if ImageKind.ID_BACK in images:
@@ -146,3 +166,28 @@ def run_third_party(submission: Submission, document: DocumentEvidence) -> Third
     summary = {"results": [result.summary() for result in results]}
     store_step(submission, "third_party", overall_status(results), summary, summary)
     return third_party_evidence(results)
+
+
+def run_address(submission: Submission, images: dict[str, bytes], document: DocumentOutcome) -> AddressEvidence:
+    """Proof of address, run only for a project that requires it: the bill or statement read
+    against the document's holder (the machine-read side's name; an unread document has no name,
+    so no bill can match it), dated within 6 months of the submission day. Without an address
+    image the step is ``missing`` and the evidence not submitted (the policy rejects it)."""
+    data = images.get(ImageKind.ADDRESS)
+    if data is None:
+        summary = {"reason": "no proof of address image"}
+        store_step(submission, "address", "missing", summary, summary)
+        return AddressEvidence()
+    primary = machine_side(document) if document.intake_error is None else None
+    holder = (primary.fields if primary is not None else None) or DocumentFields()
+    reading = read_proof_of_address(data, holder=holder, today=_submission_day(submission))
+    summary = {
+        "reject_code": reading.reject_code,
+        "name_found": reading.name_found,
+        "address_found": any(reading.address.values()),
+        "within_6_months": reading.within_6_months,
+        "lines_read": len(reading.lines_read),
+        "timing_ms": reading.timing_ms,
+    }
+    store_step(submission, "address", "refused" if reading.reject_code else "accepted", summary, to_plain(reading))
+    return address_evidence(reading)

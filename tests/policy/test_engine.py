@@ -8,7 +8,14 @@ import datetime as dt
 import pytest
 
 from policy.engine import Decision, NotReady, decide
-from policy.evidence import DeviceEvidence, DuplicateEvidence, LivenessEvidence, NetworkEvidence
+from policy.evidence import (
+    AddressEvidence,
+    DeviceEvidence,
+    DuplicateEvidence,
+    Evidence,
+    LivenessEvidence,
+    NetworkEvidence,
+)
 from policy.id_types import parse_allowed_id_types
 from policy.settings import PolicySettings
 from tests.policy.builders import (
@@ -30,6 +37,13 @@ INCOMPLETE = dataclasses.replace(genuine().timestamps, submitted_at=None, evalua
 
 def _dups(**kinds) -> DuplicateEvidence:
     return DuplicateEvidence(**kinds)
+
+
+PROOF_OF_ADDRESS = PolicySettings(proof_of_address=True)
+
+
+def _address(**fields) -> Evidence:
+    return dataclasses.replace(genuine(), address=AddressEvidence(submitted=True, **fields))
 
 
 # (case, evidence, settings, expected reject code, expected comment)
@@ -207,6 +221,43 @@ REJECTIONS = [
         "other",
         "Device verification failed (DE-40000).",
     ),
+    (
+        "proof of address required, none submitted",
+        genuine(),
+        PROOF_OF_ADDRESS,
+        "address_image_invalidImage",
+        "Invalid proof of address. It must include your full name and address. Examples: utility bill, bank "
+        "statement, residency certificate.",
+    ),
+    (
+        "proof of address not an image",
+        _address(reject_code="address_image_invalidImage"),
+        PROOF_OF_ADDRESS,
+        "address_image_invalidImage",
+        "Invalid proof of address. It must include your full name and address. Examples: utility bill, bank "
+        "statement, residency certificate.",
+    ),
+    (
+        "proof of address without text",
+        _address(reject_code="address_image_badImage"),
+        PROOF_OF_ADDRESS,
+        "address_image_badImage",
+        "Unable to read the proof of address image. Please ensure the image is clear and resubmit.",
+    ),
+    (
+        "proof of address of someone else",
+        _address(reject_code="address_info_dataMismatch"),
+        PROOF_OF_ADDRESS,
+        "address_info_dataMismatch",
+        "Entered information does not match the proof of address.",
+    ),
+    (
+        "proof of address from 7 months ago",
+        _address(reject_code="address_info_expiredDocument", name_found=True, issue_date=dt.date(2024, 11, 1)),
+        PROOF_OF_ADDRESS,
+        "address_info_expiredDocument",
+        "Proof of address is expired. It must be issued within the last 6 months.",
+    ),
 ]
 
 
@@ -295,6 +346,17 @@ NOT_REJECTED = [
     (
         "hosting, detection off",
         dataclasses.replace(genuine(), network=NetworkEvidence(True, ("hosting",), 90.0)),
+        DEFAULTS,
+    ),
+    ("proof of address not required, none submitted", genuine(), DEFAULTS),
+    (
+        "proof of address naming the holder, issued 6 months before to the day",
+        _address(name_found=True, issue_date=dt.date(2024, 12, 1), street="1 Main St"),
+        PROOF_OF_ADDRESS,
+    ),
+    (
+        "stale proof of address, proof not required",
+        _address(reject_code="address_info_expiredDocument", issue_date=dt.date(2024, 1, 1)),
         DEFAULTS,
     ),
 ]

@@ -20,6 +20,20 @@ from tests.submissions.pipeline.face_photos import fetch_face_photos
 
 SPECIMEN_SEED = 7  # a TD3 passport: EST, born 1996-02-17, expires 2028-10-08, clear capture
 SELFIE = "obama3.jpg"  # another photo of the man whose photo is the passport's portrait
+# The specimen's ``data`` in GET /v3/submission, but for ``idcard_expireDate``: the expiry is
+# drawn relative to the day the specimen is generated (2028-10-08 from 2026-11-26).
+PASSPORT_DATA = {
+    "age_group": "adult",
+    "first_name": "TOMAS",
+    "last_name": "HORVATH",
+    "full_name": "HORVATH TOMAS",
+    "gender": "male",
+    "nationality": "EST",
+    "date_of_birth": "1996-02-17",
+    "idcard_issuingCountry": "EST",
+    "idType": "passport",
+    "documentNumber": "145454284",
+}
 
 
 def photo(size: tuple[int, int] = (640, 480), fmt: str = "JPEG", color: tuple[int, int, int] = (90, 140, 200)) -> bytes:
