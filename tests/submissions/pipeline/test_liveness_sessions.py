@@ -52,13 +52,15 @@ def test_a_printed_photo_held_up_is_refused(sessions):
     result = _check(sessions, "print_0000")
 
     assert (result.performed, result.decision) == (True, "failed")
-    # it cannot blink, tilting paper does not turn a head, its halftone dots show, its edges
-    # frame the face, and its landmarks move by one homography
+    # tilting paper neither nods nor turns a head (bringing it closer does "approach"), its
+    # halftone dots and grey blacks show, its edges frame the face, and its landmarks move by
+    # one homography
     assert _failed(result) == [
-        "step1_blink",
+        "step1_nod",
         "step2_turn_left",
         "step3_turn_right",
         "pixel_grid_db",
+        "black_level",
         "border_sides",
         "planar_residual",
     ]
