@@ -201,3 +201,17 @@ def test_an_error_page_without_a_return_url_offers_no_button(client, project):
     assert "PV-40002" in page
     assert "/return" not in page
     assert client.get("/form/error-page/invalid-parameter/return").status_code == 404
+
+
+def test_the_samples_of_a_test_project_are_approved(client, project):
+    # given: the sample passport (its portrait is the sample face) and the sample face
+    walk_to_capture(client, project.pid)
+    client.post("/form/front", {"flow": flow_id(client), "sample": "1"})
+    client.post("/form/selfie", {"flow": flow_id(client), "sample": "1"})
+    submission = Submission.objects.get(project=project)
+    # when
+    submission_process(submission_id=submission.id)
+    # then
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.APPROVED
+    assert "You are verified" in client.get("/form/result").content.decode()
