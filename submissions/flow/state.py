@@ -108,7 +108,10 @@ def flow_load(session: SessionBase, *, posted_flow: str | None = None) -> FlowSt
     data = session.get(SESSION_KEY)
     if not data:
         raise FlowRefused("refresh")
-    state = FlowState.from_session(data)
+    try:
+        state = FlowState.from_session(data)
+    except (KeyError, TypeError):  # a flow kept by an earlier version of this code
+        raise FlowRefused("refresh") from None
     if timezone.now().timestamp() - state.started > FLOW_LIFETIME.total_seconds():
         raise FlowRefused("refresh")
     if posted_flow is not None and not secrets.compare_digest(posted_flow, state.flow):

@@ -190,3 +190,20 @@ def test_a_step_without_a_flow_shows_refresh(db):
     page = client.get(response["Location"])
     assert page.status_code == 409
     assert "RT-60001" in page.content.decode()
+
+
+def test_a_flow_the_code_no_longer_understands_shows_refresh(project):
+    client = flow_client()
+    open_link(client, project.pid)
+    session = client.session
+    session[SESSION_KEY] = {"flow": "x", "unknown": 1}
+    session.save()
+    assert client.get("/form/consent")["Location"] == "/form/error-page/refresh"
+
+
+def test_a_flow_older_than_its_lifetime_shows_refresh(project):
+    client = flow_client()
+    with time_machine.travel(NOW, tick=False):
+        open_link(client, project.pid)
+    with time_machine.travel(NOW + dt.timedelta(hours=2, seconds=1), tick=False):
+        assert client.get("/form/consent")["Location"] == "/form/error-page/refresh"
