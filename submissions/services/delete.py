@@ -145,7 +145,7 @@ def _check_key(idempotency_key: str) -> None:
 
 def _locked(project: Project, submission_id: str) -> Submission:
     submission = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))  # the row, not the joined project
         .select_related("project")
         .filter(project=project, pk=submission_id)
         .first()

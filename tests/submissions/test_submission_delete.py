@@ -23,7 +23,13 @@ from submissions.duplicates import face_indexes_reset, project_face_index
 from submissions.duplicates.face_index import face_templates_load, template_key
 from submissions.models import CheckResult, FaceTemplate, Submission, SubmissionImage
 from submissions.selectors import submission_view
-from submissions.services import SubmissionDetails, process, submission_create, submission_process
+from submissions.services import (
+    SubmissionDetails,
+    process,
+    submission_create,
+    submission_delete,
+    submission_process,
+)
 from tests.factories import MembershipFactory
 from tests.submissions.api.helpers import passport_case, stored_files
 from webhooks.models import WebhookOutbox
@@ -204,8 +210,12 @@ def test_a_partial_deletion_of_a_di_field_removes_only_it_and_the_submission_fro
     before = submission_view(first).evidence.document.fields
     assert before.birth_date is not None
 
-    # when: its date of birth and cf1 are deleted
-    response = api_client.delete(f"{URL}/partial?submission_id={first.id}&fields=data&data_fields=date_of_birth,cf1")
+    assert CheckResult.objects.filter(submission=first, step="document_front", sealed_result__isnull=False).exists()
+
+    # when: its date of birth, cf1 and the raw OCR are deleted
+    response = api_client.delete(
+        f"{URL}/partial?submission_id={first.id}&fields=data,OCR_raw&data_fields=date_of_birth,cf1"
+    )
 
     # then: those are gone, everything else still opens
     assert response.status_code == 200
@@ -219,6 +229,10 @@ def test_a_partial_deletion_of_a_di_field_removes_only_it_and_the_submission_fro
     assert (first.duplicated_information, first.duplicate_exclusions) == ("", ["di"])
     assert FaceTemplate.objects.filter(submission=first).count() == 2
     assert first.wrapped_data_key is not None
+    readings = CheckResult.objects.filter(submission=first, step__in=["document_front", "document_back"])
+    assert readings.exists()
+    assert not readings.filter(sealed_result__isnull=False).exists()
+    assert CheckResult.objects.filter(submission=first, step="face", sealed_result__isnull=False).exists()
 
     # when: the same person comes again
     second = _submit_and_run(project, monkeypatch, email="second@example.com")
@@ -227,3 +241,23 @@ def test_a_partial_deletion_of_a_di_field_removes_only_it_and_the_submission_fro
     found = _duplicates(second)
     assert found["di"] == []
     assert [m["submission_id"] for m in found["face"]] == [first.id]
+
+
+@pytest.mark.django_db
+def test_a_queued_verification_of_a_deleted_submission_does_nothing(project):
+    # given: a submission waiting for its run
+    case = passport_case()
+    submission = submission_create(project=project, source="api", actor=ACTOR,
+                                   images={"id_front": case.front}, details=SubmissionDetails(email="q@example.com"))  # fmt: skip
+    assert submission.run_state == "queued"
+
+    # when: it is deleted, then its task is delivered
+    submission_delete(project=project, submission_id=submission.id, actor=ACTOR)
+    result = submission_process(submission_id=submission.id)
+
+    # then: the run found nothing to claim and stored nothing
+    assert result is None
+    submission.refresh_from_db()
+    assert (submission.run_state, submission.failure_reason) == ("failed", "deleted")
+    assert not CheckResult.objects.filter(submission=submission).exists()
+    assert submission.duplicated_information == ""
