@@ -181,6 +181,27 @@ class SubmissionImage(models.Model):
         return f"{self.kind} of {self.submission_id}"
 
 
+class LivenessCapture(models.Model):
+    """A live Liveform selfie's active challenge (G25): the plan the server issued, the nonce and
+    arrival of the upload, and the filmed frames as one file (``pipeline.liveness.bundle``)
+    sealed under the submission's data key. Only a selfie with this row can pass liveness; a
+    new live selfie after a retry replaces it, a selfie from a file input deletes it."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="liveness_capture")
+    plan = models.JSONField()  # ChallengePlan.as_json(): the server's copy, never the phone's
+    nonce_sent = models.CharField(max_length=64)  # what the Liveform sent back with the frames
+    received_at_ms = models.BigIntegerField()  # the upload's arrival, server clock, epoch ms
+    frame_count = models.PositiveSmallIntegerField()
+    storage_name = models.CharField(max_length=200, unique=True)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    camera_errors = models.JSONField(default=list, blank=True)  # camera error names met on the way
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"liveness capture of {self.submission_id}"
+
+
 class CheckResult(models.Model):
     """What one pipeline step found. Unique per (submission, step): a re-run overwrites it.
 

@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 
 from idcheck.lib.crypto import DecryptionError
 from submissions import vault
-from submissions.models import Submission, SubmissionImage
+from submissions.models import LivenessCapture, Submission, SubmissionImage
 
 CONTENT_TYPE = "image/jpeg"  # every stored image is our own re-encoding
 
@@ -25,11 +25,23 @@ def _context(kind: str) -> str:
     return f"submissions.image.{kind}"
 
 
+def _sealed_file_write(submission: Submission, plaintext: bytes, *, context: str) -> str:
+    name = f"submissions/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}.bin"
+    return default_storage.save(name, ContentFile(vault.seal_bytes(submission, plaintext, context=context)))
+
+
+def _sealed_file_read(submission: Submission, name: str, *, context: str, sha256: str) -> bytes:
+    with default_storage.open(name, "rb") as handle:
+        sealed = handle.read()
+    plaintext = vault.open_bytes(submission, sealed, context=context)
+    if hashlib.sha256(plaintext).hexdigest() != sha256:
+        raise DecryptionError
+    return plaintext
+
+
 def image_file_write(submission: Submission, *, kind: str, jpeg: bytes) -> SubmissionImage:
     """Write the sealed file and return the (unsaved) row that describes it."""
-    name = f"submissions/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}.bin"
-    sealed = vault.seal_bytes(submission, jpeg, context=_context(kind))
-    stored = default_storage.save(name, ContentFile(sealed))
+    stored = _sealed_file_write(submission, jpeg, context=_context(kind))
     return SubmissionImage(
         submission=submission,
         kind=kind,
@@ -42,12 +54,27 @@ def image_file_write(submission: Submission, *, kind: str, jpeg: bytes) -> Submi
 
 def image_file_read(image: SubmissionImage) -> bytes:
     """The plaintext JPEG; ``DecryptionError`` when the file was altered, swapped or shredded."""
-    with default_storage.open(image.storage_name, "rb") as handle:
-        sealed = handle.read()
-    plaintext = vault.open_bytes(image.submission, sealed, context=_context(image.kind))
-    if hashlib.sha256(plaintext).hexdigest() != image.sha256:
-        raise DecryptionError
-    return plaintext
+    return _sealed_file_read(image.submission, image.storage_name, context=_context(image.kind), sha256=image.sha256)
+
+
+FRAMES_CONTEXT = "submissions.liveness.frames"
+
+
+def frames_file_write(submission: Submission, *, bundle: bytes, **fields: object) -> LivenessCapture:
+    """Write a live capture's sealed frame bundle and return the (unsaved) row for it."""
+    stored = _sealed_file_write(submission, bundle, context=FRAMES_CONTEXT)
+    return LivenessCapture(
+        submission=submission,
+        storage_name=stored,
+        sha256=hashlib.sha256(bundle).hexdigest(),
+        size=len(bundle),
+        **fields,
+    )
+
+
+def frames_file_read(capture: LivenessCapture) -> bytes:
+    """The frame bundle; ``DecryptionError`` when the file was altered, swapped or shredded."""
+    return _sealed_file_read(capture.submission, capture.storage_name, context=FRAMES_CONTEXT, sha256=capture.sha256)
 
 
 def image_files_delete(names: list[str]) -> None:

@@ -23,7 +23,7 @@ from projects.actors import Actor
 from projects.models import Project
 from submissions.flow.captures import captures_open
 from submissions.flow.state import FlowState
-from submissions.models import RunState, SelfieCapture, Submission, SubmissionSource, SubmissionStatus
+from submissions.models import RunState, Submission, SubmissionSource, SubmissionStatus
 from submissions.selectors import submission_get
 from submissions.services import SubmissionDetails, submission_create, submission_images_replace
 from submissions.services.retry import FACE_RETRY_CODE
@@ -49,8 +49,8 @@ def flow_submit(request: HttpRequest, state: FlowState, project: Project) -> Sub
             actor=LIVEFORM_ACTOR,
             images=images,
             details=_details(state),
-            # A photo chosen with a file input is not a live capture: liveness "not performed".
-            selfie_capture=SelfieCapture.UPLOADED,
+            # No live capture: a photo chosen with a file input is "uploaded" and its liveness
+            # reads "not performed" (G25).
             idempotency_key=f"liveform:{state.flow}",
             client=_client(request),
         )

@@ -11,6 +11,7 @@ from submissions.services.create import (
 )
 from submissions.services.delete import SubmissionNotFound, submission_delete, submission_delete_partial
 from submissions.services.images import SubmissionNotWaiting, submission_images_replace
+from submissions.services.live_capture import LiveCapture
 from submissions.services.process import (
     MAX_ATTEMPTS,
     SweepReport,
@@ -26,6 +27,7 @@ __all__ = [
     "IdempotencyConflict",
     "IdempotencyMismatch",
     "ImageRefused",
+    "LiveCapture",
     "SubmissionDetails",
     "SubmissionNotFound",
     "SubmissionNotWaiting",

@@ -27,6 +27,7 @@ from submissions.models import (
     SubmissionSource,
 )
 from submissions.pipeline.intake import ImageRejected, decode_image, encode_jpeg
+from submissions.services.live_capture import LiveCapture, live_capture_check, live_capture_store
 from submissions.storage import image_file_write, image_files_delete
 from webhooks.services import webhook_event_emit
 
@@ -87,7 +88,7 @@ def submission_create(
     actor: Actor,
     images: Mapping[str, bytes] | None = None,
     details: SubmissionDetails | None = None,
-    selfie_capture: str = SelfieCapture.UPLOADED,
+    live_capture: LiveCapture | None = None,
     idempotency_key: str = "",
     client: ClientInfo | None = None,
 ) -> Submission:
@@ -99,8 +100,11 @@ def submission_create(
     empty projects in the same transaction (G1). Images are stored re-encoded and sealed under
     the submission's data key (``submissions.storage``). The ``created`` Event Log entry and
     webhook outbox row commit with the submission; the run is enqueued on the ``pipeline``
-    queue only after commit. A selfie that came through the API is ``uploaded`` whatever the
-    caller says: it can never pass liveness (G25).
+    queue only after commit.
+
+    ``live_capture``: the active challenge the Liveform filmed with the selfie; stored sealed
+    beside it, it makes the selfie ``live``, the only kind that can pass liveness (G25). Any
+    other selfie is ``uploaded``, and an API submission's always is, whatever the caller sends.
 
     Proof of address (``addressImage``): a project whose policy requires it must send it with
     the other images (``missing_data``), and one that does not may not send it
@@ -128,8 +132,9 @@ def submission_create(
     if len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise ApplicationError("invalid format: Idempotency-Key", code="invalid_format")
     prepared = {kind: _intake(kind, data) for kind, data in images.items()}
-    if source == SubmissionSource.API or ImageKind.SELFIE not in prepared:
-        selfie_capture = SelfieCapture.UPLOADED if ImageKind.SELFIE in prepared else SelfieCapture.NONE
+    live = live_capture if source == SubmissionSource.LIVEFORM and ImageKind.SELFIE in prepared else None
+    if live is not None:
+        live_capture_check(live)
     fingerprint = _fingerprint(source, images, details) if idempotency_key else ""
     written: list[str] = []
     try:
@@ -139,7 +144,7 @@ def submission_create(
             actor=actor,
             prepared=prepared,
             details=details,
-            selfie_capture=selfie_capture,
+            live_capture=live,
             idempotency_key=idempotency_key,
             client=client or ClientInfo(),
             fingerprint=fingerprint,
@@ -159,6 +164,12 @@ def _check_proof_of_address(project: Project, images: Mapping[str, bytes]) -> No
     if not required and ImageKind.ADDRESS in images:
         raise ApplicationError("invalid parameter: addressImage", code="invalid_parameter",
                                extra={"field": "addressImage"})  # fmt: skip
+
+
+def selfie_capture_of(images: Mapping[str, bytes], live_capture: LiveCapture | None) -> str:
+    if ImageKind.SELFIE not in images:
+        return SelfieCapture.NONE
+    return SelfieCapture.LIVE if live_capture is not None else SelfieCapture.UPLOADED
 
 
 def _intake(kind: str, data: bytes) -> bytes:
@@ -187,7 +198,7 @@ def _create(
     actor: Actor,
     prepared: dict[str, bytes],
     details: SubmissionDetails,
-    selfie_capture: str,
+    live_capture: LiveCapture | None,
     idempotency_key: str,
     client: ClientInfo,
     fingerprint: str,
@@ -198,7 +209,7 @@ def _create(
         if replayed is not None:
             return replayed
     now = timezone.now()
-    submission = Submission(project=project, source=source, selfie_capture=selfie_capture)
+    submission = Submission(project=project, source=source, selfie_capture=selfie_capture_of(prepared, live_capture))
     submission.wrapped_data_key = vault.new_wrapped_data_key(submission.id)
     submission.sealed_metadata = vault.seal_json(submission, details.sealed_part(), context=vault.METADATA_CONTEXT)
     submission.claimed_issuing_country = details.issuing_country
@@ -212,6 +223,8 @@ def _create(
         image = image_file_write(submission, kind=kind, jpeg=jpeg)
         written.append(image.storage_name)
         image.save()
+    if live_capture is not None:
+        live_capture_store(submission, live_capture, written=written)
     audit_record(
         actor=actor,
         action="submission.created",

@@ -44,7 +44,7 @@ from projects.models import Membership, Project, User
 from projects.services import audit_record
 from submissions import vault
 from submissions.duplicates import duplicates_forget
-from submissions.models import CheckResult, ImageKind, RunState, Submission, SubmissionImage
+from submissions.models import CheckResult, ImageKind, LivenessCapture, RunState, Submission, SubmissionImage
 from submissions.services.create import MAX_IDEMPOTENCY_KEY_LENGTH, _remember, _replay
 from submissions.storage import image_files_delete
 from webhooks.services import webhook_event_emit
@@ -174,10 +174,16 @@ def _audit(actor: Actor, submission: Submission, action: str, admin: User | None
 
 
 def _images_delete(submission: Submission, kinds: Iterable[str]) -> list[str]:
-    """Delete the image rows of ``kinds``; the files go after commit. Returns the kinds removed."""
-    images = list(SubmissionImage.objects.filter(submission=submission, kind__in=list(kinds)))
+    """Delete the image rows of ``kinds`` (the selfie's with its filmed liveness frames); the
+    files go after commit. Returns the kinds removed."""
+    kinds = list(kinds)
+    images = list(SubmissionImage.objects.filter(submission=submission, kind__in=kinds))
     files = [image.storage_name for image in images]
     SubmissionImage.objects.filter(pk__in=[image.pk for image in images]).delete()
+    if ImageKind.SELFIE in kinds:
+        captures = LivenessCapture.objects.filter(submission=submission)
+        files += list(captures.values_list("storage_name", flat=True))
+        captures.delete()
     transaction.on_commit(lambda: image_files_delete(files))
     return sorted(image.kind for image in images)
 

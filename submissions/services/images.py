@@ -19,7 +19,8 @@ from submissions.models import (
     SubmissionSource,
     SubmissionStatus,
 )
-from submissions.services.create import _enqueue, _intake
+from submissions.services.create import _enqueue, _intake, selfie_capture_of
+from submissions.services.live_capture import LiveCapture, live_capture_check, live_capture_drop, live_capture_store
 from submissions.storage import image_file_write, image_files_delete
 
 LIVEFORM_ACTOR = Actor.system("liveform")
@@ -33,7 +34,11 @@ class SubmissionNotWaiting(ConflictError):
 
 
 def submission_images_replace(
-    submission: Submission, images: Mapping[str, bytes], *, actor: Actor = LIVEFORM_ACTOR
+    submission: Submission,
+    images: Mapping[str, bytes],
+    *,
+    actor: Actor = LIVEFORM_ACTOR,
+    live_capture: LiveCapture | None = None,
 ) -> Submission:
     """Store new images of a Liveform submission waiting for them and queue its run again.
 
@@ -44,7 +49,8 @@ def submission_images_replace(
     the submission's data key; the old file is deleted after commit); the images kept must
     include the document front. The earlier run's check results are dropped, the run is
     ``queued`` with a fresh attempt budget, and enqueued after commit. ``failed_attempts`` is
-    kept: it is what ``too_many_retry`` counts.
+    kept: it is what ``too_many_retry`` counts. A new selfie comes with its ``live_capture`` (the
+    selfie is ``live``) or without (``uploaded``, and an earlier capture is forgotten).
     """
     images = dict(images)
     unknown = set(images) - set(ImageKind.values)
@@ -52,16 +58,21 @@ def submission_images_replace(
         raise ApplicationError(f"Unknown image kinds: {', '.join(sorted(unknown)) or 'none given'}.",
                                code="invalid_parameter")  # fmt: skip
     prepared = {kind: _intake(kind, data) for kind, data in images.items()}
+    live = live_capture if ImageKind.SELFIE in prepared else None
+    if live is not None:
+        live_capture_check(live)
     written: list[str] = []
     try:
-        return _replace(submission.pk, prepared, actor=actor, written=written)
+        return _replace(submission.pk, prepared, live, actor=actor, written=written)
     except BaseException:
         image_files_delete(written)
         raise
 
 
 @transaction.atomic
-def _replace(submission_id: str, prepared: dict[str, bytes], *, actor: Actor, written: list[str]) -> Submission:
+def _replace(
+    submission_id: str, prepared: dict[str, bytes], live: LiveCapture | None, *, actor: Actor, written: list[str]
+) -> Submission:
     submission = Submission.objects.select_for_update().select_related("project").get(pk=submission_id)
     waiting = (
         submission.source == SubmissionSource.LIVEFORM
@@ -80,6 +91,12 @@ def _replace(submission_id: str, prepared: dict[str, bytes], *, actor: Actor, wr
         image = image_file_write(submission, kind=kind, jpeg=jpeg)
         written.append(image.storage_name)
         image.save()
+    if ImageKind.SELFIE in prepared:
+        submission.selfie_capture = selfie_capture_of(prepared, live)
+        if live is not None:
+            live_capture_store(submission, live, written=written)
+        else:
+            live_capture_drop(submission)
     CheckResult.objects.filter(submission=submission).delete()
     now = timezone.now()
     submission.run_state, submission.queued_at, submission.submitted_at = RunState.QUEUED, now, now

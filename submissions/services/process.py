@@ -146,7 +146,7 @@ def _verify(submission: Submission) -> Evidence:
     selfie = decode_image(images[ImageKind.SELFIE]).image if ImageKind.SELFIE in images else None
     face = steps.run_face(submission, images, document, selfie)
     age = steps.run_age(submission, selfie, face)
-    liveness = steps.run_liveness(submission)
+    liveness = steps.run_liveness(submission, selfie)
     document_ev = document_evidence(
         document, claimed_country=submission.claimed_issuing_country, claimed_id_type=submission.claimed_id_type
     )

@@ -17,6 +17,10 @@ the reject codes knows these), first match wins:
 ``id_image_invalidId``         nothing read from a clear photo (not an identity document)
 ``face_compare_underscore``    no usable face on the selfie, or the selfie does not match the
                                document portrait
+``face_liveness_fail``         the live selfie's challenge was not verified (a step not seen,
+                               a second face, a screen or print cue); our name, the spec has
+                               none ([UNKNOWN], docs/liveform.md). A selfie from a file input
+                               is "not performed", which no new photo fixes: not a retry
 ============================== =============================================================
 
 Everything else (expired document, under age, blacklisted country, duplicates, network…) is
@@ -28,12 +32,15 @@ from __future__ import annotations
 from policy.evidence import Evidence
 
 FACE_RETRY_CODE = "face_compare_underscore"
+LIVENESS_RETRY_CODE = "face_liveness_fail"
+SELFIE_RETRY_CODES = (FACE_RETRY_CODE, LIVENESS_RETRY_CODE)
 RETRY_CODES = (
     "id_image_error",
     "id_image_invalidImage",
     "id_image_badImage",
     "id_image_invalidId",
     FACE_RETRY_CODE,
+    LIVENESS_RETRY_CODE,
 )
 
 
@@ -48,10 +55,11 @@ def retry_code(evidence: Evidence) -> str | None:
         quality = any(w.code.startswith("quality_") for w in document.warnings)
         return "id_image_badImage" if quality else "id_image_invalidId"
     face = evidence.face
-    if face is None:
-        return None
-    if face.refusal is not None and face.refusal.startswith("portrait_"):
-        return "id_image_badImage"
-    if face.refusal is not None or not face.match:
-        return FACE_RETRY_CODE
+    if face is not None:
+        if face.refusal is not None and face.refusal.startswith("portrait_"):
+            return "id_image_badImage"
+        if face.refusal is not None or not face.match:
+            return FACE_RETRY_CODE
+    if evidence.liveness.decision == "failed":
+        return LIVENESS_RETRY_CODE
     return None

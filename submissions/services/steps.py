@@ -15,6 +15,7 @@ import numpy as np
 from django.utils import timezone
 from PIL import Image
 
+from idcheck.lib.crypto import DecryptionError
 from policy.codec import to_plain
 from policy.evidence import (
     AddressEvidence,
@@ -40,8 +41,11 @@ from submissions.pipeline.document import RECTIFIED_WIDTH, DocumentReading, read
 from submissions.pipeline.face import FaceRefused, compare_faces
 from submissions.pipeline.face_age import estimate_age
 from submissions.pipeline.intake import ImageRejected, decode_image
+from submissions.pipeline.liveness import check_liveness
+from submissions.pipeline.liveness.bundle import BundleError
 from submissions.pipeline.locate import rectify
 from submissions.pipeline.types import DocumentFields
+from submissions.services.live_capture import live_capture_load
 
 
 def store_step(submission: Submission, step: str, outcome: str, summary: dict[str, Any], result: Any) -> None:
@@ -142,19 +146,31 @@ def run_age(submission: Submission, selfie: Image.Image | None, face: FaceOutcom
     return AgeEstimateEvidence(available=estimate.available, years=estimate.years)
 
 
-def run_liveness(submission: Submission) -> LivenessEvidence:
-    """Only a live Liveform capture with a verified challenge can pass (``check_liveness``). An
-    uploaded selfie is ``not_performed`` for ever; the Liveform's frames are stored by a later
-    issue, and until then a live capture is recorded as not performed too."""
-    if submission.selfie_capture == SelfieCapture.NONE:
-        reason = "no selfie"
-    elif submission.selfie_capture == SelfieCapture.UPLOADED:
-        reason = "selfie uploaded, not captured live: liveness cannot be performed"
+UPLOADED_REASON = "selfie uploaded, not captured live: liveness cannot be performed"
+
+
+def run_liveness(submission: Submission, selfie: Image.Image | None) -> LivenessEvidence:
+    """Only a live Liveform capture with a verified challenge can pass (``check_liveness``): the
+    frames filmed against the plan the server issued, checked at the time they arrived. An
+    uploaded selfie is ``not_performed`` for ever."""
+    if submission.selfie_capture != SelfieCapture.LIVE:
+        live = None
+        reason = "no selfie" if submission.selfie_capture == SelfieCapture.NONE else UPLOADED_REASON
     else:
+        try:
+            live = live_capture_load(submission)
+        except (DecryptionError, BundleError):
+            live = None
         reason = "no challenge frames stored"
-    summary = {"decision": "not_performed", "reason": reason}
-    store_step(submission, "liveness", "not_performed", summary, summary)
-    return LivenessEvidence(decision="not_performed", score=None)
+    if live is None:
+        summary = {"decision": "not_performed", "reason": reason}
+        store_step(submission, "liveness", "not_performed", summary, summary)
+        return LivenessEvidence(decision="not_performed", score=None)
+    still = np.asarray(selfie.convert("RGB")) if selfie is not None else None  # decoded once, by the run
+    result = check_liveness(still, live.frames, live.plan, now=live.received_at_ms, nonce=live.nonce_sent)
+    summary = {**result.as_json(), "frames": len(live.frames), "camera_errors": list(live.camera_errors)}
+    store_step(submission, "liveness", result.decision, summary, summary)
+    return LivenessEvidence(decision=result.decision, score=round(result.score, 4))
 
 
 def run_third_party(submission: Submission, document: DocumentEvidence) -> ThirdPartyEvidence:

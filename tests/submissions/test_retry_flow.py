@@ -7,7 +7,7 @@ import pytest
 from idcheck.errors import ApplicationError
 from projects.actors import Actor
 from projects.models import AuditEvent
-from submissions.models import RunState, SelfieCapture, Submission, SubmissionImage, SubmissionStatus
+from submissions.models import RunState, Submission, SubmissionImage, SubmissionStatus
 from submissions.services import (
     ImageRefused,
     SubmissionNotWaiting,
@@ -45,7 +45,6 @@ def _blank_liveform_submission(project) -> Submission:
         source="liveform",
         actor=ACTOR,
         images={"id_front": photo(), "selfie": photo(color=(200, 180, 160))},
-        selfie_capture=SelfieCapture.LIVE,
     )
 
 

@@ -188,10 +188,10 @@ def test_images_without_a_front_are_refused(db):
     _assert_nothing_written(project, credits=5)
 
 
-def test_an_api_selfie_is_uploaded_whatever_the_caller_says(db):
+def test_a_selfie_without_a_live_capture_is_uploaded(db):
     project = ProjectFactory(credits=1)
 
-    submission = _create(project, selfie_capture=SelfieCapture.LIVE)
+    submission = _create(project, source="liveform")
 
     assert submission.selfie_capture == SelfieCapture.UPLOADED
 

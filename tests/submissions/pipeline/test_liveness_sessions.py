@@ -8,28 +8,17 @@ import random
 import time
 from pathlib import Path
 
-import cv2
-import matplotlib
 import pytest
 from django.core.management import call_command
 
-from submissions.evaluation import liveness_set
 from submissions.evaluation.liveness import load_session
 from submissions.pipeline.liveness import Frame, check_liveness, new_challenge, verify_active
-
-SEED = 5
+from tests.submissions.live_sessions import SEED, make_sessions
 
 
 @pytest.fixture(scope="module")
 def sessions(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    photo = cv2.imread(str(Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"))
-    photos = [("grace_hopper", cv2.cvtColor(photo, cv2.COLOR_BGR2RGB))]
-    outdir = tmp_path_factory.mktemp("liveness")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(liveness_set, "FPS", 5.0)  # fewer frames, still above MIN_FPS
-        for kind in ("bona_fide", "print", "screen"):
-            liveness_set.make_session(outdir, 0, kind, photos, SEED)
-    return outdir
+    return make_sessions(tmp_path_factory.mktemp("liveness"), ("bona_fide", "print", "screen"))
 
 
 def _check(outdir: Path, name: str):
