@@ -31,13 +31,13 @@ def _aad(state: FlowState, kind: str) -> bytes:
     return f"{state.flow}:{kind}".encode()
 
 
-def capture_keep(state: FlowState, kind: str, data: bytes, *, sample: bool = False) -> None:
+def capture_keep(state: FlowState, kind: str, data: bytes) -> None:
     try:
         jpeg = encode_jpeg(decode_image(data).image)
     except ImageRejected as refusal:
         raise CaptureRefused(refusal.message) from None
     sealed = seal(jpeg, purpose=PURPOSE, aad=_aad(state, kind))
-    state.captures[kind] = {"sealed": base64.b64encode(sealed).decode("ascii"), "sample": "1" if sample else ""}
+    state.captures[kind] = {"sealed": base64.b64encode(sealed).decode("ascii")}
 
 
 def captures_open(state: FlowState) -> dict[str, bytes]:

@@ -9,6 +9,8 @@ are asked for again, with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -39,7 +41,7 @@ def _sample(state: FlowState, kind: str) -> bytes:
     return samples.sample_document(state.id_type, state.country, kind)
 
 
-def _capture(step: str) -> object:
+def _capture(step: str) -> Callable[..., HttpResponse]:
     kind = CAPTURE_KIND[step]
 
     @require_http_methods(["GET", "POST"])
@@ -55,7 +57,7 @@ def _capture(step: str) -> object:
             elif wants_sample or form.is_valid():
                 try:
                     data = _sample(state, kind) if wants_sample else form.cleaned_data["photo"].read()
-                    capture_keep(state, kind, data, sample=wants_sample)
+                    capture_keep(state, kind, data)
                 except CaptureRefused as refusal:
                     error = refusal.message
                 else:
