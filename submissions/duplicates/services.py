@@ -212,7 +212,11 @@ def _record_and_find(
 def face_duplicates(
     submission: Submission, *, threshold: float = FACE_DUPLICATE_THRESHOLD
 ) -> tuple[DuplicateMatch, ...]:
-    """Earlier submissions of the project whose selfie or portrait matches one of this one's faces."""
+    """The project's submissions whose selfie or portrait matches one of this one's faces: the
+    earlier ones, and the later ones too while this one was never decided (``_others``).
+
+    No lock is needed, unlike the DI: the face step commits this submission's templates before
+    the search, so of two runs of the same face the one that searches last sees the other's."""
     mine = face_templates_load(submission)
     if not mine:
         return ()
@@ -226,11 +230,11 @@ def face_duplicates(
                 best[other] = max(best.get(other, -1.0), cosine)
     if not best:
         return ()
-    # Confirmed against the database: earlier, same project, a face still stored (G19).
+    # Confirmed against the database: same project, comparable, a face still stored (G19).
     alive = set(
-        _earlier(submission).filter(pk__in=best, face_templates__isnull=False).values_list("pk", flat=True).distinct()
+        _others(submission).filter(pk__in=best, face_templates__isnull=False).values_list("pk", flat=True).distinct()
     )
-    others = _earlier(submission).filter(pk__in=alive).order_by("created_at", "pk")
+    others = _others(submission).filter(pk__in=alive).order_by("created_at", "pk")
     return tuple(_match(other, 100.0 * float(np.clip(best[other.pk], 0.0, 1.0))) for other in others)
 
 

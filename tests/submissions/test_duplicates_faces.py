@@ -189,3 +189,34 @@ def _dups(submission):
     from policy.evidence import DuplicateEvidence
 
     return DuplicateEvidence(face=face_duplicates(submission))
+
+
+def test_an_undecided_earlier_submission_catches_a_later_same_face_that_ran_first():
+    # given: two runs of one face; the later-created one searched before the earlier one stored
+    rng = np.random.default_rng(7)
+    project = ProjectFactory()
+    face = random_unit(rng, 1)[0]
+    earlier = keyed_submission(project, created_at=ago(hours=2))
+    later = keyed_submission(project, created_at=ago(hours=1))
+    face_templates_store(later, {"selfie": face})
+    assert face_duplicates(later) == ()
+
+    # when
+    face_templates_store(earlier, {"selfie": _near(rng, face, 0.8)})
+    found = face_duplicates(earlier)
+
+    # then: one of the two is caught, never neither
+    assert [m.submission_id for m in found] == [later.pk]
+
+
+def test_a_decided_submission_verified_again_does_not_catch_a_later_same_face():
+    rng = np.random.default_rng(8)
+    project = ProjectFactory()
+    face = random_unit(rng, 1)[0]
+    earlier = keyed_submission(project, created_at=ago(hours=2), status="approved", decided_at=ago(hours=2))
+    face_templates_store(earlier, {"selfie": face})
+    later = keyed_submission(project, created_at=ago(hours=1))
+    face_templates_store(later, {"selfie": _near(rng, face, 0.8)})
+
+    assert [m.submission_id for m in face_duplicates(later)] == [earlier.pk]
+    assert face_duplicates(earlier) == ()
