@@ -99,7 +99,7 @@ class Submission(models.Model):
     argos_score = models.PositiveSmallIntegerField(null=True, blank=True)
     kyc_comment = models.JSONField(default=list, blank=True)
     kyc_comment_code = models.JSONField(default=list, blank=True)
-    reviewer = models.CharField(max_length=40, blank=True)
+    reviewer = models.CharField(max_length=254, blank=True)  # system, the reviewer setting, or the admin's e-mail
     rules_version = models.PositiveIntegerField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     sealed_evidence = models.BinaryField(null=True, editable=False)
@@ -119,6 +119,8 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["project", "-created_at", "-id"]),
             models.Index(fields=["run_state", "claimed_at"], name="submission_run_state_idx"),
+            # the dashboard's status filter and its review queue (pending, oldest first), keyset-paged
+            models.Index(fields=["project", "status", "created_at", "id"], name="submission_status_idx"),
             models.Index(
                 fields=["created_at"],
                 condition=models.Q(status="incomplete", submitted_at__isnull=True),

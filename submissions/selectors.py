@@ -13,7 +13,7 @@ from network.selectors import submission_clients
 from policy.evidence import Evidence
 from projects.models import Project
 from submissions import vault
-from submissions.models import Submission
+from submissions.models import Submission, SubmissionStatus
 
 MAX_PAGE_SIZE = 2000
 DEFAULT_PAGE_SIZE = 50
@@ -44,12 +44,85 @@ def submission_list(
     if created_before is not None:
         submissions = submissions.filter(created_at__lt=created_before)
     if after is not None:
-        created_at, submission_id = after
-        submissions = submissions.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=submission_id))
+        submissions = submissions.filter(_beyond(after, forward=False))
     rows = list(submissions.order_by("-created_at", "-id")[: count + 1])
     has_more = len(rows) > count
     items = rows[:count]
     return SubmissionPage(items=items, next_key=items[-1] if has_more else None)
+
+
+@dataclass(frozen=True)
+class SubmissionFilters:
+    """The dashboard list's filters. E-mail and userid are sealed and have no keyed hash to look
+    them up by, so the keyword matches the submission id only (exactly, lower-cased)."""
+
+    created_from: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    status: str = ""
+    issuing_country: str = ""  # as claimed (the document's own is sealed in the evidence)
+    id_type: str = ""  # as claimed
+    submission_id: str = ""
+    oldest_first: bool = False
+
+
+def submission_search(
+    *,
+    project: Project,
+    filters: SubmissionFilters,
+    count: int = DEFAULT_PAGE_SIZE,
+    after: tuple[dt.datetime, str] | None = None,
+) -> SubmissionPage:
+    """A page of the dashboard list, keyset-paginated by (created_at, id) in the chosen order.
+    Served by the (project, status, created_at, id) and (project, created_at, id) indexes."""
+    submissions: QuerySet[Submission] = Submission.objects.filter(project=project)
+    if filters.created_from is not None:
+        submissions = submissions.filter(created_at__gte=filters.created_from)
+    if filters.created_before is not None:
+        submissions = submissions.filter(created_at__lt=filters.created_before)
+    if filters.status:
+        submissions = submissions.filter(status=filters.status)
+    if filters.issuing_country:
+        submissions = submissions.filter(claimed_issuing_country=filters.issuing_country)
+    if filters.id_type:
+        submissions = submissions.filter(claimed_id_type=filters.id_type)
+    if filters.submission_id:
+        submissions = submissions.filter(pk=filters.submission_id)
+    if after is not None:
+        submissions = submissions.filter(_beyond(after, forward=filters.oldest_first))
+    order = ("created_at", "id") if filters.oldest_first else ("-created_at", "-id")
+    rows = list(submissions.order_by(*order)[: count + 1])
+    items = rows[:count]
+    return SubmissionPage(items=items, next_key=items[-1] if len(rows) > count else None)
+
+
+def _beyond(key: tuple[dt.datetime, str], *, forward: bool) -> Q:
+    created_at, submission_id = key
+    if forward:
+        return Q(created_at__gt=created_at) | Q(created_at=created_at, id__gt=submission_id)
+    return Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=submission_id)
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    """Where a pending submission sits in the review queue (pending, oldest first)."""
+
+    previous: str | None  # the submission id before it, None at the head
+    next: str | None  # the one after it, None at the tail
+
+
+def review_queue_oldest(*, project: Project) -> Submission | None:
+    """The head of the review queue: the oldest pending submission."""
+    pending = Submission.objects.filter(project=project, status=SubmissionStatus.PENDING)
+    return pending.order_by("created_at", "id").first()
+
+
+def review_queue_position(*, project: Project, submission: Submission) -> ReviewQueue:
+    """The pending submissions on either side of ``submission`` in queue order."""
+    pending = Submission.objects.filter(project=project, status=SubmissionStatus.PENDING)
+    key = (submission.created_at, submission.pk)
+    before = pending.filter(_beyond(key, forward=False)).order_by("-created_at", "-id").values_list("pk", flat=True)
+    after = pending.filter(_beyond(key, forward=True)).order_by("created_at", "id").values_list("pk", flat=True)
+    return ReviewQueue(previous=before.first(), next=after.first())
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,12 @@ from submissions.services.process import (
     submissions_requeue_stuck,
 )
 from submissions.services.retry import RETRY_CODES
+from submissions.services.review import (
+    RejectCommentRequired,
+    SubmissionAlreadyDecided,
+    submission_review_approve,
+    submission_review_reject,
+)
 from submissions.services.timeout import submissions_expire_incomplete
 
 __all__ = [
@@ -28,6 +34,8 @@ __all__ = [
     "IdempotencyMismatch",
     "ImageRefused",
     "LiveCapture",
+    "RejectCommentRequired",
+    "SubmissionAlreadyDecided",
     "SubmissionDetails",
     "SubmissionNotFound",
     "SubmissionNotWaiting",
@@ -37,6 +45,8 @@ __all__ = [
     "submission_delete_partial",
     "submission_images_replace",
     "submission_process",
+    "submission_review_approve",
+    "submission_review_reject",
     "submissions_expire_incomplete",
     "submissions_requeue_stuck",
 ]

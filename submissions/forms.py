@@ -1,0 +1,84 @@
+"""Dashboard forms of User Submissions: the list's filters and the reviewer's rejection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+
+from policy.id_types import ID_TYPES
+from submissions.models import SubmissionStatus
+from submissions.selectors import SubmissionFilters
+from submissions.services.review import MAX_COMMENT_LENGTH
+
+SORTS = (("newest", "Newest first"), ("oldest", "Oldest first"))
+_CURSOR = re.compile(r"(?P<at>\d{4}-\d\d-\d\dT[\d:.]+\+00:00)~(?P<id>[a-z0-9_]{1,18})")
+
+
+def cursor_encode(created_at: dt.datetime, submission_id: str) -> str:
+    """A page cursor: the last row's (created_at, id), readable and stable in a URL."""
+    return f"{created_at.astimezone(dt.UTC).isoformat()}~{submission_id}"
+
+
+def cursor_decode(value: str) -> tuple[dt.datetime, str] | None:
+    match = _CURSOR.fullmatch(value or "")
+    if match is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(match["at"]), match["id"]
+    except ValueError:
+        return None
+
+
+class SubmissionFilterForm(forms.Form):
+    created_from = forms.DateField(required=False, label="Created from", widget=forms.DateInput(attrs={"type": "date"}))
+    created_to = forms.DateField(
+        required=False, label="Created to", help_text="inclusive, UTC", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *SubmissionStatus.choices])
+    country = forms.RegexField(
+        required=False, regex=r"^[A-Za-z]{3}$", label="Issuing country", help_text="alpha-3, as claimed",
+        error_messages={"invalid": "Three letters, e.g. EST."},
+    )  # fmt: skip
+    id_type = forms.ChoiceField(
+        required=False, label="ID type", choices=[("", "Any ID type"), *[(t, t.replace("_", " ")) for t in ID_TYPES]]
+    )
+    q = forms.CharField(required=False, max_length=40, label="Submission id")
+    sort = forms.ChoiceField(required=False, choices=SORTS)
+    after = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"].strip().lower()
+
+    def filters(self) -> SubmissionFilters:
+        """The valid filters (an invalid form filters nothing and shows its errors)."""
+        if not self.is_valid():
+            return SubmissionFilters()
+        data = self.cleaned_data
+        return SubmissionFilters(
+            created_from=_day_start(data["created_from"]),
+            created_before=_day_start(data["created_to"] + dt.timedelta(days=1)) if data["created_to"] else None,
+            status=data["status"],
+            issuing_country=(data["country"] or "").upper(),
+            id_type=data["id_type"],
+            submission_id=data["q"],
+            oldest_first=data["sort"] == "oldest",
+        )
+
+    def cursor(self) -> tuple[dt.datetime, str] | None:
+        return cursor_decode(self.cleaned_data.get("after", "")) if self.is_valid() else None
+
+
+def _day_start(day: dt.date | None) -> dt.datetime | None:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC) if day else None
+
+
+class RejectForm(forms.Form):
+    comment = forms.CharField(
+        max_length=MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reject comment",
+        help_text="Sent to the integrator as the comment of reject code other.",
+        error_messages={"required": "Reject comment is required."},
+    )
