@@ -47,6 +47,8 @@ venv: system-packages $(STAMP)
 
 # Links printed by seed_demo and the dashboard must point at the port actually served.
 run: export IDCHECK_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
+# The demo may send webhooks to a receiver on this machine (http, 127.0.0.1); production refuses it.
+run: export IDCHECK_OUTBOUND_ALLOW_LOCAL ?= true
 run: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v0

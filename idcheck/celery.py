@@ -44,4 +44,11 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"queue": Queue.DEFAULT.value},
     },
+    # every 5 seconds (crontab.guru cannot say it; the shortest retry step is 5 s): send the
+    # webhook deliveries that are due, including those whose worker died (webhooks.services).
+    "webhooks-sweep-due": {
+        "task": "webhooks.tasks.webhook_deliveries_sweep_task",
+        "schedule": 5.0,
+        "options": {"queue": Queue.WEBHOOKS.value},
+    },
 }

@@ -32,3 +32,16 @@ def api_docs_not_public(app_configs: Any, **kwargs: Any) -> list[Warning]:
             id="idcheck.W002",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def outbound_local_not_allowed(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    if not settings.IDCHECK_OUTBOUND_ALLOW_LOCAL:
+        return []
+    return [
+        Warning(
+            "IDCHECK_OUTBOUND_ALLOW_LOCAL is on: webhooks may use http:// and reach this machine.",
+            hint="It is for `make run` and the tests only; unset it in production (G8).",
+            id="idcheck.W003",
+        )
+    ]

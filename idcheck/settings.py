@@ -208,6 +208,12 @@ SPECTACULAR_SETTINGS = {
 # The schema and its docs page are public only where the operator says so (G21).
 IDCHECK_PUBLIC_API_DOCS = env_bool("IDCHECK_PUBLIC_API_DOCS", DEBUG or not env_bool("IDCHECK_PRODUCTION", False))
 
+# Outbound HTTP (webhooks) may use http:// and reach 127.0.0.1 / ::1 only with this switch:
+# `make run` (the embedded demo) and the tests turn it on, production refuses it (G8).
+IDCHECK_OUTBOUND_ALLOW_LOCAL = env_bool("IDCHECK_OUTBOUND_ALLOW_LOCAL", False)
+if IDCHECK_OUTBOUND_ALLOW_LOCAL and env_bool("IDCHECK_PRODUCTION", False):
+    raise ImproperlyConfigured("IDCHECK_OUTBOUND_ALLOW_LOCAL is for development and tests, never production")
+
 # Default per-project limits; each project may override them (projects.Project fields).
 IDCHECK_RATE_LIMIT_PER_SECOND = env_int("IDCHECK_RATE_LIMIT_PER_SECOND", 5000, minimum=1)
 IDCHECK_RATE_LIMIT_PER_DAY = env_int("IDCHECK_RATE_LIMIT_PER_DAY", 100000, minimum=1)

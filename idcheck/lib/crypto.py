@@ -74,8 +74,7 @@ def _ensure_local_file(path: Path, generate: Callable[[], str]) -> str:
 def _master_keys() -> tuple[bytes, ...]:
     current = parse_master_key(settings.IDCHECK_MASTER_KEY, source="IDCHECK_MASTER_KEY")
     previous = tuple(
-        parse_master_key(text, source="IDCHECK_MASTER_KEY_PREVIOUS")
-        for text in settings.IDCHECK_MASTER_KEY_PREVIOUS
+        parse_master_key(text, source="IDCHECK_MASTER_KEY_PREVIOUS") for text in settings.IDCHECK_MASTER_KEY_PREVIOUS
     )
     return (current, *previous)
 
@@ -121,8 +120,7 @@ def unseal(token: bytes, *, purpose: str, aad: bytes) -> bytes:
 def keyed_hashes(value: str, *, purpose: str) -> list[str]:
     """HMAC-SHA256 of ``value`` under every known master key, current first."""
     return [
-        hmac.new(_derived(master, purpose), value.encode(), hashlib.sha256).hexdigest()
-        for master in _master_keys()
+        hmac.new(_derived(master, purpose), value.encode(), hashlib.sha256).hexdigest() for master in _master_keys()
     ]
 
 
@@ -177,3 +175,10 @@ def payload_encrypt_ecb(plaintext: bytes, *, key: bytes) -> str:
     padded = padder.update(plaintext) + padder.finalize()
     encryptor = Cipher(algorithms.AES(key), modes.ECB()).encryptor()  # noqa: S305 (the spec's mode)
     return base64.b64encode(encryptor.update(padded) + encryptor.finalize()).decode("ascii")
+
+
+def payload_encrypt_gcm(plaintext: bytes, *, key: bytes) -> str:
+    """AES-256-GCM in our layout, base64(12-byte random nonce ‖ ciphertext ‖ 16-byte tag) (§5.3
+    item 3): the Secure Data Transfer webhook body. ``payload_decrypt`` opens it."""
+    nonce = secrets.token_bytes(_GCM_NONCE_LEN)
+    return base64.b64encode(nonce + AESGCM(key).encrypt(nonce, plaintext, None)).decode("ascii")

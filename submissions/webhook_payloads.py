@@ -1,0 +1,66 @@
+"""The personal fields of the spec's webhook payloads (§4.3–§4.11), filled in at an event's
+first delivery attempt from the submission's sealed data. Registered with
+``webhooks.registry`` from ``SubmissionsConfig.ready`` (``webhooks`` never imports us).
+
+Only fields with a value are sent (§4.1). A submission whose data key was destroyed (deleted)
+adds nothing: its events go out thin. Projections (§2.13) do not exist in this version, so no
+field is excluded yet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projects.models import Project
+from submissions.evidence import identity_data
+from submissions.models import Submission
+from submissions.selectors import submission_view
+
+IDENTITY = ("age_group", "gender", "date_of_birth", "nationality", "full_name", "first_name", "last_name")
+# Per trigger, the fields the spec's payload carries beyond the thin outbox payload, in its order.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "created": ("cf", "userid", "tokenId", "ipAddress"),
+    "retry": ("cf", "userid", "tokenId", "ipAddress"),
+    "submit": ("duplicated_information", "email", "cf", "userid", "tokenId", "ipAddress"),
+    "approved": ("email", "cf", "applicant_id", *IDENTITY, "duplicated_information"),
+    "rejected": ("duplicated_information", "applicant_id", "email", "cf", "userid", "tokenId", "ipAddress"),
+    "updated": ("duplicated_information", "email", *IDENTITY, "userid", "tokenId"),
+    "injection": ("email", "applicant_id", "userid", "cf1", "cf2", "cf3", "tokenId"),
+    "injectionFail": ("email", "applicant_id", "userid", "duplicated_information"),
+    "aml": ("duplicated_information", "email", "userid", "cf", "tokenId"),
+    "aml_monitor": ("email", "userid", "tokenId", "cf"),
+}
+
+
+def fill_personal_fields(project: Project, event: str, resource_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+    wanted = FIELDS.get(event)
+    if not wanted:
+        return payload
+    submission = Submission.objects.filter(project=project, pk=resource_id).first()
+    if submission is None or not submission.wrapped_data_key:
+        return payload
+    values = _values(submission)
+    filled = dict(payload)
+    for name in wanted:
+        value = values.get(name)
+        if value and name not in filled:
+            filled[name] = value
+    return filled
+
+
+def _values(submission: Submission) -> dict[str, Any]:
+    view = submission_view(submission)
+    metadata = view.metadata
+    values: dict[str, Any] = identity_data(view.evidence) if view.evidence is not None else {}
+    values = {name: values[name] for name in IDENTITY if name in values}
+    cf = {name: metadata[name] for name in ("cf1", "cf2", "cf3") if metadata.get(name)}
+    values.update(cf)
+    values.update(
+        cf=cf,
+        email=metadata.get("email"),
+        userid=metadata.get("userid"),
+        ipAddress=view.client.ip_address if view.client is not None else None,
+        duplicated_information=submission.duplicated_information,
+        applicant_id=submission.applicant_id,
+    )
+    return values

@@ -1,0 +1,100 @@
+"""The project settings ``webhook_url`` and ``webhook_secure_transfer`` (spec §4.1, §4.14),
+registered from ``WebhooksConfig.ready``. The dashboard, ``manage.py configure_project PID
+webhook_url=…`` and any later API all validate through :func:`clean_webhook_url`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from idcheck.lib import http
+from projects.models import Project
+from projects.settings_registry import ProjectSetting, clean_bool, parse_bool, register
+
+MAX_URL_LENGTH = 2000
+_URL = URLValidator(schemes=["http", "https"])
+
+
+def clean_webhook_url(value: Any) -> str:
+    """Empty (no webhooks) or an https URL whose host is not a refused address. The host's DNS
+    answer is checked again at every delivery (``idcheck.lib.http``); this is the early, clear
+    refusal of what can be judged from the text."""
+    url = str(value).strip()
+    if not url:
+        return ""
+    if len(url) > MAX_URL_LENGTH:
+        raise ValidationError(f"The webhook URL must have at most {MAX_URL_LENGTH:,} characters.")
+    try:
+        target = http.parse_target(url)
+    except http.OutboundRefused as exc:
+        raise ValidationError(f"This webhook URL is not allowed: {exc}.") from None
+    address = http.literal_address(target.host)
+    if address is None:
+        try:
+            _URL(url)
+        except ValidationError:
+            raise ValidationError("Enter a valid https:// URL.") from None
+        if target.host.lower() == "localhost" or target.host.lower().endswith(".localhost"):
+            raise ValidationError("This webhook URL is not allowed: localhost is a loopback address.")
+    else:
+        reason = http.address_refusal(address)
+        if reason:
+            raise ValidationError(f"This webhook URL is not allowed: {reason}.")
+    return url
+
+
+def _read_url(project: Project) -> str:
+    from webhooks.services import webhook_url_of
+
+    return webhook_url_of(project)
+
+
+def _write_url(project: Project, value: str) -> None:
+    from webhooks.services import webhook_endpoint_set
+
+    webhook_endpoint_set(project=project, url=value)
+
+
+def _read_secure(project: Project) -> bool:
+    from webhooks.services import webhook_secure_transfer_of
+
+    return webhook_secure_transfer_of(project)
+
+
+def _write_secure(project: Project, value: bool) -> None:
+    from projects.services import InvalidSettings
+    from webhooks.services import WebhookError, webhook_secure_transfer_set
+
+    try:
+        webhook_secure_transfer_set(project=project, enabled=value)
+    except WebhookError as exc:
+        raise InvalidSettings({"webhook_secure_transfer": exc.message}) from None
+
+
+def register_webhook_settings() -> None:
+    register(
+        ProjectSetting(
+            key="webhook_url",
+            label="Webhook URL",
+            help="Where every event is POSTed, signed per Standard Webhooks (https only); empty for none.",
+            parse=str,
+            clean=clean_webhook_url,
+            read=_read_url,
+            write=_write_url,
+        )
+    )
+    register(
+        ProjectSetting(
+            key="webhook_secure_transfer",
+            label="Secure Data Transfer for webhooks",
+            help='true sends each body as {"data": "<ciphertext>"}, AES-256-GCM under the API key (spec §4.14).',
+            parse=parse_bool,
+            clean=clean_bool,
+            read=_read_secure,
+            write=_write_secure,
+            render=lambda value: "true" if value else "false",
+            choices=(("false", "Off"), ("true", "On")),
+        )
+    )

@@ -1,0 +1,19 @@
+"""Celery interfaces of the webhooks app (queue ``webhooks``); they call one service each."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from idcheck.celery import Queue
+from webhooks.services import webhook_deliveries_sweep, webhook_delivery_send
+
+
+@shared_task(queue=Queue.WEBHOOKS.value, ignore_result=True)
+def webhook_delivery_send_task(delivery_id: int) -> None:
+    """One attempt; retries are rows in PostgreSQL (``next_attempt_at``), never countdowns."""
+    webhook_delivery_send(delivery_id=delivery_id)
+
+
+@shared_task(queue=Queue.WEBHOOKS.value, ignore_result=True)
+def webhook_deliveries_sweep_task() -> None:
+    webhook_deliveries_sweep()
