@@ -26,7 +26,7 @@ from submissions.flow.state import FlowState
 from submissions.models import RunState, Submission, SubmissionSource, SubmissionStatus
 from submissions.selectors import submission_get
 from submissions.services import SubmissionDetails, submission_create, submission_images_replace
-from submissions.services.retry import FACE_RETRY_CODE
+from submissions.services.retry import FACE_RETRY_CODE, LIVENESS_RETRY_CODE, SELFIE_RETRY_CODES
 
 LIVEFORM_ACTOR = Actor.system("liveform")
 USER_AGENT_MAX = 512
@@ -99,7 +99,7 @@ def flow_progress(state: FlowState, project: Project) -> tuple[Progress, Submiss
     if submission.run_state == RunState.WAITING and submission.failed_attempts > state.failures_seen:
         state.failures_seen = submission.failed_attempts
         state.retry_code = submission.retry_code
-        if submission.retry_code == FACE_RETRY_CODE:
+        if submission.retry_code in SELFIE_RETRY_CODES:
             state.retry_kinds = ["selfie"]
         else:
             state.retry_kinds = ["id_front", *(["id_back"] if state.needs_back else [])]
@@ -118,6 +118,8 @@ RETRY_REASONS = {
     "id_image_invalidId": _("Invalid ID document. Please resubmit with a valid ID document."),
     FACE_RETRY_CODE: _("Your selfie could not be matched with the photo on your document. Take a clear selfie, "
                        "facing the camera, in good light."),
+    LIVENESS_RETRY_CODE: _("We could not confirm that the selfie was taken live. Take it again and follow the "
+                           "instructions on the screen."),
 }  # fmt: skip
 
 

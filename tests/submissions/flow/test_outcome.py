@@ -107,18 +107,23 @@ def test_the_result_page_is_not_shown_before_the_decision(client, project):
     assert client.get("/form/result")["Location"] == "/form/processing"
 
 
-def test_a_face_retry_asks_for_a_new_selfie_with_the_reason(client, project):
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("face_compare_underscore", "Your selfie could not be matched"),
+        ("face_liveness_fail", "We could not confirm that the selfie was taken live."),
+    ],
+)
+def test_a_face_retry_asks_for_a_new_selfie_with_the_reason(client, project, code, reason):
     submission = _submitted(client, project)
-    Submission.objects.filter(pk=submission.pk).update(
-        run_state=RunState.WAITING, failed_attempts=1, retry_code="face_compare_underscore"
-    )
+    Submission.objects.filter(pk=submission.pk).update(run_state=RunState.WAITING, failed_attempts=1, retry_code=code)
     # when
     status = client.get("/form/status").json()
     page = client.get("/form/selfie")
     response = _upload(client, "selfie")
     # then
     assert (status["state"], status["next"]) == ("retry", "/form/selfie")
-    assert "Your selfie could not be matched" in page.content.decode()
+    assert reason in page.content.decode()
     assert response["Location"] == "/form/processing"
     submission.refresh_from_db()
     assert (submission.run_state, submission.failed_attempts) == (RunState.QUEUED, 1)
