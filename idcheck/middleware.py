@@ -90,7 +90,8 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        if not request.path.startswith("/static/"):
-            # Every dynamic page may show personal data: never let a cache keep it.
+        if not request.path.startswith("/static/") and "no-store" not in response.get("Cache-Control", ""):
+            # Every dynamic page may show personal data: never let a cache keep it (a view may
+            # say more, as the dashboard's images do with ``private, no-store``).
             response["Cache-Control"] = "no-store"
         return response

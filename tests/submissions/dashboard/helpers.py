@@ -23,17 +23,22 @@ def pending_policy(project) -> None:
     policy_settings_update(project=project, changes={"policy_threshold": PENDING_THRESHOLD}, actor=ACTOR)
 
 
-def pending_submission(project, *, email: str = "person@example.com") -> Submission:
-    """A passport specimen and selfie through submission_create and a real run, Pending by the
-    threshold (call ``pending_policy`` on the project first)."""
+def specimen_submission(project, *, email: str = "person@example.com") -> Submission:
+    """The passport specimen and its selfie through submission_create, not run yet."""
     case = passport_case()
-    submission = submission_create(
+    return submission_create(
         project=project,
         source="api",
         actor=ACTOR,
         images={"id_front": case.front, "selfie": case.selfie},
         details=SubmissionDetails(email=email, userid="user-42", issuing_country="EST", id_type="passport"),
     )
+
+
+def pending_submission(project, *, email: str = "person@example.com") -> Submission:
+    """The specimen after a real run, Pending by the threshold (call ``pending_policy`` on the
+    project first)."""
+    submission = specimen_submission(project, email=email)
     submission_process(submission_id=submission.id)
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.PENDING

@@ -1,0 +1,45 @@
+"""Images through the authorised view: the exact decrypted bytes, never cached, one Event Log row."""
+
+from __future__ import annotations
+
+import hashlib
+
+from projects.models import AuditEvent, Role
+from submissions.models import SubmissionImage
+from submissions.storage import image_file_read
+from tests.submissions.dashboard.helpers import client_for, member, specimen_submission
+
+
+def test_a_member_gets_the_exact_decrypted_image_with_no_store(project):
+    # given: a viewer (read-only) of the project
+    submission = specimen_submission(project)
+    selfie = SubmissionImage.objects.get(submission=submission, kind="selfie")
+    client = client_for(member(project, Role.VIEWER))
+
+    # when
+    response = client.get(f"/dashboard/p/{project.pid}/submissions/{submission.pk}/images/selfie/")
+
+    # then
+    assert response.status_code == 200
+    assert response.content == image_file_read(selfie)
+    assert (hashlib.sha256(response.content).hexdigest(), len(response.content)) == (selfie.sha256, selfie.size)
+    assert response.content[:3] == b"\xff\xd8\xff"
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    viewed = AuditEvent.objects.get(project=project, action="submission.image_viewed")
+    assert (viewed.target_id, viewed.details) == (submission.pk, {"kind": "selfie"})
+
+
+def test_an_image_the_submission_does_not_have_is_404(project, owner):
+    # given
+    submission = specimen_submission(project)
+    client = client_for(owner)
+
+    # when
+    missing = client.get(f"/dashboard/p/{project.pid}/submissions/{submission.pk}/images/id_back/")
+    unknown = client.get(f"/dashboard/p/{project.pid}/submissions/{submission.pk}/images/passport/")
+
+    # then
+    assert (missing.status_code, unknown.status_code) == (404, 404)
+    assert not AuditEvent.objects.filter(action="submission.image_viewed").exists()
