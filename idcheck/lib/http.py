@@ -89,6 +89,8 @@ def parse_target(url: str) -> Target:
     host = (parts.hostname or "").rstrip(".")
     if not host:
         raise OutboundRefused("the URL has no host")
+    if "%" in host:
+        raise OutboundRefused("scoped (link-local) addresses are not allowed")
     if port is None:
         port = 443 if parts.scheme == "https" else 80
     if port not in ALLOWED_PORTS and port < MIN_HIGH_PORT:
@@ -162,8 +164,10 @@ def resolve(host: str, port: int) -> list[str]:
 
 
 def checked_addresses(target: Target) -> list[IPAddress]:
-    """Resolve once and check every address; refuse if any one is not public."""
-    texts = resolve(target.host, target.port)
+    """Resolve once and check every address; refuse if any one is not public. A host that
+    spells an address in any notation is that address, without asking the resolver."""
+    literal = literal_address(target.host)
+    texts = [str(literal)] if literal is not None else resolve(target.host, target.port)
     if not texts:
         raise OutboundFailed("the host resolved to no address")
     addresses = []
