@@ -35,6 +35,18 @@ class ConfirmWithCodeForm(OtpForm):
         self.fields["code"].label = "Code from your authenticator app"
         self.fields["code"].widget.attrs.pop("autofocus", None)
 
+    def confirms(self, user: object) -> bool:
+        """A valid code of ``user``'s confirmed device, not used before; a wrong one lands on the form."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        if not self.is_valid():
+            return False
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None or not device.verify_token(self.cleaned_code()):
+            self.add_error("code", "That code is not right, or was already used. Wait for the next one.")
+            return False
+        return True
+
 
 class InviteForm(forms.Form):
     email = forms.EmailField()

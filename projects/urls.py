@@ -29,5 +29,6 @@ urlpatterns = [
     path("p/<str:pid>/integration/rotate-key/", settings_pages.api_key_rotate, name="api_key_rotate"),
     path("p/<str:pid>/settings/", settings_pages.project_settings, name="project_settings"),
     path("p/<str:pid>/settings/policy/", include("policy.urls")),
+    path("p/<str:pid>/webhooks/", include("webhooks.urls")),
     path("p/<str:pid>/submissions/", include("submissions.dashboard_urls")),
 ]

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from idcheck.errors import ApplicationError
 from idcheck.lib.netaddr import address_allowed, client_address
@@ -95,10 +94,7 @@ def api_key_rotate(request: HttpRequest, pid: str) -> HttpResponse:
     """Issue a new key (the old one stops working at once); needs a fresh TOTP code."""
     membership = project_membership(request, pid, need="manage")
     rotate_form = ConfirmWithCodeForm(request.POST)
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-    if not rotate_form.is_valid() or device is None or not device.verify_token(rotate_form.cleaned_code()):
-        if rotate_form.is_valid():
-            rotate_form.add_error("code", "That code is not right, or was already used. Wait for the next one.")
+    if not rotate_form.confirms(request.user):
         return _render_integration(request, membership, _unbound_allowlist_form(membership), rotate_form=rotate_form,
                                    new_key="")
     try:

@@ -1,0 +1,107 @@
+"""Dashboard: the project's webhook endpoint, its signing secret, the delivery log and replays."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from projects.access import otp_required, project_membership
+from projects.actors import Actor
+from projects.forms import ConfirmWithCodeForm, SettingsForm
+from projects.models import Membership
+from projects.settings_registry import get_setting
+from projects.views.settings_pages import _save_settings, _settings_form
+from webhooks.models import DeliveryStatus
+from webhooks.selectors import webhook_delivery_log
+from webhooks.services import (
+    WebhookError,
+    webhook_delivery_replay,
+    webhook_endpoint_get,
+    webhook_secret_rotate,
+    webhook_secrets_live,
+    webhook_test_send,
+)
+
+SETTING_KEYS = ["webhook_url", "webhook_secure_transfer"]
+DELIVERIES_PER_PAGE = 50
+
+
+@otp_required
+def webhooks_page(request: HttpRequest, pid: str) -> HttpResponse:
+    membership = project_membership(request, pid)
+    form = _settings_form(request, membership, SETTING_KEYS)
+    if request.method == "POST":
+        project_membership(request, pid, need="manage")
+        if _save_settings(request, membership, form):
+            return redirect("dashboard:webhooks", pid=pid)
+    return _render(request, membership, form=form, secret_form=ConfirmWithCodeForm(), shown_secrets=[])
+
+
+def _render(
+    request: HttpRequest, membership: Membership, *, form, secret_form, shown_secrets: list[str]
+) -> HttpResponse:
+    status = request.GET.get("status", "")
+    deliveries = webhook_delivery_log(project=membership.project, status=status)
+    context = {
+        "membership": membership,
+        "project": membership.project,
+        "endpoint": webhook_endpoint_get(project=membership.project),
+        "form": form,
+        "secret_form": secret_form,
+        "shown_secrets": shown_secrets,
+        "page": Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page")),
+        "status": status if status in DeliveryStatus.values else "",
+        "statuses": DeliveryStatus.choices,
+    }
+    return render(request, "dashboard/webhooks/webhooks.html", context)
+
+
+@otp_required
+@require_POST
+def webhook_secret_page(request: HttpRequest, pid: str) -> HttpResponse:
+    """Show (or rotate, then show) the signing secrets; needs a fresh TOTP code (sudo mode)."""
+    membership = project_membership(request, pid, need="manage")
+    secret_form = ConfirmWithCodeForm(request.POST)
+    unbound = SettingsForm(settings_list=[get_setting(key) for key in SETTING_KEYS], project=membership.project)
+    if not secret_form.confirms(request.user):
+        return _render(request, membership, form=unbound, secret_form=secret_form, shown_secrets=[])
+    try:
+        if request.POST.get("rotate"):
+            webhook_secret_rotate(project=membership.project, actor=Actor.from_request(request))
+        endpoint = webhook_endpoint_get(project=membership.project)
+        if endpoint is None:
+            raise WebhookError("Set a webhook URL first.")
+    except WebhookError as exc:
+        messages.error(request, exc.message)
+        return redirect("dashboard:webhooks", pid=pid)
+    shown = webhook_secrets_live(endpoint)
+    return _render(request, membership, form=unbound, secret_form=ConfirmWithCodeForm(), shown_secrets=shown)
+
+
+@otp_required
+@require_POST
+def webhook_test_page(request: HttpRequest, pid: str) -> HttpResponse:
+    membership = project_membership(request, pid, need="manage")
+    try:
+        webhook_test_send(project=membership.project, actor=Actor.from_request(request))
+    except WebhookError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "A test event is on its way; its attempt appears in the log below.")
+    return redirect("dashboard:webhooks", pid=pid)
+
+
+@otp_required
+@require_POST
+def webhook_replay_page(request: HttpRequest, pid: str, webhook_id: str) -> HttpResponse:
+    membership = project_membership(request, pid, need="manage")
+    try:
+        webhook_delivery_replay(project=membership.project, webhook_id=webhook_id, actor=Actor.from_request(request))
+    except WebhookError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Delivery {webhook_id} goes out again, with the same id and body.")
+    return redirect("dashboard:webhooks", pid=pid)
