@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := python3 python3-venv python3-dev gcc fonts-ocr-b fonts-dejavu
 # What `make test` needs on top: the local servers it starts and the browser for e2e tests.
 TEST_SYSTEM_PACKAGES := postgresql redis-server chromium
 
-.PHONY: run test check worker worker-pipeline lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions
+.PHONY: run test check worker worker-pipeline beat lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions
 
 # --- set-up -------------------------------------------------------------------------------
 
@@ -64,6 +64,11 @@ worker: venv
 worker-pipeline: venv
 	@[ -n "$$REDIS_URL" ] || { echo "make worker-pipeline needs REDIS_URL (the broker it shares with the web processes)." >&2; exit 1; }
 	$(PYTHON) -m celery -A idcheck worker -Q pipeline --concurrency 1
+
+# The periodic sweeps (webhook retries every 5 s, stuck runs, incomplete timeouts): run exactly one.
+beat: venv
+	@[ -n "$$REDIS_URL" ] || { echo "make beat needs REDIS_URL (the broker it shares with the workers)." >&2; exit 1; }
+	$(PYTHON) -m celery -A idcheck beat --schedule var/celerybeat-schedule
 
 # --- checks -------------------------------------------------------------------------------
 

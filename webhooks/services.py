@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -94,6 +95,11 @@ def _next_sequence(project: Project, resource_id: str) -> int:
 
 
 def _wake_after_commit(delivery_id: int) -> None:
+    """Queue the first attempt after commit. Embedded mode runs tasks inline, which would hold
+    the request that changed the submission for up to 15 s: there ``send_webhooks --loop``
+    (started by ``manage.py serve``) sends it within 5 s instead."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return
     transaction.on_commit(lambda: _wake(delivery_id))
 
 

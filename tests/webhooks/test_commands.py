@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from projects.models import AuditEvent
-from webhooks.models import WebhookEndpoint, WebhookSecret
+from tests.webhooks.conftest import emit, endpoint_at
+from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookSecret
 from webhooks.services import webhook_secrets_live
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +74,31 @@ def test_webhook_secret_of_a_project_without_url_is_refused(project):
     with pytest.raises(CommandError, match="Set a webhook URL first."):
         call_command("webhook_secret", project.pid, stdout=StringIO())
     assert WebhookSecret.objects.count() == 0
+
+
+@pytest.fixture
+def eager_tasks():
+    """The embedded mode: Celery runs tasks inline (there is no broker)."""
+    from idcheck.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def test_send_webhooks_sends_what_is_due_in_the_embedded_mode(project, receiver, eager_tasks, settings):
+    # given
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    endpoint_at(project, receiver.url)
+    emit(project, "created", "sub-1")
+    emit(project, "submit", "sub-1")
+    err = StringIO()
+
+    # when
+    call_command("send_webhooks", stderr=err)
+    call_command("send_webhooks", stderr=StringIO())
+
+    # then
+    assert err.getvalue() == "Sent or queued 1 deliveries.\n"
+    assert [json.loads(r.body)["sequence"] for r in receiver.requests] == [1, 2]
+    assert WebhookDelivery.objects.filter(status="delivered").count() == 2

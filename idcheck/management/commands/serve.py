@@ -45,8 +45,16 @@ def gunicorn_command(port: int) -> list[str]:
 
 
 def celery_command() -> list[str]:
+    # --beat: the periodic sweeps (webhook retries, stuck runs) run inside the demo's one worker.
     queues = ",".join(queue.value for queue in Queue)
-    return [sys.executable, "-m", "celery", "-A", "idcheck", "worker", "-Q", queues, "--concurrency", "2"]
+    schedule = str(settings.VAR_DIR / "celerybeat-schedule")
+    return [sys.executable, "-m", "celery", "-A", "idcheck", "worker", "-Q", queues, "--concurrency", "2",
+            "--beat", "--schedule", schedule]  # fmt: skip
+
+
+def webhooks_command() -> list[str]:
+    # Embedded mode has no beat: this loop sends webhook deliveries and their retries.
+    return [sys.executable, str(settings.BASE_DIR / "manage.py"), "send_webhooks", "--loop"]
 
 
 def _die_with_parent() -> None:
@@ -122,6 +130,8 @@ class Command(BaseCommand):
         supervisor.start("gunicorn", gunicorn_command(port))
         if settings.REDIS_URL:
             supervisor.start("celery", celery_command())
+        else:
+            supervisor.start("webhooks", webhooks_command())
         ended = supervisor.run()
         if ended is not None:
             code = supervisor.children[ended].returncode
