@@ -3,7 +3,6 @@ oldest Pending submission, read why it is pending, see its selfie, approve it wi
 
 from __future__ import annotations
 
-import os
 from unittest import mock
 
 import pytest
@@ -15,14 +14,7 @@ from tests.factories import DEFAULT_PASSWORD, MembershipFactory, ProjectFactory,
 from tests.submissions.dashboard.helpers import pending_policy, pending_submission
 from webhooks.models import WebhookOutbox
 
-SCREENSHOTS = os.environ.get("IDCHECK_SCREENSHOTS", "")
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
 def test_a_reviewer_approves_the_oldest_pending_submission_from_the_queue(page):
@@ -49,7 +41,6 @@ def test_a_reviewer_approves_the_oldest_pending_submission_from_the_queue(page):
     page.click("text=Review Queue")
     page.wait_for_url(f"**/dashboard/p/{project.pid}/submissions/queue/")
     assert page.locator("[data-row-link]").all_inner_texts() == [submission.pk]
-    _shot(page, "review-01-queue")
     page.click("text=Review the oldest")
     page.wait_for_url(f"**/submissions/{submission.pk}/?queue=1")
 
@@ -63,7 +54,6 @@ def test_a_reviewer_approves_the_oldest_pending_submission_from_the_queue(page):
             break
         page.wait_for_timeout(100)
     assert selfie.evaluate("img => img.naturalWidth") > 0
-    _shot(page, "review-02-submission")
 
     # when: the a key approves
     page.keyboard.press("a")
