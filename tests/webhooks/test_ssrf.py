@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import socket
 from unittest import mock
 
 import pytest
 import time_machine
+from hypothesis import given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
 from idcheck.lib import http
 from tests.webhooks.conftest import emit, endpoint_at, send_due
@@ -218,3 +222,26 @@ def test_the_url_is_refused_at_write_time_and_nothing_is_stored(project, url):
 )
 def test_a_public_https_url_is_accepted(url):
     assert clean_webhook_url(f"  {url} ") == url
+
+
+@settings_hypothesis(max_examples=500, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32 - 1))
+def test_every_encoding_of_an_ipv4_address_gets_the_same_verdict(number):
+    # given
+    address = ipaddress.IPv4Address(number)
+    spellings = [str(number), hex(number), "0" + oct(number)[2:], str(address)]
+    embedded = [
+        ipaddress.IPv6Address(f"::ffff:{address}"),
+        ipaddress.IPv6Address((0x2002 << 112) | (number << 80)),
+        ipaddress.IPv6Address(int(ipaddress.IPv6Address("64:ff9b::")) | number),
+    ]
+
+    # when
+    verdict = http.address_refusal(address) is None
+
+    # then
+    assert {http.literal_address(text) for text in spellings} == {address}
+    assert [http.address_refusal(form) is None for form in embedded] == [verdict] * 3
+    if verdict:
+        assert address.is_global
+        assert not address.is_multicast
