@@ -47,6 +47,8 @@ class FlowState:
     retry_kinds: list[str] = field(default_factory=list)  # kinds to take again after a retry
     retry_code: str = ""
     failures_seen: int = 0
+    live_plan: dict[str, Any] = field(default_factory=dict)  # the live selfie's challenge, server copy
+    camera_errors: list[str] = field(default_factory=list)  # getUserMedia errors met on the selfie step
 
     @property
     def needs_back(self) -> bool:

@@ -25,14 +25,16 @@ from submissions.flow.captures import captures_open
 from submissions.flow.state import FlowState
 from submissions.models import RunState, Submission, SubmissionSource, SubmissionStatus
 from submissions.selectors import submission_get
-from submissions.services import SubmissionDetails, submission_create, submission_images_replace
+from submissions.services import LiveCapture, SubmissionDetails, submission_create, submission_images_replace
 from submissions.services.retry import FACE_RETRY_CODE, LIVENESS_RETRY_CODE, SELFIE_RETRY_CODES
 
 LIVEFORM_ACTOR = Actor.system("liveform")
 USER_AGENT_MAX = 512
 
 
-def flow_submit(request: HttpRequest, state: FlowState, project: Project) -> Submission:
+def flow_submit(
+    request: HttpRequest, state: FlowState, project: Project, *, live_capture: LiveCapture | None = None
+) -> Submission:
     """Create the submission, or replace its images after a retry; the captures are then dropped.
 
     Raises what the services raise (``ImageRefused``, ``IdempotencyConflict``, the credit
@@ -41,7 +43,7 @@ def flow_submit(request: HttpRequest, state: FlowState, project: Project) -> Sub
     if state.submission_id:
         current = submission_get(project=project, submission_id=state.submission_id)
         assert current is not None  # the flow only holds ids of its own project's submissions
-        submission = submission_images_replace(current, images, actor=LIVEFORM_ACTOR)
+        submission = submission_images_replace(current, images, actor=LIVEFORM_ACTOR, live_capture=live_capture)
     else:
         submission = submission_create(
             project=project,
@@ -49,8 +51,9 @@ def flow_submit(request: HttpRequest, state: FlowState, project: Project) -> Sub
             actor=LIVEFORM_ACTOR,
             images=images,
             details=_details(state),
-            # No live capture: a photo chosen with a file input is "uploaded" and its liveness
-            # reads "not performed" (G25).
+            # Without a live capture (a photo from the file input) the selfie is "uploaded" and
+            # its liveness reads "not performed" (G25).
+            live_capture=live_capture,
             idempotency_key=f"liveform:{state.flow}",
             client=_client(request),
         )

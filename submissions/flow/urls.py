@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from submissions.flow.views import capture, details, entry, errors, outcome
+from submissions.flow.views import capture, details, entry, errors, live, outcome
 
 app_name = "liveform"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("front", capture.front, name="front"),
     path("back", capture.back, name="back"),
     path("selfie", capture.selfie, name="selfie"),
+    path("selfie/plan", live.plan, name="live-plan"),
+    path("selfie/live", live.upload, name="live-upload"),
+    path("selfie/camera-error", live.camera_error, name="camera-error"),
     path("processing", outcome.processing, name="processing"),
     path("status", outcome.status, name="status"),
     path("result", outcome.result, name="result"),

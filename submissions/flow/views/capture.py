@@ -21,10 +21,11 @@ from projects.services.credits import InsufficientCredits, SubmissionsPaused
 from submissions.flow import samples
 from submissions.flow.captures import CaptureRefused, capture_keep
 from submissions.flow.forms import CaptureForm
+from submissions.flow.live import live_context
 from submissions.flow.state import BACK, CAPTURE_KIND, FRONT, PROCESSING, SELFIE, FlowState, flow_save
 from submissions.flow.submit import flow_submit, retry_reason
 from submissions.flow.views.common import error_redirect, flow_step, render_step, step_redirect
-from submissions.services import IdempotencyConflict, SubmissionNotWaiting
+from submissions.services import IdempotencyConflict, LiveCapture, SubmissionNotWaiting
 
 TEMPLATES = {FRONT: "liveform/front.html", BACK: "liveform/back.html", SELFIE: "liveform/selfie.html"}
 
@@ -69,6 +70,7 @@ def _capture(step: str) -> Callable[..., HttpResponse]:
             "sample_offered": offered,
             "retry_reason": retry_reason(state.retry_code) if kind in state.retry_kinds else "",
             "status": 400 if request.method == "POST" else 200,
+            **_selfie_context(state, step),
         }
         return render_step(request, TEMPLATES[step], state, project, **context)
 
@@ -77,22 +79,37 @@ def _capture(step: str) -> Callable[..., HttpResponse]:
 
 
 def _after_capture(request: HttpRequest, state: FlowState, project: Project, step: str) -> HttpResponse:
+    try:
+        return hand_over(request, state, project)
+    except ApplicationError as refusal:
+        return render_step(request, TEMPLATES[step], state, project, form=CaptureForm(), kind=CAPTURE_KIND[step],
+                           error=refusal.message, status=400, **_selfie_context(state, step))  # fmt: skip
+
+
+def hand_over(
+    request: HttpRequest, state: FlowState, project: Project, *, live_capture: LiveCapture | None = None
+) -> HttpResponse:
+    """The next step once a photo is kept: the next photo, or (all taken) the submission created
+    or its photos replaced and the processing page. A refusal the person can fix by taking the
+    photo again raises ``ApplicationError``, for the caller to show in its own way."""
     if state.kinds_needed():
         flow_save(request.session, state)
         return step_redirect(state.next_step())
     try:
-        flow_submit(request, state, project)
+        flow_submit(request, state, project, live_capture=live_capture)
     except SubmissionsPaused as refusal:
         return error_redirect("project-closed" if refusal.code == "project_closed" else "service-blocked")
     except InsufficientCredits:
         return error_redirect("service-blocked")
     except (IdempotencyConflict, SubmissionNotWaiting):
         return step_redirect(PROCESSING)  # the same photos are already on their way
-    except ApplicationError as refusal:
-        return render_step(request, TEMPLATES[step], state, project, form=CaptureForm(), kind=CAPTURE_KIND[step],
-                           error=refusal.message, status=400)  # fmt: skip
     flow_save(request.session, state)
     return step_redirect(PROCESSING)
+
+
+def _selfie_context(state: FlowState, step: str) -> dict[str, object]:
+    """The live camera on the selfie step (``views.live``); the file input stays its fallback."""
+    return live_context(state) if step == SELFIE else {}
 
 
 front = _capture(FRONT)
