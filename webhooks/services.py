@@ -228,6 +228,29 @@ def webhook_delivery_replay(*, project: Project, webhook_id: str, actor: Actor) 
     return delivery
 
 
+@transaction.atomic
+def webhook_deliveries_replay_range(
+    *, project: Project, since: dt.datetime, until: dt.datetime, actor: Actor
+) -> list[WebhookDelivery]:
+    """Replay every dead-lettered delivery of events emitted in ``[since, until)``, oldest first."""
+    if since >= until:
+        raise WebhookError("The start of the range must come before its end.")
+    dead = list(
+        WebhookDelivery.objects.select_for_update()
+        .filter(project=project, status=DeliveryStatus.DEAD, created_at__gte=since, created_at__lt=until)
+        .order_by("created_at", "pk")
+    )
+    now = timezone.now()
+    WebhookDelivery.objects.filter(pk__in=[d.pk for d in dead]).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, locked_until=None, dead_at=None
+    )
+    audit_record(actor=actor, action="webhook.replayed", project=project, target_type="webhook_delivery",
+                 details={"count": len(dead), "since": since.isoformat(), "until": until.isoformat()})  # fmt: skip
+    for delivery in dead:
+        _wake_after_commit(delivery.pk)
+    return dead
+
+
 # --- delivery
 
 

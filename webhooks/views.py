@@ -14,10 +14,12 @@ from projects.forms import ConfirmWithCodeForm, SettingsForm
 from projects.models import Membership
 from projects.settings_registry import get_setting
 from projects.views.settings_pages import _save_settings, _settings_form
+from webhooks.forms import ReplayRangeForm
 from webhooks.models import DeliveryStatus
 from webhooks.selectors import webhook_delivery_log
 from webhooks.services import (
     WebhookError,
+    webhook_deliveries_replay_range,
     webhook_delivery_replay,
     webhook_endpoint_get,
     webhook_secret_rotate,
@@ -55,6 +57,7 @@ def _render(
         "page": Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page")),
         "status": status if status in DeliveryStatus.values else "",
         "statuses": DeliveryStatus.choices,
+        "replay_form": ReplayRangeForm(),
     }
     return render(request, "dashboard/webhooks/webhooks.html", context)
 
@@ -104,4 +107,23 @@ def webhook_replay_page(request: HttpRequest, pid: str, webhook_id: str) -> Http
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Delivery {webhook_id} goes out again, with the same id and body.")
+    return redirect("dashboard:webhooks", pid=pid)
+
+
+@otp_required
+@require_POST
+def webhook_replay_range_page(request: HttpRequest, pid: str) -> HttpResponse:
+    membership = project_membership(request, pid, need="manage")
+    form = ReplayRangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter both ends of the range as dates and times.")
+        return redirect("dashboard:webhooks", pid=pid)
+    try:
+        replayed = webhook_deliveries_replay_range(project=membership.project, since=form.cleaned_data["since"],
+                                                   until=form.cleaned_data["until"],
+                                                   actor=Actor.from_request(request))  # fmt: skip
+    except WebhookError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Replaying {len(replayed)} dead-lettered deliveries.")
     return redirect("dashboard:webhooks", pid=pid)

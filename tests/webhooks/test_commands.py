@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import StringIO
 
@@ -102,3 +103,42 @@ def test_send_webhooks_sends_what_is_due_in_the_embedded_mode(project, receiver,
     assert err.getvalue() == "Sent or queued 1 deliveries.\n"
     assert [json.loads(r.body)["sequence"] for r in receiver.requests] == [1, 2]
     assert WebhookDelivery.objects.filter(status="delivered").count() == 2
+
+
+def test_replay_webhooks_replays_the_dead_letters_of_a_time_range_only(project):
+    # given: three dead letters, created at 08:00, 09:00 and 10:00
+    endpoint_at(project, "https://hooks.example.com/a")
+    deliveries = [WebhookDelivery.objects.get(event=emit(project, "created", f"sub-{n}")) for n in range(3)]
+    for hour, delivery in zip((8, 9, 10), deliveries, strict=True):
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status="dead", attempts=10, created_at=dt.datetime(2027, 3, 1, hour, tzinfo=dt.UTC)
+        )
+    out = StringIO()
+
+    # when
+    call_command("replay_webhooks", project.pid, "--since", "2027-03-01T08:30", "--until", "2027-03-01T10:00",
+                 stdout=out)  # fmt: skip
+
+    # then
+    assert out.getvalue() == "Replaying 1 dead-lettered deliveries.\n"
+    assert [(d.status, d.attempts) for d in WebhookDelivery.objects.order_by("created_at")] == [
+        ("dead", 10),
+        ("pending", 0),
+        ("dead", 10),
+    ]
+    assert AuditEvent.objects.get(project=project, action="webhook.replayed").details["count"] == 1
+
+
+def test_replay_webhooks_refuses_an_empty_range_and_changes_nothing(project):
+    # given
+    endpoint_at(project, "https://hooks.example.com/a")
+    delivery = WebhookDelivery.objects.get(event=emit(project, "created", "sub-1"))
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status="dead")
+
+    # when
+    with pytest.raises(CommandError, match="must come before its end"):
+        call_command("replay_webhooks", project.pid, "--since", "2027-03-01", "--until", "2027-03-01")
+
+    # then
+    assert WebhookDelivery.objects.get(pk=delivery.pk).status == "dead"
+    assert not AuditEvent.objects.filter(action="webhook.replayed").exists()

@@ -133,10 +133,13 @@ def test_a_viewer_reads_the_log_but_changes_nothing(project):
         client.post(f"{_page(project.pid)}test/"),
         client.post(f"{_page(project.pid)}secret/", {"code": "123456"}),
         client.post(f"{_page(project.pid)}deliveries/{delivery.webhook_id}/replay/"),
+        client.post(
+            f"{_page(project.pid)}deliveries/replay/", {"since": "2020-01-01T00:00", "until": "2030-01-01T00:00"}
+        ),
     ]
 
     # then
-    assert [r.status_code for r in responses] == [403, 403, 403, 403]
+    assert [r.status_code for r in responses] == [403, 403, 403, 403, 403]
     assert client.get(_page(project.pid)).status_code == 200
     assert WebhookEndpoint.objects.get(project=project).url == "https://hooks.example.com/a"
     assert (WebhookOutbox.objects.count(), WebhookDelivery.objects.get(pk=delivery.pk).status) == (1, "dead")
@@ -155,3 +158,21 @@ def test_an_outsider_gets_404_and_anonymous_users_are_sent_to_sign_in(project, o
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith("/dashboard/login/")
     assert WebhookDelivery.objects.count() == 0
+
+
+def test_an_owner_replays_the_dead_letters_of_a_time_range(project, dashboard_client):
+    # given
+    endpoint_at(project, "https://hooks.example.com/a")
+    inside = WebhookDelivery.objects.get(event=emit(project, "created", "sub-1"))
+    outside = WebhookDelivery.objects.get(event=emit(project, "created", "sub-2"))
+    WebhookDelivery.objects.filter(pk=inside.pk).update(status=DeliveryStatus.DEAD, created_at="2027-03-01T09:00Z")
+    WebhookDelivery.objects.filter(pk=outside.pk).update(status=DeliveryStatus.DEAD, created_at="2027-03-02T09:00Z")
+
+    # when
+    response = dashboard_client.post(f"{_page(project.pid)}deliveries/replay/",
+                                     {"since": "2027-03-01T00:00", "until": "2027-03-02T00:00"})  # fmt: skip
+
+    # then
+    assert response.status_code == 302
+    statuses = dict(WebhookDelivery.objects.values_list("resource_id", "status"))
+    assert statuses == {"sub-1": "pending", "sub-2": "dead"}
