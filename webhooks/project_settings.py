@@ -73,6 +73,32 @@ def _write_secure(project: Project, value: bool) -> None:
         raise InvalidSettings({"webhook_secure_transfer": exc.message}) from None
 
 
+CIPHERS = (("gcm", "AES-256-GCM (recommended)"), ("cbc", "AES-256-CBC, original-compatible"))
+
+
+def clean_cipher(value: Any) -> str:
+    cipher = str(value).strip().lower()
+    if cipher not in dict(CIPHERS):
+        raise ValidationError("Choose gcm or cbc.")
+    return cipher
+
+
+def _read_cipher(project: Project) -> str:
+    from webhooks.services import webhook_secure_transfer_cipher_of
+
+    return webhook_secure_transfer_cipher_of(project)
+
+
+def _write_cipher(project: Project, value: str) -> None:
+    from projects.services import InvalidSettings
+    from webhooks.services import WebhookError, webhook_secure_transfer_cipher_set
+
+    try:
+        webhook_secure_transfer_cipher_set(project=project, cipher=value)
+    except WebhookError as exc:
+        raise InvalidSettings({"webhook_secure_transfer_cipher": exc.message}) from None
+
+
 def register_webhook_settings() -> None:
     register(
         ProjectSetting(
@@ -89,12 +115,27 @@ def register_webhook_settings() -> None:
         ProjectSetting(
             key="webhook_secure_transfer",
             label="Secure Data Transfer for webhooks",
-            help='true sends each body as {"data": "<ciphertext>"}, AES-256-GCM under the API key (spec §4.14).',
+            help='true sends each body as {"data": "<ciphertext>"}, encrypted under the API key (spec §4.14).',
             parse=parse_bool,
             clean=clean_bool,
             read=_read_secure,
             write=_write_secure,
             render=lambda value: "true" if value else "false",
             choices=(("false", "Off"), ("true", "On")),
+        )
+    )
+    register(
+        ProjectSetting(
+            key="webhook_secure_transfer_cipher",
+            label="Secure Data Transfer cipher",
+            help=(
+                "gcm: base64(12-byte nonce | ciphertext | tag). cbc: base64(16-byte IV | ciphertext), PKCS#7, for "
+                "receivers written for the original; CBC has no integrity of its own, so verify the webhook signature."
+            ),
+            parse=str,
+            clean=clean_cipher,
+            read=_read_cipher,
+            write=_write_cipher,
+            choices=CIPHERS,
         )
     )

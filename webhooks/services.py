@@ -156,6 +156,17 @@ def webhook_secure_transfer_set(*, project: Project, enabled: bool) -> None:
         raise WebhookError("Set a webhook URL first.")
 
 
+def webhook_secure_transfer_cipher_of(project: Project) -> str:
+    endpoint = webhook_endpoint_get(project=project)
+    return endpoint.secure_transfer_cipher if endpoint is not None else "gcm"
+
+
+def webhook_secure_transfer_cipher_set(*, project: Project, cipher: str) -> None:
+    updated = WebhookEndpoint.objects.filter(project=project).update(secure_transfer_cipher=cipher)
+    if not updated and cipher != "gcm":
+        raise WebhookError("Set a webhook URL first.")
+
+
 def _secret_aad(endpoint_id: int) -> bytes:
     return f"webhooks.secret:{endpoint_id}".encode()
 
@@ -324,7 +335,7 @@ def _rendered_body(delivery: WebhookDelivery) -> bytes:
         payload["sequence"] = delivery.sequence
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         if delivery.endpoint.secure_transfer:
-            body = _secure_transfer_body(delivery.project, body)
+            body = _secure_transfer_body(delivery.project, body, cipher=delivery.endpoint.secure_transfer_cipher)
         sealed = seal(body, purpose=BODY_PURPOSE, aad=_body_aad(delivery.pk))
         if WebhookDelivery.objects.filter(pk=delivery.pk, sealed_body__isnull=True).update(sealed_body=sealed):
             return body
@@ -332,14 +343,15 @@ def _rendered_body(delivery: WebhookDelivery) -> bytes:
     return unseal(bytes(delivery.sealed_body), purpose=BODY_PURPOSE, aad=_body_aad(delivery.pk))
 
 
-def _secure_transfer_body(project: Project, plaintext: bytes) -> bytes:
-    from idcheck.lib.crypto import payload_encrypt_gcm
+def _secure_transfer_body(project: Project, plaintext: bytes, *, cipher: str) -> bytes:
+    from idcheck.lib.crypto import payload_encrypt_cbc, payload_encrypt_gcm
     from projects.selectors import api_key_payload_key
 
     key = api_key_payload_key(project=project)
     if key is None:
         raise WebhookError("Secure Data Transfer needs a live API key to encrypt with.")
-    return json.dumps({"data": payload_encrypt_gcm(plaintext, key=key)}, separators=(",", ":")).encode()
+    encrypt = payload_encrypt_cbc if cipher == "cbc" else payload_encrypt_gcm
+    return json.dumps({"data": encrypt(plaintext, key=key)}, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from webhooks.services import (
     webhook_test_send,
 )
 
-SETTING_KEYS = ["webhook_url", "webhook_secure_transfer"]
+SETTING_KEYS = ["webhook_url", "webhook_secure_transfer", "webhook_secure_transfer_cipher"]
 DELIVERIES_PER_PAGE = 50
 
 

@@ -182,3 +182,17 @@ def payload_encrypt_gcm(plaintext: bytes, *, key: bytes) -> str:
     item 3): the Secure Data Transfer webhook body. ``payload_decrypt`` opens it."""
     nonce = secrets.token_bytes(_GCM_NONCE_LEN)
     return base64.b64encode(nonce + AESGCM(key).encrypt(nonce, plaintext, None)).decode("ascii")
+
+
+def payload_encrypt_cbc(plaintext: bytes, *, key: bytes) -> str:
+    """AES-256-CBC, PKCS#7, base64(16-byte random IV ‖ ciphertext): the original-compatible
+    Secure Data Transfer webhook body (the spec's pre-2024 CBC mode, §5.1). It has no integrity
+    of its own: only send it beside a MAC (webhooks carry the Standard Webhooks signature)."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    iv = secrets.token_bytes(16)
+    padder = padding.PKCS7(128).padder()
+    padded = padder.update(plaintext) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    return base64.b64encode(iv + encryptor.update(padded) + encryptor.finalize()).decode("ascii")

@@ -33,10 +33,20 @@ def _fresh_code(user) -> str:
 def test_an_owner_sets_the_url_and_sees_it_validated_like_the_cli(project, dashboard_client):
     # when
     refused = dashboard_client.post(
-        _page(project.pid), {"webhook_url": "https://10.0.0.1/", "webhook_secure_transfer": "false"}
+        _page(project.pid),
+        {
+            "webhook_url": "https://10.0.0.1/",
+            "webhook_secure_transfer": "false",
+            "webhook_secure_transfer_cipher": "gcm",
+        },
     )
     saved = dashboard_client.post(
-        _page(project.pid), {"webhook_url": "https://hooks.example.com/a", "webhook_secure_transfer": "false"}
+        _page(project.pid),
+        {
+            "webhook_url": "https://hooks.example.com/a",
+            "webhook_secure_transfer": "false",
+            "webhook_secure_transfer_cipher": "gcm",
+        },
     )
 
     # then
@@ -129,7 +139,10 @@ def test_a_viewer_reads_the_log_but_changes_nothing(project):
 
     # when
     responses = [
-        client.post(_page(project.pid), {"webhook_url": "", "webhook_secure_transfer": "false"}),
+        client.post(
+            _page(project.pid),
+            {"webhook_url": "", "webhook_secure_transfer": "false", "webhook_secure_transfer_cipher": "gcm"},
+        ),
         client.post(f"{_page(project.pid)}test/"),
         client.post(f"{_page(project.pid)}secret/", {"code": "123456"}),
         client.post(f"{_page(project.pid)}deliveries/{delivery.webhook_id}/replay/"),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
 
 import pytest
 import time_machine
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from standardwebhooks.webhooks import Webhook
 
 from idcheck.lib.crypto import payload_decrypt
@@ -152,3 +155,24 @@ def test_secure_data_transfer_without_a_live_api_key_fails_the_attempt_and_retri
         "Secure Data Transfer needs a live API key to encrypt with.",
     )
     assert receiver.requests == []
+
+
+def test_secure_data_transfer_in_the_original_compatible_cbc_mode(project, issued_key, receiver):
+    # given
+    endpoint_at(project, receiver.url)
+    changes = {"webhook_secure_transfer": True, "webhook_secure_transfer_cipher": "cbc"}
+    project_settings_update(project=project, changes=changes, actor=ACTOR)
+    emit(project, "created", "sub-1")
+
+    # when
+    with time_machine.travel(T0, tick=False):
+        send_due()
+
+    # then: base64(16-byte IV | AES-256-CBC ciphertext), PKCS#7, key SHA-256 of the API key
+    raw = base64.b64decode(json.loads(receiver.requests[0].body)["data"])
+    key = hashlib.sha256(issued_key.plaintext.encode()).digest()
+    decryptor = Cipher(algorithms.AES(key), modes.CBC(raw[:16])).decryptor()
+    unpadder = padding.PKCS7(128).unpadder()
+    plaintext = unpadder.update(decryptor.update(raw[16:]) + decryptor.finalize()) + unpadder.finalize()
+    assert json.loads(plaintext) == {"webhook_trigger": "created", "submission_id": "sub-1", "sequence": 1}
+    assert len(raw) == 16 + 80  # 66 bytes of JSON padded to 5 blocks
