@@ -4,6 +4,7 @@ webhook_url=…`` and any later API all validate through :func:`clean_webhook_ur
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -57,20 +58,19 @@ def _write_url(project: Project, value: str) -> None:
     webhook_endpoint_set(project=project, url=value)
 
 
-def _read_secure(project: Project) -> bool:
-    from webhooks.services import webhook_secure_transfer_of
+def _endpoint_option(key: str, option: str) -> tuple[Callable[[Project], Any], Callable[[Project, Any], None]]:
+    """Reader and writer of one option of the project's endpoint."""
+    from webhooks.services import WebhookError, webhook_endpoint_option_of, webhook_endpoint_option_set
 
-    return webhook_secure_transfer_of(project)
+    def write(project: Project, value: Any) -> None:
+        from projects.services import InvalidSettings
 
+        try:
+            webhook_endpoint_option_set(project=project, option=option, value=value)
+        except WebhookError as exc:
+            raise InvalidSettings({key: exc.message}) from None
 
-def _write_secure(project: Project, value: bool) -> None:
-    from projects.services import InvalidSettings
-    from webhooks.services import WebhookError, webhook_secure_transfer_set
-
-    try:
-        webhook_secure_transfer_set(project=project, enabled=value)
-    except WebhookError as exc:
-        raise InvalidSettings({"webhook_secure_transfer": exc.message}) from None
+    return (lambda project: webhook_endpoint_option_of(project, option)), write
 
 
 CIPHERS = (("gcm", "AES-256-GCM (recommended)"), ("cbc", "AES-256-CBC, original-compatible"))
@@ -83,23 +83,9 @@ def clean_cipher(value: Any) -> str:
     return cipher
 
 
-def _read_cipher(project: Project) -> str:
-    from webhooks.services import webhook_secure_transfer_cipher_of
-
-    return webhook_secure_transfer_cipher_of(project)
-
-
-def _write_cipher(project: Project, value: str) -> None:
-    from projects.services import InvalidSettings
-    from webhooks.services import WebhookError, webhook_secure_transfer_cipher_set
-
-    try:
-        webhook_secure_transfer_cipher_set(project=project, cipher=value)
-    except WebhookError as exc:
-        raise InvalidSettings({"webhook_secure_transfer_cipher": exc.message}) from None
-
-
 def register_webhook_settings() -> None:
+    read_secure, write_secure = _endpoint_option("webhook_secure_transfer", "secure_transfer")
+    read_cipher, write_cipher = _endpoint_option("webhook_secure_transfer_cipher", "secure_transfer_cipher")
     register(
         ProjectSetting(
             key="webhook_url",
@@ -118,8 +104,8 @@ def register_webhook_settings() -> None:
             help='true sends each body as {"data": "<ciphertext>"}, encrypted under the API key (spec §4.14).',
             parse=parse_bool,
             clean=clean_bool,
-            read=_read_secure,
-            write=_write_secure,
+            read=read_secure,
+            write=write_secure,
             render=lambda value: "true" if value else "false",
             choices=(("false", "Off"), ("true", "On")),
         )
@@ -134,8 +120,8 @@ def register_webhook_settings() -> None:
             ),
             parse=str,
             clean=clean_cipher,
-            read=_read_cipher,
-            write=_write_cipher,
+            read=read_cipher,
+            write=write_cipher,
             choices=CIPHERS,
         )
     )

@@ -144,26 +144,19 @@ def webhook_url_of(project: Project) -> str:
     return endpoint.url if endpoint is not None else ""
 
 
-def webhook_secure_transfer_of(project: Project) -> bool:
+# The endpoint's Secure Data Transfer options (spec §4.14) and their values without an endpoint.
+ENDPOINT_OPTIONS = {"secure_transfer": False, "secure_transfer_cipher": "gcm"}
+
+
+def webhook_endpoint_option_of(project: Project, option: str) -> Any:
     endpoint = webhook_endpoint_get(project=project)
-    return endpoint.secure_transfer if endpoint is not None else False
+    return getattr(endpoint, option) if endpoint is not None else ENDPOINT_OPTIONS[option]
 
 
-def webhook_secure_transfer_set(*, project: Project, enabled: bool) -> None:
-    """Secure Data Transfer (spec §4.14) for events rendered from now on; needs a URL first."""
-    updated = WebhookEndpoint.objects.filter(project=project).update(secure_transfer=enabled)
-    if not updated and enabled:
-        raise WebhookError("Set a webhook URL first.")
-
-
-def webhook_secure_transfer_cipher_of(project: Project) -> str:
-    endpoint = webhook_endpoint_get(project=project)
-    return endpoint.secure_transfer_cipher if endpoint is not None else "gcm"
-
-
-def webhook_secure_transfer_cipher_set(*, project: Project, cipher: str) -> None:
-    updated = WebhookEndpoint.objects.filter(project=project).update(secure_transfer_cipher=cipher)
-    if not updated and cipher != "gcm":
+def webhook_endpoint_option_set(*, project: Project, option: str, value: Any) -> None:
+    """For events rendered from now on; anything but the default needs a URL first."""
+    updated = WebhookEndpoint.objects.filter(project=project).update(**{option: value})
+    if not updated and value != ENDPOINT_OPTIONS[option]:
         raise WebhookError("Set a webhook URL first.")
 
 
