@@ -50,6 +50,7 @@ ROTATION_OVERLAP = dt.timedelta(hours=24)
 DISABLE_AFTER = dt.timedelta(days=5)
 SWEEP_BATCH = 500
 TEST_EVENT = "test"
+WORKER_LOST = "No worker finished the last attempt."
 
 
 class WebhookError(ApplicationError):
@@ -290,6 +291,10 @@ def webhook_deliveries_due(*, now: dt.datetime | None = None, limit: int = SWEEP
 def webhook_deliveries_sweep(*, now: dt.datetime | None = None) -> int:
     """Queue a send for every due delivery not queued in the last 30 s; returns how many."""
     now = now or timezone.now()
+    # A delivery whose worker died on its last attempt (or on every one) is not tried forever.
+    WebhookDelivery.objects.filter(
+        status=DeliveryStatus.IN_FLIGHT, locked_until__lt=now, attempts__gte=schedule.MAX_ATTEMPTS
+    ).update(status=DeliveryStatus.DEAD, dead_at=now, locked_until=None, last_error=WORKER_LOST)
     due = webhook_deliveries_due(now=now)
     fresh = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
     woken = list(
@@ -306,8 +311,11 @@ def webhook_deliveries_sweep(*, now: dt.datetime | None = None) -> int:
 
 
 def _claim(delivery_id: int, now: dt.datetime) -> bool:
+    """One conditional UPDATE on the delivery row itself (no join, so no ``id IN (…)`` form):
+    a second worker blocked on the row re-checks the status against the new version and gets 0."""
+    active = Exists(WebhookEndpoint.objects.filter(pk=OuterRef("endpoint_id"), is_active=True))
     claimed = (
-        WebhookDelivery.objects.filter(_due(now), pk=delivery_id, endpoint__is_active=True)
+        WebhookDelivery.objects.filter(_due(now), active, pk=delivery_id)
         .exclude(_earlier_waiting())
         .update(status=DeliveryStatus.IN_FLIGHT, locked_until=now + LEASE, attempts=F("attempts") + 1)
     )

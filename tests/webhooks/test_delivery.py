@@ -341,3 +341,23 @@ def test_the_sweeper_queues_each_due_delivery_once_per_30_seconds(project, recei
     assert (first, again, later) == (2, 0, 2)
     assert [call.args[0] for call in delay.call_args_list] == heads + heads
     assert len(receiver.requests) == 0
+
+
+def test_a_delivery_whose_worker_dies_on_the_last_attempt_is_dead_lettered_not_retried_forever(project, receiver):
+    # given: the 10th attempt was claimed and its worker never came back
+    endpoint_at(project, receiver.url)
+    delivery = WebhookDelivery.objects.get(event=emit(project, "created", "sub-1"))
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.IN_FLIGHT, attempts=schedule.MAX_ATTEMPTS, locked_until=T0
+    )
+
+    # when
+    with mock.patch("webhooks.tasks.webhook_delivery_send_task.delay", autospec=True) as delay:
+        with time_machine.travel(T0 + dt.timedelta(seconds=1), tick=False):
+            webhook_deliveries_sweep()
+
+    # then
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.last_error) == ("dead", "No worker finished the last attempt.")
+    assert delay.call_count == 0
+    assert receiver.requests == []
