@@ -40,23 +40,19 @@ def _fixed_plans(monkeypatch: pytest.MonkeyPatch) -> ChallengePlan:
 
 
 @pytest.fixture
-def camera_page(live_server, pipeline_worker, settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
+def camera_page(browser, live_server, pipeline_worker, settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
     settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
-    # Playwright's sync API keeps an event loop in this thread (as conftest's browser fixture says)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     template = _fixed_plans(monkeypatch)
     selfie = cv2.imdecode(np.frombuffer(passport_case().selfie, np.uint8), cv2.IMREAD_COLOR)
     film = film_plan(cv2.cvtColor(selfie, cv2.COLOR_BGR2RGB), template, tmp_path / "camera.y4m")
-    from playwright.sync_api import sync_playwright
-
     camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
               f"--use-file-for-fake-video-capture={film}"]  # fmt: skip
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *camera])
-        context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url,
+    # A second Chromium with the fake camera, launched by the session's Playwright (one per thread)
+    with_camera = browser.browser_type.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *camera])
+    context = with_camera.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url,
                                       permissions=["camera"])  # fmt: skip
-        yield context.new_page(), template
-        browser.close()
+    yield context.new_page(), template
+    with_camera.close()
 
 
 def test_a_live_selfie_is_filmed_through_the_challenge_and_passes_liveness(camera_page):
