@@ -11,6 +11,7 @@ import enum
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from kombu import Queue as KombuQueue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idcheck.settings")
@@ -50,5 +51,12 @@ app.conf.beat_schedule = {
         "task": "webhooks.tasks.webhook_deliveries_sweep_task",
         "schedule": 5.0,
         "options": {"queue": Queue.WEBHOOKS.value},
+    },
+    # at 00:05 UTC (crontab.guru: "5 0 * * *"): yesterday's webhook summary e-mail per project
+    # (sent, failed, dead-lettered per trigger), at most once per project and day.
+    "webhooks-daily-summary": {
+        "task": "webhooks.tasks.webhook_daily_summaries_send_task",
+        "schedule": crontab(minute=5, hour=0),
+        "options": {"queue": Queue.DEFAULT.value},
     },
 }

@@ -10,3 +10,8 @@ class ReplayRangeForm(forms.Form):
 
     since = forms.DateTimeField(label="From (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     until = forms.DateTimeField(label="Until (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+
+class RecipientForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    email = forms.EmailField(label="E-mail")

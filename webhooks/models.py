@@ -155,3 +155,38 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt of delivery {self.delivery_id}: {self.status_code or self.error}"
+
+
+class WebhookRecipient(models.Model):
+    """A person told about the project's webhooks by e-mail: the endpoint's disabling and the
+    daily summary. Managed on the dashboard's Webhooks page."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "email"], name="webhook_recipient_unique_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"webhook recipient {self.pk} of project {self.project_id}"
+
+
+class WebhookDailySummary(models.Model):
+    """One row per project and UTC day whose summary was sent: a second run sends nothing."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "day"], name="webhook_summary_unique_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"webhook summary of {self.day} for project {self.project_id}"

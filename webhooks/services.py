@@ -449,7 +449,18 @@ def _endpoint_failed(endpoint: WebhookEndpoint, code: int | None, now: dt.dateti
         audit_record(actor=Actor.system("webhooks"), action="webhook.endpoint_disabled", project=endpoint.project,
                      target_type="webhook_endpoint", target_id=str(endpoint.pk),
                      details={"status_code": code})  # fmt: skip
+        endpoint_id = endpoint.pk
+        transaction.on_commit(lambda: _notify_disabled(endpoint_id))
     endpoint.save(update_fields=["failing_since", "is_active", "disabled_reason", "disabled_at"])
+
+
+def _notify_disabled(endpoint_id: int) -> None:
+    from webhooks.notifications import webhook_endpoint_disabled_notify
+
+    try:
+        webhook_endpoint_disabled_notify(endpoint_id=endpoint_id)
+    except Exception:  # the mail server is down: the dashboard and the Event Log still say it
+        logger.warning("could not e-mail that webhook endpoint %s was disabled", endpoint_id, exc_info=True)
 
 
 def _wake_next(delivery: WebhookDelivery) -> None:

@@ -17,3 +17,11 @@ def webhook_delivery_send_task(delivery_id: int) -> None:
 @shared_task(queue=Queue.WEBHOOKS.value, ignore_result=True)
 def webhook_deliveries_sweep_task() -> None:
     webhook_deliveries_sweep()
+
+
+@shared_task(queue=Queue.DEFAULT.value, ignore_result=True)
+def webhook_daily_summaries_send_task() -> None:
+    """Yesterday's per-trigger counts to each project's webhook recipients, once per day."""
+    from webhooks.notifications import webhook_daily_summaries_send
+
+    webhook_daily_summaries_send()

@@ -14,8 +14,9 @@ from projects.forms import ConfirmWithCodeForm, SettingsForm
 from projects.models import Membership
 from projects.settings_registry import get_setting
 from projects.views.settings_pages import _save_settings, _settings_form
-from webhooks.forms import ReplayRangeForm
-from webhooks.models import DeliveryStatus
+from webhooks.forms import RecipientForm, ReplayRangeForm
+from webhooks.models import DeliveryStatus, WebhookRecipient
+from webhooks.notifications import webhook_recipient_add, webhook_recipient_remove
 from webhooks.selectors import webhook_delivery_log
 from webhooks.services import (
     WebhookError,
@@ -58,6 +59,8 @@ def _render(
         "status": status if status in DeliveryStatus.values else "",
         "statuses": DeliveryStatus.choices,
         "replay_form": ReplayRangeForm(),
+        "recipients": WebhookRecipient.objects.filter(project=membership.project),
+        "recipient_form": RecipientForm(),
     }
     return render(request, "dashboard/webhooks/webhooks.html", context)
 
@@ -126,4 +129,33 @@ def webhook_replay_range_page(request: HttpRequest, pid: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Replaying {len(replayed)} dead-lettered deliveries.")
+    return redirect("dashboard:webhooks", pid=pid)
+
+
+@otp_required
+@require_POST
+def webhook_recipient_add_page(request: HttpRequest, pid: str) -> HttpResponse:
+    membership = project_membership(request, pid, need="manage")
+    form = RecipientForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter a name and a valid e-mail address.")
+        return redirect("dashboard:webhooks", pid=pid)
+    try:
+        webhook_recipient_add(project=membership.project, name=form.cleaned_data["name"],
+                              email=form.cleaned_data["email"], actor=Actor.from_request(request))  # fmt: skip
+    except WebhookError as exc:
+        messages.error(request, exc.message)
+    return redirect("dashboard:webhooks", pid=pid)
+
+
+@otp_required
+@require_POST
+def webhook_recipient_remove_page(request: HttpRequest, pid: str, recipient_id: int) -> HttpResponse:
+    membership = project_membership(request, pid, need="manage")
+    try:
+        webhook_recipient_remove(
+            project=membership.project, recipient_id=recipient_id, actor=Actor.from_request(request)
+        )
+    except WebhookError as exc:
+        messages.error(request, exc.message)
     return redirect("dashboard:webhooks", pid=pid)

@@ -11,7 +11,14 @@ from projects.models import AuditEvent, Role
 from tests.conftest import TEST_HOST, sign_in, totp_code
 from tests.factories import MembershipFactory, TOTPDeviceFactory, UserFactory
 from tests.webhooks.conftest import emit, endpoint_at
-from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookOutbox
+from webhooks.models import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookOutbox,
+    WebhookRecipient,
+)
 from webhooks.services import webhook_secrets_live
 
 pytestmark = pytest.mark.django_db
@@ -146,16 +153,18 @@ def test_a_viewer_reads_the_log_but_changes_nothing(project):
         client.post(f"{_page(project.pid)}test/"),
         client.post(f"{_page(project.pid)}secret/", {"code": "123456"}),
         client.post(f"{_page(project.pid)}deliveries/{delivery.webhook_id}/replay/"),
+        client.post(f"{_page(project.pid)}recipients/", {"name": "Eve", "email": "eve@example.com"}),
         client.post(
             f"{_page(project.pid)}deliveries/replay/", {"since": "2020-01-01T00:00", "until": "2030-01-01T00:00"}
         ),
     ]
 
     # then
-    assert [r.status_code for r in responses] == [403, 403, 403, 403, 403]
+    assert [r.status_code for r in responses] == [403, 403, 403, 403, 403, 403]
     assert client.get(_page(project.pid)).status_code == 200
     assert WebhookEndpoint.objects.get(project=project).url == "https://hooks.example.com/a"
     assert (WebhookOutbox.objects.count(), WebhookDelivery.objects.get(pk=delivery.pk).status) == (1, "dead")
+    assert not WebhookRecipient.objects.exists()
 
 
 def test_an_outsider_gets_404_and_anonymous_users_are_sent_to_sign_in(project, outsider):
@@ -189,3 +198,17 @@ def test_an_owner_replays_the_dead_letters_of_a_time_range(project, dashboard_cl
     assert response.status_code == 302
     statuses = dict(WebhookDelivery.objects.values_list("resource_id", "status"))
     assert statuses == {"sub-1": "pending", "sub-2": "dead"}
+
+
+def test_an_owner_adds_and_removes_a_notification_recipient(project, dashboard_client):
+    # when
+    added = dashboard_client.post(f"{_page(project.pid)}recipients/", {"name": "Ops", "email": "ops@example.com"})
+    page = dashboard_client.get(_page(project.pid)).content.decode()
+    recipient = WebhookRecipient.objects.get(project=project)
+    removed = dashboard_client.post(f"{_page(project.pid)}recipients/{recipient.pk}/remove/")
+
+    # then
+    assert (added.status_code, removed.status_code) == (302, 302)
+    assert "ops@example.com" in page
+    assert not WebhookRecipient.objects.exists()
+    assert AuditEvent.objects.filter(project=project, action__startswith="webhook.recipient_").count() == 2
