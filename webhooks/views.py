@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +14,7 @@ from django.views.decorators.http import require_POST
 from projects.access import otp_required, project_membership
 from projects.actors import Actor
 from projects.forms import ConfirmWithCodeForm, SettingsForm
-from projects.models import Membership
+from projects.models import Membership, Project
 from projects.settings_registry import get_setting
 from projects.views.settings_pages import _save_settings, _settings_form
 from webhooks.forms import RecipientForm, ReplayRangeForm
@@ -87,75 +90,74 @@ def webhook_secret_page(request: HttpRequest, pid: str) -> HttpResponse:
     return _render(request, membership, form=unbound, secret_form=ConfirmWithCodeForm(), shown_secrets=shown)
 
 
-@otp_required
-@require_POST
-def webhook_test_page(request: HttpRequest, pid: str) -> HttpResponse:
+def _act(request: HttpRequest, pid: str, action: Callable[[Project, Actor], str]) -> HttpResponse:
+    """An owner's POST: run ``action`` (a service call returning the success message), report a
+    refusal as an error message, back to the Webhooks page either way."""
     membership = project_membership(request, pid, need="manage")
     try:
-        webhook_test_send(project=membership.project, actor=Actor.from_request(request))
+        done = action(membership.project, Actor.from_request(request))
     except WebhookError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "A test event is on its way; its attempt appears in the log below.")
+        messages.success(request, done)
     return redirect("dashboard:webhooks", pid=pid)
+
+
+def _form_data(form: forms.Form, invalid: str) -> dict:
+    if not form.is_valid():
+        raise WebhookError(invalid)
+    return form.cleaned_data
+
+
+@otp_required
+@require_POST
+def webhook_test_page(request: HttpRequest, pid: str) -> HttpResponse:
+    def action(project: Project, actor: Actor) -> str:
+        webhook_test_send(project=project, actor=actor)
+        return "A test event is on its way; its attempt appears in the log below."
+
+    return _act(request, pid, action)
 
 
 @otp_required
 @require_POST
 def webhook_replay_page(request: HttpRequest, pid: str, webhook_id: str) -> HttpResponse:
-    membership = project_membership(request, pid, need="manage")
-    try:
-        webhook_delivery_replay(project=membership.project, webhook_id=webhook_id, actor=Actor.from_request(request))
-    except WebhookError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Delivery {webhook_id} goes out again, with the same id and body.")
-    return redirect("dashboard:webhooks", pid=pid)
+    def action(project: Project, actor: Actor) -> str:
+        webhook_delivery_replay(project=project, webhook_id=webhook_id, actor=actor)
+        return f"Delivery {webhook_id} goes out again, with the same id and body."
+
+    return _act(request, pid, action)
 
 
 @otp_required
 @require_POST
 def webhook_replay_range_page(request: HttpRequest, pid: str) -> HttpResponse:
-    membership = project_membership(request, pid, need="manage")
-    form = ReplayRangeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Enter both ends of the range as dates and times.")
-        return redirect("dashboard:webhooks", pid=pid)
-    try:
-        replayed = webhook_deliveries_replay_range(project=membership.project, since=form.cleaned_data["since"],
-                                                   until=form.cleaned_data["until"],
-                                                   actor=Actor.from_request(request))  # fmt: skip
-    except WebhookError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Replaying {len(replayed)} dead-lettered deliveries.")
-    return redirect("dashboard:webhooks", pid=pid)
+    def action(project: Project, actor: Actor) -> str:
+        data = _form_data(ReplayRangeForm(request.POST), "Enter both ends of the range as dates and times.")
+        replayed = webhook_deliveries_replay_range(
+            project=project, since=data["since"], until=data["until"], actor=actor
+        )
+        return f"Replaying {len(replayed)} dead-lettered deliveries."
+
+    return _act(request, pid, action)
 
 
 @otp_required
 @require_POST
 def webhook_recipient_add_page(request: HttpRequest, pid: str) -> HttpResponse:
-    membership = project_membership(request, pid, need="manage")
-    form = RecipientForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Enter a name and a valid e-mail address.")
-        return redirect("dashboard:webhooks", pid=pid)
-    try:
-        webhook_recipient_add(project=membership.project, name=form.cleaned_data["name"],
-                              email=form.cleaned_data["email"], actor=Actor.from_request(request))  # fmt: skip
-    except WebhookError as exc:
-        messages.error(request, exc.message)
-    return redirect("dashboard:webhooks", pid=pid)
+    def action(project: Project, actor: Actor) -> str:
+        data = _form_data(RecipientForm(request.POST), "Enter a name and a valid e-mail address.")
+        recipient = webhook_recipient_add(project=project, name=data["name"], email=data["email"], actor=actor)
+        return f"{recipient.email} will be told about this project's webhooks."
+
+    return _act(request, pid, action)
 
 
 @otp_required
 @require_POST
 def webhook_recipient_remove_page(request: HttpRequest, pid: str, recipient_id: int) -> HttpResponse:
-    membership = project_membership(request, pid, need="manage")
-    try:
-        webhook_recipient_remove(
-            project=membership.project, recipient_id=recipient_id, actor=Actor.from_request(request)
-        )
-    except WebhookError as exc:
-        messages.error(request, exc.message)
-    return redirect("dashboard:webhooks", pid=pid)
+    def action(project: Project, actor: Actor) -> str:
+        webhook_recipient_remove(project=project, recipient_id=recipient_id, actor=actor)
+        return "Removed."
+
+    return _act(request, pid, action)
