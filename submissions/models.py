@@ -298,3 +298,22 @@ class ProjectDuplicateSettings(models.Model):
 
     def __str__(self) -> str:
         return f"duplicate settings of project {self.project_id}"
+
+
+class LiveformHandoff(models.Model):
+    """A Liveform flow offered to a phone by a desktop's QR code (``submissions.flow.handoff``).
+
+    The QR link carries a random token; only its SHA-256 is kept. It is good once and for
+    ``HANDOFF_LIFETIME``: claiming it copies the desktop session's flow into a new session on the
+    phone. ``session_key`` is the desktop's session, whose flow is then marked as handed off.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    flow = models.CharField(max_length=64)
+    session_key = models.CharField(max_length=40)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"handoff of flow {self.flow}"

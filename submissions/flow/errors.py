@@ -73,6 +73,12 @@ ERROR_PAGES: dict[str, ErrorPage] = {
         _("Verification open elsewhere"),
         _("This verification was started again in another tab or window. Please continue there."),
     ),
+    "handoff-expired": ErrorPage(
+        "RT-60003",
+        410,
+        _("This QR code has expired"),
+        _("A QR code works once and for 10 minutes. Scan the new one shown on your computer."),
+    ),
 }
 NOT_FOUND = "page-not-found"
 

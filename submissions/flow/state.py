@@ -29,6 +29,7 @@ TWO_SIDED_TYPES = frozenset({"government_id", "drivers_license", "residence_perm
 
 CONSENT, EMAIL, COUNTRY, ID_TYPE = "consent", "email", "country", "id-type"
 FRONT, BACK, SELFIE, PROCESSING = "front", "back", "selfie", "processing"
+PHONE = "phone"  # the desktop's page once its flow went on to a phone (``flow.handoff``)
 CAPTURE_KIND = {FRONT: "id_front", BACK: "id_back", SELFIE: "selfie"}
 
 
@@ -49,6 +50,7 @@ class FlowState:
     failures_seen: int = 0
     live_plan: dict[str, Any] = field(default_factory=dict)  # the live selfie's challenge, server copy
     camera_errors: list[str] = field(default_factory=list)  # getUserMedia errors met on the selfie step
+    handed_off: bool = False  # this browser's flow went on to a phone: only its progress is shown here
 
     @property
     def needs_back(self) -> bool:
@@ -63,6 +65,8 @@ class FlowState:
         return [kind for kind in wanted if kind not in self.captures]
 
     def next_step(self) -> str:
+        if self.handed_off:
+            return PHONE
         if not self.consented:
             return CONSENT
         if not self.email:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from submissions.flow.views import capture, details, entry, errors, live, outcome
+from submissions.flow.views import capture, details, entry, errors, handoff, live, outcome
 
 app_name = "liveform"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("selfie/plan", live.plan, name="live-plan"),
     path("selfie/live", live.upload, name="live-upload"),
     path("selfie/camera-error", live.camera_error, name="camera-error"),
+    path("handoff/<str:token>", handoff.claim, name="handoff"),
+    path("phone", handoff.phone, name="phone"),
+    path("phone/status", handoff.phone_status, name="phone-status"),
     path("processing", outcome.processing, name="processing"),
     path("status", outcome.status, name="status"),
     path("result", outcome.result, name="result"),

@@ -52,3 +52,15 @@ def page(browser, live_server, settings) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def walk_to_front(page, pid: str) -> None:
+    """Open a Liveform link with an e-mail and answer consent, country (EST) and type (passport)."""
+    page.goto(f"/form/?pid={pid}&email=person@example.com")
+    page.check("input[name=agree]")
+    page.click("text=Start")
+    page.select_option("select[name=choice]", "EST")
+    page.click("text=Continue")
+    page.select_option("select[name=choice]", "passport")
+    page.click("text=Continue")
+    page.wait_for_url("**/form/front")

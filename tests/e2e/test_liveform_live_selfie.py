@@ -19,7 +19,7 @@ import pytest
 from submissions.flow.views import live
 from submissions.models import CheckResult, LivenessCapture, SelfieCapture, Submission
 from submissions.pipeline.liveness import ChallengePlan, new_challenge
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, walk_to_front
 from tests.e2e.fake_camera import film_plan
 from tests.submissions.api.helpers import passport_case
 from tests.submissions.test_process_celery import pipeline_worker  # noqa: F401 (a fixture)
@@ -62,13 +62,7 @@ def test_a_live_selfie_is_filmed_through_the_challenge_and_passes_liveness(camer
 
     project = ProjectFactory(name="Acme Bank", credits=10)
     case = passport_case()
-    page.goto(f"/form/?pid={project.pid}&email=person@example.com")
-    page.check("input[name=agree]")
-    page.click("text=Start")
-    page.select_option("select[name=choice]", "EST")
-    page.click("text=Continue")
-    page.select_option("select[name=choice]", "passport")
-    page.click("text=Continue")
+    walk_to_front(page, project.pid)
     page.set_input_files("#id_photo", files=[{"name": "passport.jpg", "mimeType": "image/jpeg", "buffer": case.front}])
     page.click("text=Use this photo")
     page.wait_for_url("**/form/selfie")

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from projects.models import Project
 from submissions.flow.errors import FlowRefused
+from submissions.flow.handoff import handoff_qr
 from submissions.flow.state import BACK, COUNTRY, EMAIL, FRONT, ID_TYPE, SELFIE, FlowState, flow_load, flow_save
 
 ERROR_PROJECT_KEY = "liveform_error_project"  # the project of a refused link, for the Return URL
@@ -69,6 +70,7 @@ def render_step(
     status = context.pop("status", 200)
     steps = [s for s in NUMBERED_STEPS if s != BACK or state.needs_back]
     current = state.next_step()
+    context.update(handoff_qr(request, state))  # a desktop visitor may go on on a phone
     return render(
         request,
         template,
