@@ -86,10 +86,13 @@ def _derived_id_type(reading: DocumentReading | None) -> str | None:
 
 
 def document_evidence(
-    outcome: DocumentOutcome, *, claimed_country: str = "", claimed_id_type: str = ""
+    outcome: DocumentOutcome, *, claimed_country: str = "", claimed_id_type: str = "", edited: tuple[str, ...] = ()
 ) -> DocumentEvidence:
+    """``edited``: the fields the person changed on the Liveform's confirmation page; the
+    evidence keeps the engine's reading of them and names them (``edited_fields``)."""
     if outcome.intake_error is not None or outcome.front is None:
-        return DocumentEvidence(kind="unknown", detected=False, intake_error=outcome.intake_error or "no_image")
+        return DocumentEvidence(kind="unknown", detected=False, intake_error=outcome.intake_error or "no_image",
+                                edited_fields=edited)  # fmt: skip
     primary = machine_side(outcome)
     assert primary is not None
     fields = primary.fields
@@ -116,6 +119,7 @@ def document_evidence(
         warnings=warnings,
         ocr_confidence=round(statistics.fmean(matched), 4) if matched else None,
         visual=tuple(FieldCheck(check.field, check.status) for check in checks),
+        edited_fields=edited,
         entered_mismatches=mismatches,
     )
 

@@ -14,6 +14,8 @@ from submissions.selectors import SubmissionView
 
 NETWORK_KEYS = ("checked", "kinds", "level", "risk_score", "action", "connection_type")
 DEVICE_KEYS = ("checked", "mobile", "static_passed", "static_failures", "fingerprint_flags")
+# Liveform inputs kept in the sealed metadata beside the details, shown as their own top-level fields.
+LIVEFORM_KEYS = ("review", "additional_list")
 # Built once: drf-spectacular refuses two different inline "GatewayError" serializers.
 GATEWAY_ERRORS = gateway_error_responses()
 
@@ -105,6 +107,19 @@ class RetrySerializer(serializers.Serializer):
     retryCode = serializers.CharField(help_text="the last retry's code, as in the retry webhook")  # noqa: N815
 
 
+class ReviewSerializer(serializers.Serializer):
+    """The Liveform's confirmation page (spec §3.1 ``review``, shape [UNKNOWN]): each field as
+    confirmed; equal to what the engine read unless the person corrected it. "" when not given."""
+
+    surname = serializers.CharField(allow_blank=True)
+    given_names = serializers.CharField(allow_blank=True)
+    birth_date = serializers.CharField(allow_blank=True, help_text="YYYY-MM-DD")
+    document_number = serializers.CharField(allow_blank=True)
+    expiry_date = serializers.CharField(allow_blank=True, help_text="YYYY-MM-DD")
+    nationality = serializers.CharField(allow_blank=True)
+    sex = serializers.CharField(allow_blank=True, help_text="M, F, X")
+
+
 class ExtensionSerializer(serializers.Serializer):
     processing = ProcessingSerializer()
     network = NetworkVerdictSerializer(required=False, help_text="§8.10 IP check of the last run")
@@ -139,7 +154,13 @@ class SubmissionItemSerializer(serializers.Serializer):
     custom_duplicated_information = serializers.CharField(required=False, help_text="the project's Custom DI")
     applicant_id = serializers.CharField(required=False, help_text="the person's id, set when approved")
     kyc = KycSerializer()
+    recognition_score = serializers.IntegerField(
+        required=False, help_text="Liveform: 0–100, the confirmation page's reading of the document (docs/liveform.md)"
+    )
     data = DataSerializer(required=False)
+    review = ReviewSerializer(
+        required=False, help_text="Liveform: the identity fields as the person confirmed or corrected them"
+    )
     idcheck = ExtensionSerializer(help_text="ID Check extension: processing state and the decision trace")
 
     def to_representation(self, view: SubmissionView) -> dict[str, Any]:
@@ -151,7 +172,8 @@ def item_json(view: SubmissionView) -> dict[str, Any]:
     decided_at = format_compact(submission.decided_at) if submission.decided_at else None
     status = submission.status
     data = {**identity_data(view.evidence), **metadata} if view.evidence is not None else dict(metadata)
-    data = {key: value for key, value in data.items() if value and key not in ("email", "userid")}
+    data = {key: value for key, value in data.items() if value and key not in ("email", "userid", *LIVEFORM_KEYS)}
+    review = metadata.get("review") or {}
     extension: dict[str, Any] = {
         "processing": {"state": submission.run_state, "attempts": submission.attempts},
     }
@@ -184,7 +206,9 @@ def item_json(view: SubmissionView) -> dict[str, Any]:
         "custom_duplicated_information": submission.custom_duplicated_information or None,
         "applicant_id": submission.applicant_id or None,
         "kyc": {"result": status, "comment": submission.kyc_comment, "commentCode": submission.kyc_comment_code},
+        "recognition_score": review.get("recognition_score"),
         "data": data or None,
+        "review": review.get("confirmed"),
         "idcheck": extension,
     }
     return {key: value for key, value in item.items() if value is not None}

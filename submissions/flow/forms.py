@@ -43,3 +43,36 @@ class CaptureForm(forms.Form):
         label=_("Photo"),
         error_messages={"required": _("Please take or choose a photo."), "empty": _("The photo is empty.")},
     )
+
+
+class DocumentFieldsForm(forms.Form):
+    """The OCR confirmation page: the fields as read, for the person to confirm or correct."""
+
+    surname = forms.CharField(label=_("Surname"), max_length=100)
+    given_names = forms.CharField(label=_("Given names"), max_length=100, required=False)
+    birth_date = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}))
+    document_number = forms.CharField(label=_("Document number"), max_length=40)
+    expiry_date = forms.DateField(label=_("Expiry date"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    nationality = forms.RegexField(label=_("Nationality (3 letters, e.g. FRA)"), regex=r"^[A-Za-z]{1,3}$",
+                                   required=False, error_messages={"invalid": _("Enter the 3-letter code.")})  # fmt: skip
+    sex = forms.ChoiceField(label=_("Sex"), required=False,
+                            choices=[("", "—"), ("F", _("Female")), ("M", _("Male")), ("X", _("Unspecified"))])  # fmt: skip
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        for name in ("surname", "given_names", "document_number", "nationality"):
+            if isinstance(data.get(name), str):
+                data[name] = " ".join(data[name].split()).upper()
+        return data
+
+
+def styled(form: forms.Form) -> None:
+    """The Liveform's look on every control of ``form`` (rendered by ``_fields.html``)."""
+    for field in form.fields.values():
+        if not isinstance(field.widget, forms.CheckboxInput | forms.RadioSelect):
+            field.widget.attrs.setdefault("class", "lf-input")

@@ -29,6 +29,7 @@ TWO_SIDED_TYPES = frozenset({"government_id", "drivers_license", "residence_perm
 
 CONSENT, EMAIL, COUNTRY, ID_TYPE = "consent", "email", "country", "id-type"
 FRONT, BACK, SELFIE, PROCESSING = "front", "back", "selfie", "processing"
+REVIEW = "review"  # the OCR confirmation page
 PHONE = "phone"  # the desktop's page once its flow went on to a phone (``flow.handoff``)
 CAPTURE_KIND = {FRONT: "id_front", BACK: "id_back", SELFIE: "selfie"}
 
@@ -50,6 +51,8 @@ class FlowState:
     failures_seen: int = 0
     live_plan: dict[str, Any] = field(default_factory=dict)  # the live selfie's challenge, server copy
     camera_errors: list[str] = field(default_factory=list)  # getUserMedia errors met on the selfie step
+    ocr: dict[str, Any] = field(default_factory=dict)  # the document as read in the flow (``flow.ocr``)
+    review: dict[str, Any] = field(default_factory=dict)  # the confirmation page's outcome (``flow.review``)
     handed_off: bool = False  # this browser's flow went on to a phone: only its progress is shown here
 
     @property
@@ -78,6 +81,11 @@ class FlowState:
         needed = self.kinds_needed()
         if not needed:  # every photo taken: processing, or the selfie step that hands them over
             return PROCESSING if self.submission_id else SELFIE
+        if needed[0] == "selfie" and not self.submission_id:
+            # The document is taken: its fields are confirmed before the selfie, whose photo hands
+            # everything over (docs/liveform.md).
+            if not self.review:
+                return REVIEW
         step = {"id_front": FRONT, "id_back": BACK, "selfie": SELFIE}
         return step[needed[0]]
 

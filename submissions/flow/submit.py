@@ -22,10 +22,17 @@ from network.services import ClientInfo
 from projects.actors import Actor
 from projects.models import Project
 from submissions.flow.captures import captures_open
+from submissions.flow.ocr import FieldsRead
 from submissions.flow.state import FlowState
 from submissions.models import RunState, Submission, SubmissionSource, SubmissionStatus
 from submissions.selectors import submission_get
-from submissions.services import LiveCapture, SubmissionDetails, submission_create, submission_images_replace
+from submissions.services import (
+    FieldsReview,
+    LiveCapture,
+    SubmissionDetails,
+    submission_create,
+    submission_images_replace,
+)
 from submissions.services.retry import FACE_RETRY_CODE, LIVENESS_RETRY_CODE, SELFIE_RETRY_CODES
 
 LIVEFORM_ACTOR = Actor.system("liveform")
@@ -56,6 +63,7 @@ def flow_submit(
             live_capture=live_capture,
             idempotency_key=f"liveform:{state.flow}",
             client=_client(request),
+            review=_review(state),
         )
     state.submission_id = submission.id
     state.captures, state.retry_kinds = {}, []
@@ -73,6 +81,15 @@ def _details(state: FlowState) -> SubmissionDetails:
         issuing_country=state.country,
         id_type=state.id_type,
     )
+
+
+def _review(state: FlowState) -> FieldsReview | None:
+    """The confirmation page's outcome (``views.review``), with what the engine read."""
+    if not state.review:
+        return None
+    read = FieldsRead.from_session(state.ocr)
+    return FieldsReview(read=read.values, confirmed=state.review["values"], edited=tuple(state.review["edited"]),
+                        recognition_score=read.score, skipped=state.review["skipped"])  # fmt: skip
 
 
 def _client(request: HttpRequest) -> ClientInfo:

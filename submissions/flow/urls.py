@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 
 from submissions.flow.views import capture, details, entry, errors, handoff, live, outcome
+from submissions.flow.views.review import review
 
 app_name = "liveform"
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("id-type", details.id_type, name="id-type"),
     path("front", capture.front, name="front"),
     path("back", capture.back, name="back"),
+    path("review", review, name="review"),
     path("selfie", capture.selfie, name="selfie"),
     path("selfie/plan", live.plan, name="live-plan"),
     path("selfie/live", live.upload, name="live-upload"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from submissions.services.create import (
+    FieldsReview,
     IdempotencyConflict,
     IdempotencyMismatch,
     ImageRefused,
@@ -30,6 +31,7 @@ from submissions.services.timeout import submissions_expire_incomplete
 __all__ = [
     "MAX_ATTEMPTS",
     "RETRY_CODES",
+    "FieldsReview",
     "IdempotencyConflict",
     "IdempotencyMismatch",
     "ImageRefused",

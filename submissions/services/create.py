@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from idcheck.errors import ApplicationError, ConflictError
 from network.services import ClientInfo, submission_client_record
+from policy.evidence import IdentityFields
 from policy.selectors import policy_settings_get
 from projects.actors import Actor
 from projects.models import Project
@@ -32,6 +33,7 @@ from submissions.storage import image_file_write, image_files_delete
 from webhooks.services import webhook_event_emit
 
 IDEMPOTENCY_KEY_TTL = dt.timedelta(hours=24)
+REVIEW_KEY = "review"  # the sealed metadata's key for a ``FieldsReview``
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 # The API's field name for each image kind: refusals name the field the client sent.
 IMAGE_FIELDS = {
@@ -81,6 +83,26 @@ class SubmissionDetails:
         return {key: value for key, value in asdict(self).items() if key not in ("issuing_country", "id_type")}
 
 
+@dataclass(frozen=True)
+class FieldsReview:
+    """The Liveform's OCR confirmation page (spec §6.3): what the document engine read in the flow,
+    what the person confirmed, and the fields where they differ. Both readings are kept (sealed,
+    ``review`` in the metadata); the run reads the document again from the images and adds
+    ``edited`` to its evidence (``DocumentEvidence.edited_fields``) for the policy's
+    ``fields_edited`` condition and the score's ``data_entry`` line. Field names are
+    ``policy.evidence.IdentityFields``'s; dates ISO; "" for a field not read or not given."""
+
+    read: Mapping[str, str]
+    confirmed: Mapping[str, str]
+    edited: tuple[str, ...] = ()
+    recognition_score: int = 0  # 0–100, submissions/flow/ocr.py
+    skipped: bool = False  # the page was not shown: every field read with a score of at least 80
+
+    def sealed_part(self) -> dict[str, object]:
+        return {"read": dict(self.read), "confirmed": dict(self.confirmed), "edited": list(self.edited),
+                "recognition_score": self.recognition_score, "skipped": self.skipped}  # fmt: skip
+
+
 def submission_create(
     *,
     project: Project,
@@ -91,6 +113,7 @@ def submission_create(
     live_capture: LiveCapture | None = None,
     idempotency_key: str = "",
     client: ClientInfo | None = None,
+    review: FieldsReview | None = None,
 ) -> Submission:
     """Open a submission, pay for it with one credit and, when its images came along, queue its run.
 
@@ -117,6 +140,9 @@ def submission_create(
 
     ``client``: the end user's address, user agent and device signals, kept for the run's
     network and device checks (``network.services``); without it they are "not checked".
+
+    ``review``: the Liveform's confirmation page (``FieldsReview``), kept sealed with the
+    submitter's details; its ``edited`` field names reach the run's evidence.
     """
     images = dict(images or {})
     details = details or SubmissionDetails()
@@ -129,13 +155,15 @@ def submission_create(
         raise ApplicationError("Required input data is missing", code="missing_data", extra={"field": "idImage"})
     if images:
         _check_proof_of_address(project, images)
+    if review is not None and not set(review.edited) <= set(IdentityFields.__dataclass_fields__):
+        raise ApplicationError("Unknown edited fields.", code="invalid_parameter", extra={"field": "review"})
     if len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise ApplicationError("invalid format: Idempotency-Key", code="invalid_format")
     prepared = {kind: _intake(kind, data) for kind, data in images.items()}
     live = live_capture if source == SubmissionSource.LIVEFORM and ImageKind.SELFIE in prepared else None
     if live is not None:
         live_capture_check(live)
-    fingerprint = _fingerprint(source, images, details) if idempotency_key else ""
+    fingerprint = _fingerprint(source, images, details, review) if idempotency_key else ""
     written: list[str] = []
     try:
         return _create(
@@ -144,6 +172,7 @@ def submission_create(
             actor=actor,
             prepared=prepared,
             details=details,
+            review=review,
             live_capture=live,
             idempotency_key=idempotency_key,
             client=client or ClientInfo(),
@@ -180,13 +209,17 @@ def _intake(kind: str, data: bytes) -> bytes:
     return encode_jpeg(decoded.image)
 
 
-def _fingerprint(source: str, images: Mapping[str, bytes], details: SubmissionDetails) -> str:
+def _fingerprint(
+    source: str, images: Mapping[str, bytes], details: SubmissionDetails, review: FieldsReview | None
+) -> str:
     """What makes two requests "the same": every field and every image's bytes as uploaded."""
-    content = {
+    content: dict[str, object] = {
         "source": source,
         "details": asdict(details),
         "images": {kind: hashlib.sha256(data).hexdigest() for kind, data in sorted(images.items())},
     }
+    if review is not None:
+        content["review"] = review.sealed_part()
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
@@ -198,6 +231,7 @@ def _create(
     actor: Actor,
     prepared: dict[str, bytes],
     details: SubmissionDetails,
+    review: FieldsReview | None,
     live_capture: LiveCapture | None,
     idempotency_key: str,
     client: ClientInfo,
@@ -211,7 +245,10 @@ def _create(
     now = timezone.now()
     submission = Submission(project=project, source=source, selfie_capture=selfie_capture_of(prepared, live_capture))
     submission.wrapped_data_key = vault.new_wrapped_data_key(submission.id)
-    submission.sealed_metadata = vault.seal_json(submission, details.sealed_part(), context=vault.METADATA_CONTEXT)
+    metadata: dict[str, object] = dict(details.sealed_part())
+    if review is not None:
+        metadata[REVIEW_KEY] = review.sealed_part()
+    submission.sealed_metadata = vault.seal_json(submission, metadata, context=vault.METADATA_CONTEXT)
     submission.claimed_issuing_country = details.issuing_country
     submission.claimed_id_type = details.id_type
     if prepared:

@@ -322,7 +322,8 @@ def _delete_partial(
     images = _images_delete(submission, kinds) if kinds else []
     data = set(data_fields) if data_fields else set(DATA_FIELDS) if "data" in fields else set()
     metadata_removed = _metadata_forget(
-        submission, {*(set(fields) & {"email", "userid"}), *(data & set(_METADATA_DATA_FIELDS))}
+        submission,
+        {*(set(fields) & {"email", "userid", "review", "additional_list"}), *(data & set(_METADATA_DATA_FIELDS))},
     )
     evidence_removed = _evidence_forget(submission, data)
     if "idType" in data:

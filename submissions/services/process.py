@@ -58,6 +58,7 @@ from submissions.models import ImageKind, RunState, Submission, SubmissionSource
 from submissions.pipeline.intake import decode_image
 from submissions.services import steps
 from submissions.services.client import client_evidence
+from submissions.services.create import REVIEW_KEY
 from submissions.services.retry import retry_code
 from submissions.storage import image_file_read
 from webhooks.services import webhook_event_emit
@@ -148,8 +149,9 @@ def _verify(submission: Submission) -> Evidence:
     age = steps.run_age(submission, selfie, face)
     liveness = steps.run_liveness(submission, selfie)
     document_ev = document_evidence(
-        document, claimed_country=submission.claimed_issuing_country, claimed_id_type=submission.claimed_id_type
-    )
+        document, claimed_country=submission.claimed_issuing_country, claimed_id_type=submission.claimed_id_type,
+        edited=_edited_fields(submission),
+    )  # fmt: skip
     third_party = steps.run_third_party(submission, document_ev)
     address = steps.run_address(submission, images, document) if _requires_address(submission) else None
     client = client_evidence(submission)  # end-user IP and device (network app)
@@ -168,6 +170,12 @@ def _verify(submission: Submission) -> Evidence:
         submitted_at=submission.submitted_at or submission.created_at,
         evaluated_at=timezone.now(),
     )
+
+
+def _edited_fields(submission: Submission) -> tuple[str, ...]:
+    """The fields the person changed on the Liveform's confirmation page (``FieldsReview``)."""
+    metadata = vault.open_json(submission, submission.sealed_metadata, context=vault.METADATA_CONTEXT) or {}
+    return tuple(metadata.get(REVIEW_KEY, {}).get("edited", ()))
 
 
 def _requires_address(submission: Submission) -> bool:

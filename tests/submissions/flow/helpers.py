@@ -56,3 +56,20 @@ def nothing_written(project) -> bool:
         not Submission.objects.filter(project=project).exists()
         and not CreditLedgerEntry.objects.filter(project=project, delta__lt=0).exists()
     )
+
+
+# The confirmation page's fields as a person types them when the document could not be read.
+DETAILS = {
+    "surname": "DOE",
+    "given_names": "JANE",
+    "birth_date": "1990-01-31",
+    "document_number": "X1234567",
+    "expiry_date": "2031-01-01",
+    "nationality": "EST",
+    "sex": "F",
+}
+
+
+def confirm_details(client: Client, **changes: str) -> Any:
+    """Post the OCR confirmation page (shown for a photo the engine cannot read)."""
+    return post(client, "/form/review", {**DETAILS, **changes})

@@ -11,7 +11,14 @@ from submissions import vault
 from submissions.flow.state import SESSION_KEY
 from submissions.models import ImageKind, RunState, SelfieCapture, Submission, SubmissionSource
 from tests.submissions.api.helpers import photo
-from tests.submissions.flow.helpers import flow_client, flow_id, nothing_written, post, walk_to_capture
+from tests.submissions.flow.helpers import (
+    confirm_details,
+    flow_client,
+    flow_id,
+    nothing_written,
+    post,
+    walk_to_capture,
+)
 
 
 def _upload(client, step: str, data: bytes | None = None, name: str = "photo.jpg"):
@@ -49,7 +56,8 @@ def test_a_missing_photo_is_asked_for(client, project):
 
 def test_the_front_then_the_selfie_create_one_liveform_submission(client, project):
     # when
-    assert _upload(client, "front")["Location"] == "/form/selfie"
+    assert _upload(client, "front")["Location"] == "/form/review"
+    assert confirm_details(client)["Location"] == "/form/selfie"
     assert nothing_written(project)  # nothing is created before the last photo
     selfie_page = client.get("/form/selfie").content.decode()
     response = _upload(client, "selfie")
@@ -73,6 +81,7 @@ def test_the_front_then_the_selfie_create_one_liveform_submission(client, projec
 
 def test_a_selfie_posted_twice_creates_one_submission(client, project):
     _upload(client, "front")
+    confirm_details(client)
     _upload(client, "selfie")
     # when: the same form again (double tap, or back and resend)
     response = _upload(client, "selfie")
@@ -87,7 +96,8 @@ def test_a_two_sided_document_asks_for_its_back(project):
     walk_to_capture(client, project.pid, id_type="government_id")
     assert _upload(client, "front")["Location"] == "/form/back"
     assert "Step 5 of 6" in client.get("/form/back").content.decode()
-    assert _upload(client, "back")["Location"] == "/form/selfie"
+    assert _upload(client, "back")["Location"] == "/form/review"
+    assert confirm_details(client)["Location"] == "/form/selfie"
     _upload(client, "selfie")
     submission = Submission.objects.get(project=project)
     assert sorted(submission.images.values_list("kind", flat=True)) == ["id_back", "id_front", "selfie"]
@@ -96,6 +106,7 @@ def test_a_two_sided_document_asks_for_its_back(project):
 def test_a_project_without_credits_shows_service_blocked_and_keeps_nothing(client, project):
     Project.objects.filter(pk=project.pk).update(credits=0)
     _upload(client, "front")
+    confirm_details(client)
     response = _upload(client, "selfie")
     assert response["Location"] == "/form/error-page/service-blocked"
     assert nothing_written(project)
@@ -103,6 +114,7 @@ def test_a_project_without_credits_shows_service_blocked_and_keeps_nothing(clien
 
 def test_a_project_closed_during_the_flow_shows_project_closed(client, project):
     _upload(client, "front")
+    confirm_details(client)
     Project.objects.filter(pk=project.pk).update(status=ProjectStatus.CLOSED)
     response = _upload(client, "selfie")
     assert response["Location"] == "/form/error-page/project-closed"
@@ -115,8 +127,9 @@ def test_a_test_project_offers_samples_for_every_photo(client, project):
     response = post(client, "/form/front", {"sample": "1"})
     # then
     assert "Use a sample document" in page
-    assert response["Location"] == "/form/selfie"
+    assert response["Location"] == "/form/review"
     assert list(client.session[SESSION_KEY]["captures"]) == ["id_front"]
+    assert client.get("/form/review")["Location"] == "/form/selfie"  # the sample reads in full
     assert "Use a sample face" in client.get("/form/selfie").content.decode()
     assert post(client, "/form/selfie", {"sample": "1"})["Location"] == "/form/processing"
     assert Submission.objects.filter(project=project).count() == 1

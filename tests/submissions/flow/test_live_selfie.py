@@ -14,7 +14,14 @@ from submissions.pipeline.liveness.active import STEPS
 from submissions.pipeline.liveness.bundle import pack_frames
 from submissions.pipeline.liveness.types import Frame
 from tests.submissions.api.helpers import photo
-from tests.submissions.flow.helpers import flow_client, flow_id, nothing_written, post, walk_to_capture
+from tests.submissions.flow.helpers import (
+    confirm_details,
+    flow_client,
+    flow_id,
+    nothing_written,
+    post,
+    walk_to_capture,
+)
 from tests.submissions.flow.test_capture import _upload
 
 
@@ -22,7 +29,8 @@ from tests.submissions.flow.test_capture import _upload
 def client(project):
     client = flow_client()
     walk_to_capture(client, project.pid, email="person@example.com")
-    assert _upload(client, "front")["Location"] == "/form/selfie"
+    assert _upload(client, "front")["Location"] == "/form/review"
+    assert confirm_details(client)["Location"] == "/form/selfie"
     return client
 
 

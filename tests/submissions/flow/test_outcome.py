@@ -16,7 +16,7 @@ from submissions.flow.state import SESSION_KEY
 from submissions.models import RunState, Submission, SubmissionStatus
 from submissions.services import submission_process
 from tests.submissions.api.helpers import passport_case, photo
-from tests.submissions.flow.helpers import flow_client, flow_id, walk_to_capture
+from tests.submissions.flow.helpers import confirm_details, flow_client, flow_id, walk_to_capture
 
 RETURN = "https://shop.example.com/kyc/done"
 
@@ -29,6 +29,7 @@ def _upload(client, step: str, data: bytes | None = None):
 def _submitted(client, project, **params) -> Submission:
     walk_to_capture(client, project.pid, **params)
     _upload(client, "front")
+    confirm_details(client)
     _upload(client, "selfie")
     return Submission.objects.get(project=project)
 
@@ -72,6 +73,7 @@ def test_a_real_run_of_a_specimen_passport_ends_on_a_result(client, project):
     case = passport_case()
     walk_to_capture(client, project.pid)
     _upload(client, "front", case.front)
+    assert client.get("/form/review")["Location"] == "/form/selfie"  # every field read: no confirmation page
     _upload(client, "selfie", case.selfie)
     submission = Submission.objects.get(project=project)
     # when
@@ -212,6 +214,7 @@ def test_the_samples_of_a_test_project_are_approved(client, project):
     # given: the sample passport (its portrait is the sample face) and the sample face
     walk_to_capture(client, project.pid)
     client.post("/form/front", {"flow": flow_id(client), "sample": "1"})
+    assert client.get("/form/review")["Location"] == "/form/selfie"
     client.post("/form/selfie", {"flow": flow_id(client), "sample": "1"})
     submission = Submission.objects.get(project=project)
     # when

@@ -1,0 +1,64 @@
+"""The steps between the document and the selfie: the OCR confirmation page and the
+additional-info questions.
+
+The confirmation page reads the document's photos once (``flow.ocr``, kept in the flow) and is
+skipped when the recognition score is at least 80 and every field was read; otherwise it shows
+the fields as read (empty when nothing could be read: manual entry) for the person to confirm or
+correct. Both what the engine read and what the person confirmed are kept, with the names of the
+fields that differ (``edited``); they reach the submission with the photos.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from projects.models import Project
+from submissions.flow.captures import captures_open
+from submissions.flow.forms import DocumentFieldsForm
+from submissions.flow.ocr import REVIEW_FIELDS, FieldsRead, read_photos
+from submissions.flow.state import REVIEW, FlowState, flow_save
+from submissions.flow.views.common import flow_step, form_step, step_redirect
+
+
+def _fields_read(state: FlowState) -> FieldsRead:
+    """The document as read, reading its photos the first time only."""
+    if not state.ocr:
+        photos = captures_open(state)
+        read = read_photos(photos["id_front"], photos.get("id_back"), today=timezone.now().date())
+        state.ocr = read.to_session()
+    return FieldsRead.from_session(state.ocr)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value or "")
+
+
+@require_http_methods(["GET", "POST"])
+@flow_step(REVIEW)
+def review(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
+    if "id_front" not in captures_open(state):  # a capture that no longer opens: take it again
+        flow_save(request.session, state)
+        return step_redirect(state.next_step())
+    read = _fields_read(state)
+    if read.skippable:
+        state.review = {"values": read.values, "edited": [], "skipped": True}
+        flow_save(request.session, state)
+        return step_redirect(state.next_step())
+    initial = {name: value for name, value in read.values.items() if value}
+    form = DocumentFieldsForm(request.POST if request.method == "POST" else None, initial=initial)
+
+    def apply(data: dict[str, Any]) -> None:
+        confirmed = {name: _text(data.get(name)) for name in REVIEW_FIELDS}
+        # A field typed in where the engine read nothing counts as edited: the value is the person's.
+        edited = [name for name in REVIEW_FIELDS if confirmed[name] != read.values[name]]
+        state.review = {"values": confirmed, "edited": edited, "skipped": False}
+
+    flow_save(request.session, state)  # keep the reading even when the form is shown again
+    return form_step(request, state, project, form, "liveform/review.html", apply)
