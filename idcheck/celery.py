@@ -59,4 +59,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=5, hour=0),
         "options": {"queue": Queue.DEFAULT.value},
     },
+    # at 03:15 UTC (crontab.guru: "15 3 * * *"): delete webhook deliveries delivered over 30
+    # days ago and dead letters over 90 days old, with their attempts (webhooks.services).
+    "webhooks-prune-deliveries": {
+        "task": "webhooks.tasks.webhook_deliveries_prune_task",
+        "schedule": crontab(minute=15, hour=3),
+        "options": {"queue": Queue.DEFAULT.value},
+    },
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from idcheck.celery import Queue
-from webhooks.services import webhook_deliveries_sweep, webhook_delivery_send
+from webhooks.services import webhook_deliveries_prune, webhook_deliveries_sweep, webhook_delivery_send
 
 
 @shared_task(queue=Queue.WEBHOOKS.value, ignore_result=True)
@@ -25,3 +25,8 @@ def webhook_daily_summaries_send_task() -> None:
     from webhooks.notifications import webhook_daily_summaries_send
 
     webhook_daily_summaries_send()
+
+
+@shared_task(queue=Queue.DEFAULT.value, ignore_result=True)
+def webhook_deliveries_prune_task() -> None:
+    webhook_deliveries_prune()

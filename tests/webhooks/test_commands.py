@@ -8,10 +8,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from projects.models import AuditEvent
 from tests.webhooks.conftest import emit, endpoint_at
-from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookSecret
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookOutbox, WebhookSecret
 from webhooks.services import webhook_secrets_live
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,26 @@ def test_replay_webhooks_refuses_an_empty_range_and_changes_nothing(project):
     # then
     assert WebhookDelivery.objects.get(pk=delivery.pk).status == "dead"
     assert not AuditEvent.objects.filter(action="webhook.replayed").exists()
+
+
+def test_prune_webhook_deliveries_keeps_the_recent_log_and_the_dead_letters_for_90_days(project):
+    # given: delivered 31 and 29 days ago, dead-lettered 91 and 89 days ago, one still pending
+    endpoint_at(project, "https://hooks.example.com/a")
+    now = timezone.now()
+    ages = {"a": ("delivered", 31), "b": ("delivered", 29), "c": ("dead", 91), "d": ("dead", 89), "e": ("pending", 400)}
+    for resource, (status, days) in ages.items():
+        delivery = WebhookDelivery.objects.get(event=emit(project, "created", resource))
+        when = now - dt.timedelta(days=days)
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(status=status, delivered_at=when, dead_at=when,
+                                                               created_at=when)  # fmt: skip
+        WebhookAttempt.objects.create(delivery=delivery, started_at=when, status_code=200)
+    out = StringIO()
+
+    # when
+    call_command("prune_webhook_deliveries", stdout=out)
+
+    # then
+    assert out.getvalue() == "Deleted 2 deliveries.\n"
+    assert sorted(WebhookDelivery.objects.values_list("resource_id", flat=True)) == ["b", "d", "e"]
+    assert WebhookAttempt.objects.count() == 3
+    assert WebhookOutbox.objects.count() == 5
