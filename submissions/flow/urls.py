@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from submissions.flow.views import capture, details, entry, errors, handoff, live, outcome
+from submissions.flow.views import capture, details, entry, errors, handoff, inapp, live, outcome
 from submissions.flow.views.review import review
 
 app_name = "liveform"
@@ -25,6 +25,7 @@ urlpatterns = [
     path("handoff/<str:token>", handoff.claim, name="handoff"),
     path("phone", handoff.phone, name="phone"),
     path("phone/status", handoff.phone_status, name="phone-status"),
+    path("open-in-browser", inapp.open_in_browser, name="open-in-browser"),
     path("processing", outcome.processing, name="processing"),
     path("status", outcome.status, name="status"),
     path("result", outcome.result, name="result"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from projects.models import Project
 from submissions.flow.errors import FlowRefused
 from submissions.flow.forms import ConsentForm
+from submissions.flow.inapp import in_app_browser
 from submissions.flow.params import liveform_params, liveform_project
 from submissions.flow.state import CONSENT, FlowState, flow_start
 from submissions.flow.views.common import (
@@ -38,6 +40,8 @@ def start(request: HttpRequest) -> HttpResponse:
         request.session[ERROR_PROJECT_KEY] = project.pk
         return error_redirect(refusal.page)
     state = flow_start(request.session, project_id=project.pk, params=params)
+    if in_app_browser(request.headers.get("user-agent", "")):  # its web view blocks the camera
+        return HttpResponseRedirect(reverse("liveform:open-in-browser"))
     return step_redirect(state.next_step())
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from projects.models import Project
 from submissions.flow.errors import FlowRefused
-from submissions.flow.handoff import handoff_claim, handoff_finished
+from submissions.flow.handoff import handoff_claim, handoff_finished, is_desktop
 from submissions.flow.state import PHONE, FlowState
 from submissions.flow.views.common import error_redirect, flow_step, render_step, step_redirect
 
@@ -27,7 +27,9 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 @flow_step(PHONE)
 def phone(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
-    return render_step(request, "liveform/phone.html", state, project, finished=handoff_finished(state))
+    desktop = is_desktop(request.headers.get("user-agent", ""))  # else an app's browser left for Safari or Chrome
+    return render_step(request, "liveform/phone.html", state, project, finished=handoff_finished(state),
+                       desktop=desktop)  # fmt: skip
 
 
 @require_GET

@@ -14,15 +14,11 @@ from submissions.flow.state import SESSION_KEY, FlowState
 from submissions.models import LiveformHandoff, Submission
 from tests.conftest import TEST_HOST
 from tests.submissions.api.helpers import photo
-from tests.submissions.flow.helpers import flow_client, flow_id, open_link, post, walk_to_capture
+from tests.submissions.flow.helpers import confirm_details, flow_client, flow_id, open_link, post, walk_to_capture
 
 DESKTOP_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 )
-
-
-READ_BY_HAND = {"surname": "DOE", "given_names": "JANE", "birth_date": "1990-01-31", "document_number": "X1234567",
-                "expiry_date": "2031-01-01", "nationality": "EST", "sex": "F"}  # fmt: skip
 
 
 def desktop_client() -> Client:
@@ -43,7 +39,7 @@ def _finish_on(phone: Client) -> str:
         if step == "processing":
             return location
         if step == "review":  # the OCR confirmation page, shown for a photo nothing can be read on
-            location = post(phone, "/form/review", READ_BY_HAND)["Location"]
+            location = confirm_details(phone)["Location"]
             continue
         upload = SimpleUploadedFile("p.jpg", photo(), content_type="image/jpeg")
         location = phone.post(f"/form/{step}", {"flow": flow_id(phone), "photo": upload})["Location"]
