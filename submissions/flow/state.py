@@ -31,7 +31,8 @@ CONSENT, EMAIL, COUNTRY, ID_TYPE = "consent", "email", "country", "id-type"
 FRONT, BACK, SELFIE, PROCESSING = "front", "back", "selfie", "processing"
 REVIEW = "review"  # the OCR confirmation page
 PHONE = "phone"  # the desktop's page once its flow went on to a phone (``flow.handoff``)
-CAPTURE_KIND = {FRONT: "id_front", BACK: "id_back", SELFIE: "selfie"}
+ADDRESS = "address"  # the proof of address, before the selfie (docs/liveform.md)
+CAPTURE_KIND = {FRONT: "id_front", BACK: "id_back", ADDRESS: "address", SELFIE: "selfie"}
 
 
 @dataclass
@@ -54,6 +55,7 @@ class FlowState:
     ocr: dict[str, Any] = field(default_factory=dict)  # the document as read in the flow (``flow.ocr``)
     review: dict[str, Any] = field(default_factory=dict)  # the confirmation page's outcome (``flow.review``)
     handed_off: bool = False  # this browser's flow went on to a phone: only its progress is shown here
+    address_required: bool = False  # the project asked for a proof of address when the flow started
 
     @property
     def needs_back(self) -> bool:
@@ -64,7 +66,8 @@ class FlowState:
         if self.submission_id:
             wanted = self.retry_kinds
         else:
-            wanted = ["id_front", *(["id_back"] if self.needs_back else []), "selfie"]
+            address = ["address"] if self.address_required else []
+            wanted = ["id_front", *(["id_back"] if self.needs_back else []), *address, "selfie"]
         return [kind for kind in wanted if kind not in self.captures]
 
     def next_step(self) -> str:
@@ -81,12 +84,12 @@ class FlowState:
         needed = self.kinds_needed()
         if not needed:  # every photo taken: processing, or the selfie step that hands them over
             return PROCESSING if self.submission_id else SELFIE
-        if needed[0] == "selfie" and not self.submission_id:
+        if needed[0] in ("address", "selfie") and not self.submission_id:
             # The document is taken: its fields are confirmed before the selfie, whose photo hands
             # everything over (docs/liveform.md).
             if not self.review:
                 return REVIEW
-        step = {"id_front": FRONT, "id_back": BACK, "selfie": SELFIE}
+        step = {"id_front": FRONT, "id_back": BACK, "address": ADDRESS, "selfie": SELFIE}
         return step[needed[0]]
 
     def to_session(self) -> dict[str, Any]:
@@ -99,7 +102,9 @@ class FlowState:
         return cls(**{**data, "params": LiveformParams.from_session(data["params"])})
 
 
-def flow_start(session: SessionBase, *, project_id: int, params: LiveformParams) -> FlowState:
+def flow_start(
+    session: SessionBase, *, project_id: int, params: LiveformParams, address_required: bool = False
+) -> FlowState:
     """A new flow for this browser, replacing any earlier one. A new session key too, so a link
     opened on a shared device never continues someone else's flow."""
     session.cycle_key()
@@ -111,6 +116,7 @@ def flow_start(session: SessionBase, *, project_id: int, params: LiveformParams)
         email=params.email,
         country=params.country,
         id_type=params.id_type,
+        address_required=address_required,
     )
     flow_save(session, state)
     return state

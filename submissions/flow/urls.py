@@ -18,6 +18,7 @@ urlpatterns = [
     path("front", capture.front, name="front"),
     path("back", capture.back, name="back"),
     path("review", review, name="review"),
+    path("address", capture.address, name="address"),
     path("selfie", capture.selfie, name="selfie"),
     path("selfie/plan", live.plan, name="live-plan"),
     path("selfie/live", live.upload, name="live-upload"),

@@ -1,4 +1,5 @@
-"""The photo steps: document front, back (for two-sided types) and selfie.
+"""The photo steps: document front, back (for two-sided types), proof of address (when the project
+requires it) and selfie.
 
 Each takes a photo from a file input (``capture="environment"`` for the document,
 ``capture="user"`` for the selfie) or, in a TEST project, a sample. The photo passes the
@@ -22,16 +23,17 @@ from submissions.flow import samples
 from submissions.flow.captures import CaptureRefused, capture_keep
 from submissions.flow.forms import CaptureForm
 from submissions.flow.live import live_context
-from submissions.flow.state import BACK, CAPTURE_KIND, FRONT, PROCESSING, SELFIE, FlowState, flow_save
+from submissions.flow.state import ADDRESS, BACK, CAPTURE_KIND, FRONT, PROCESSING, SELFIE, FlowState, flow_save
 from submissions.flow.submit import flow_submit, retry_reason
 from submissions.flow.views.common import error_redirect, flow_step, render_step, step_redirect
 from submissions.services import IdempotencyConflict, LiveCapture, SubmissionNotWaiting
 
-TEMPLATES = {FRONT: "liveform/front.html", BACK: "liveform/back.html", SELFIE: "liveform/selfie.html"}
+TEMPLATES = {FRONT: "liveform/front.html", BACK: "liveform/back.html", ADDRESS: "liveform/address.html",
+             SELFIE: "liveform/selfie.html"}  # fmt: skip
 
 
 def _sample_offered(state: FlowState, project: Project, kind: str) -> bool:
-    if project.status != ProjectStatus.TEST:
+    if project.status != ProjectStatus.TEST or kind == "address":  # no sample bill yet
         return False
     return kind == "selfie" or samples.sample_available(state.id_type, state.country)
 
@@ -114,4 +116,5 @@ def _selfie_context(state: FlowState, step: str) -> dict[str, object]:
 
 front = _capture(FRONT)
 back = _capture(BACK)
+address = _capture(ADDRESS)
 selfie = _capture(SELFIE)

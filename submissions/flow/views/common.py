@@ -16,12 +16,23 @@ from django.views.decorators.cache import never_cache
 from projects.models import Project
 from submissions.flow.errors import FlowRefused
 from submissions.flow.handoff import handoff_qr
-from submissions.flow.state import BACK, COUNTRY, EMAIL, FRONT, ID_TYPE, SELFIE, FlowState, flow_load, flow_save
+from submissions.flow.state import (
+    ADDRESS,
+    BACK,
+    COUNTRY,
+    EMAIL,
+    FRONT,
+    ID_TYPE,
+    SELFIE,
+    FlowState,
+    flow_load,
+    flow_save,
+)
 
 ERROR_PROJECT_KEY = "liveform_error_project"  # the project of a refused link, for the Return URL
 FLOW_FIELD = "flow"
 # The steps a person sees, in order, for "Step n of m".
-NUMBERED_STEPS = (EMAIL, COUNTRY, ID_TYPE, FRONT, BACK, SELFIE)
+NUMBERED_STEPS = (EMAIL, COUNTRY, ID_TYPE, FRONT, BACK, ADDRESS, SELFIE)
 
 StepView = Callable[[HttpRequest, FlowState, Project], HttpResponse]
 
@@ -68,7 +79,9 @@ def render_step(
     request: HttpRequest, template: str, state: FlowState, project: Project, **context: Any
 ) -> HttpResponse:
     status = context.pop("status", 200)
-    steps = [s for s in NUMBERED_STEPS if s != BACK or state.needs_back]
+    skipped = {BACK} if not state.needs_back else set()
+    skipped |= {ADDRESS} if not state.address_required else set()
+    steps = [s for s in NUMBERED_STEPS if s not in skipped]
     current = state.next_step()
     context.update(handoff_qr(request, state))  # a desktop visitor may go on on a phone
     return render(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from policy.selectors import policy_settings_get
 from projects.models import Project
 from submissions.flow.errors import FlowRefused
 from submissions.flow.forms import ConsentForm
@@ -39,7 +40,8 @@ def start(request: HttpRequest) -> HttpResponse:
     except FlowRefused as refusal:
         request.session[ERROR_PROJECT_KEY] = project.pk
         return error_redirect(refusal.page)
-    state = flow_start(request.session, project_id=project.pk, params=params)
+    address_required = policy_settings_get(project).proof_of_address
+    state = flow_start(request.session, project_id=project.pk, params=params, address_required=address_required)
     if in_app_browser(request.headers.get("user-agent", "")):  # its web view blocks the camera
         return HttpResponseRedirect(reverse("liveform:open-in-browser"))
     return step_redirect(state.next_step())
