@@ -1,4 +1,5 @@
-"""The project's Liveform settings: where the flow returns the end user, and with what (spec §7)."""
+"""The project's Liveform settings: where the flow returns the end user, and with what (spec §7),
+and the additional-info questions it asks (``projects.liveform.clean_additional_questions``)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ class LiveformSettings(models.Model):
     return_url = models.URLField(max_length=2000, blank=True)
     return_fields = models.JSONField(default=default_return_fields, blank=True)
     return_encrypted = models.BooleanField(default=False)
+    # [{"id", "label", "type": text|choice|checkbox, "required", "options" (choice only)}]
+    additional_questions = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"Liveform settings of project {self.project_id}"

@@ -120,6 +120,17 @@ class ReviewSerializer(serializers.Serializer):
     sex = serializers.CharField(allow_blank=True, help_text="M, F, X")
 
 
+class AdditionalAnswerSerializer(serializers.Serializer):
+    """One answer (spec §3.1 ``additional_list``; the keys' meaning is [INFER], docs/liveform.md)."""
+
+    id = serializers.CharField(help_text="the question's id in the project's settings (ID Check extension)")
+    inputValue = serializers.CharField(help_text="the question, as it was asked")  # noqa: N815
+    answer = serializers.CharField(
+        allow_blank=True, help_text="the text typed, the option chosen, or true / false for a checkbox"
+    )
+    blockType = serializers.CharField(help_text="text | choice | checkbox")  # noqa: N815
+
+
 class ExtensionSerializer(serializers.Serializer):
     processing = ProcessingSerializer()
     network = NetworkVerdictSerializer(required=False, help_text="§8.10 IP check of the last run")
@@ -160,6 +171,9 @@ class SubmissionItemSerializer(serializers.Serializer):
     data = DataSerializer(required=False)
     review = ReviewSerializer(
         required=False, help_text="Liveform: the identity fields as the person confirmed or corrected them"
+    )
+    additional_list = AdditionalAnswerSerializer(
+        many=True, required=False, help_text="Liveform: the answers to the project's additional-info questions"
     )
     idcheck = ExtensionSerializer(help_text="ID Check extension: processing state and the decision trace")
 
@@ -209,6 +223,7 @@ def item_json(view: SubmissionView) -> dict[str, Any]:
         "recognition_score": review.get("recognition_score"),
         "data": data or None,
         "review": review.get("confirmed"),
+        "additional_list": metadata.get("additional_list"),
         "idcheck": extension,
     }
     return {key: value for key, value in item.items() if value is not None}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -76,3 +78,41 @@ def styled(form: forms.Form) -> None:
     for field in form.fields.values():
         if not isinstance(field.widget, forms.CheckboxInput | forms.RadioSelect):
             field.widget.attrs.setdefault("class", "lf-input")
+
+
+MAX_ANSWER = 500
+
+
+class QuestionsForm(forms.Form):
+    """The project's additional-info questions (``projects.liveform``), one field each, named
+    ``q_<id>``: text, one choice among the options, or a checkbox (required: must be ticked)."""
+
+    def __init__(self, *args: object, questions: list[dict[str, Any]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            self.fields[f"q_{question['id']}"] = _question_field(question)
+        styled(self)
+
+    def answers(self) -> list[dict[str, str]]:
+        """The spec's ``additional_list`` (with each question's ``id``), in the questions' order."""
+        answers = []
+        for question in self.questions:
+            value = self.cleaned_data.get(f"q_{question['id']}")
+            answer = ("true" if value else "false") if question["type"] == "checkbox" else str(value or "")
+            answers.append({"id": question["id"], "inputValue": question["label"], "answer": answer,
+                            "blockType": question["type"]})  # fmt: skip
+        return answers
+
+
+def _question_field(question: dict[str, Any]) -> forms.Field:
+    label, required = question["label"], question["required"]
+    if question["type"] == "checkbox":
+        return forms.BooleanField(label=label, required=required,
+                                  error_messages={"required": _("Please tick this box to continue.")})  # fmt: skip
+    if question["type"] == "choice":
+        return forms.ChoiceField(label=label, required=required, widget=forms.RadioSelect,
+                                 choices=[(option, option) for option in question["options"]],
+                                 error_messages={"required": _("Please choose one.")})  # fmt: skip
+    return forms.CharField(label=label, required=required, max_length=MAX_ANSWER,
+                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip

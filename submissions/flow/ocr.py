@@ -23,6 +23,7 @@ at least 80 and every field was read: only a document whose MRZ or barcode verif
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import statistics
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,7 @@ from submissions.pipeline.intake import ImageRejected
 
 # The fields the confirmation page shows, in its order (``policy.evidence.IdentityFields`` names).
 REVIEW_FIELDS = ("surname", "given_names", "birth_date", "document_number", "expiry_date", "nationality", "sex")
+logger = logging.getLogger(__name__)
 SKIP_SCORE = 80  # spec §6.3: "skipped when recognition score ≥ 80 and all fields read"
 VERIFIED, UNVERIFIED, CONTRADICTED = 100, 60, 50
 
@@ -88,5 +90,8 @@ def read_photos(front: bytes, back: bytes | None, *, today: dt.date) -> FieldsRe
         back_reading = read_document(back, today=today, visual=False) if back is not None else None
         front_reading = read_document(front, today=today, other_side=back_reading)
     except ImageRejected:  # the photos passed the intake when taken: not expected, but not fatal
+        return NOTHING_READ
+    except Exception:  # noqa: BLE001 (an engine failure must not block the flow: the run reads again)
+        logger.exception("the flow's document reading failed")
         return NOTHING_READ
     return fields_read(front_reading, back_reading)

@@ -29,7 +29,7 @@ TWO_SIDED_TYPES = frozenset({"government_id", "drivers_license", "residence_perm
 
 CONSENT, EMAIL, COUNTRY, ID_TYPE = "consent", "email", "country", "id-type"
 FRONT, BACK, SELFIE, PROCESSING = "front", "back", "selfie", "processing"
-REVIEW = "review"  # the OCR confirmation page
+REVIEW, QUESTIONS = "review", "questions"  # the OCR confirmation page, the additional-info questions
 PHONE = "phone"  # the desktop's page once its flow went on to a phone (``flow.handoff``)
 ADDRESS = "address"  # the proof of address, before the selfie (docs/liveform.md)
 CAPTURE_KIND = {FRONT: "id_front", BACK: "id_back", ADDRESS: "address", SELFIE: "selfie"}
@@ -54,6 +54,8 @@ class FlowState:
     camera_errors: list[str] = field(default_factory=list)  # getUserMedia errors met on the selfie step
     ocr: dict[str, Any] = field(default_factory=dict)  # the document as read in the flow (``flow.ocr``)
     review: dict[str, Any] = field(default_factory=dict)  # the confirmation page's outcome (``flow.review``)
+    questions: list[dict[str, Any]] = field(default_factory=list)  # the project's, as they were when asked
+    answers: list[dict[str, str]] | None = None  # the additional-info answers (``additional_list``)
     handed_off: bool = False  # this browser's flow went on to a phone: only its progress is shown here
     address_required: bool = False  # the project asked for a proof of address when the flow started
 
@@ -85,10 +87,12 @@ class FlowState:
         if not needed:  # every photo taken: processing, or the selfie step that hands them over
             return PROCESSING if self.submission_id else SELFIE
         if needed[0] in ("address", "selfie") and not self.submission_id:
-            # The document is taken: its fields are confirmed before the selfie, whose photo hands
-            # everything over (docs/liveform.md).
+            # The document is taken: its fields are confirmed and the questions answered before the
+            # proof of address (if asked) and the selfie, whose photo hands everything over.
             if not self.review:
                 return REVIEW
+            if self.questions and self.answers is None:
+                return QUESTIONS
         step = {"id_front": FRONT, "id_back": BACK, "address": ADDRESS, "selfie": SELFIE}
         return step[needed[0]]
 

@@ -64,6 +64,7 @@ def flow_submit(
             idempotency_key=f"liveform:{state.flow}",
             client=_client(request),
             review=_review(state),
+            additional_list=state.answers or (),
         )
     state.submission_id = submission.id
     state.captures, state.retry_kinds = {}, []

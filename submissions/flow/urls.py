@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 
 from submissions.flow.views import capture, details, entry, errors, handoff, inapp, live, outcome
-from submissions.flow.views.review import review
+from submissions.flow.views.review import questions, review
 
 app_name = "liveform"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("front", capture.front, name="front"),
     path("back", capture.back, name="back"),
     path("review", review, name="review"),
+    path("questions", questions, name="questions"),
     path("address", capture.address, name="address"),
     path("selfie", capture.selfie, name="selfie"),
     path("selfie/plan", live.plan, name="live-plan"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -34,6 +34,8 @@ from webhooks.services import webhook_event_emit
 
 IDEMPOTENCY_KEY_TTL = dt.timedelta(hours=24)
 REVIEW_KEY = "review"  # the sealed metadata's key for a ``FieldsReview``
+ADDITIONAL_KEY = "additional_list"  # and for the answers to the project's additional-info questions
+ANSWER_KEYS = frozenset({"id", "inputValue", "answer", "blockType"})
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 # The API's field name for each image kind: refusals name the field the client sent.
 IMAGE_FIELDS = {
@@ -114,6 +116,7 @@ def submission_create(
     idempotency_key: str = "",
     client: ClientInfo | None = None,
     review: FieldsReview | None = None,
+    additional_list: Sequence[Mapping[str, str]] = (),
 ) -> Submission:
     """Open a submission, pay for it with one credit and, when its images came along, queue its run.
 
@@ -143,6 +146,10 @@ def submission_create(
 
     ``review``: the Liveform's confirmation page (``FieldsReview``), kept sealed with the
     submitter's details; its ``edited`` field names reach the run's evidence.
+
+    ``additional_list``: the answers to the project's additional-info questions (spec §3.1), each
+    ``{"id", "inputValue" (the question), "answer", "blockType" (text, choice, checkbox)}``, all
+    text; kept sealed (answers may be personal) and shown by ``GET /v3/submission``.
     """
     images = dict(images or {})
     details = details or SubmissionDetails()
@@ -157,13 +164,17 @@ def submission_create(
         _check_proof_of_address(project, images)
     if review is not None and not set(review.edited) <= set(IdentityFields.__dataclass_fields__):
         raise ApplicationError("Unknown edited fields.", code="invalid_parameter", extra={"field": "review"})
+    if any(set(item) != ANSWER_KEYS or not all(isinstance(v, str) for v in item.values()) for item in additional_list):
+        raise ApplicationError("invalid format: additional_list", code="invalid_format",
+                               extra={"field": "additional_list"})  # fmt: skip
+    answers = [dict(item) for item in additional_list]
     if len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise ApplicationError("invalid format: Idempotency-Key", code="invalid_format")
     prepared = {kind: _intake(kind, data) for kind, data in images.items()}
     live = live_capture if source == SubmissionSource.LIVEFORM and ImageKind.SELFIE in prepared else None
     if live is not None:
         live_capture_check(live)
-    fingerprint = _fingerprint(source, images, details, review) if idempotency_key else ""
+    fingerprint = _fingerprint(source, images, details, review, answers) if idempotency_key else ""
     written: list[str] = []
     try:
         return _create(
@@ -173,6 +184,7 @@ def submission_create(
             prepared=prepared,
             details=details,
             review=review,
+            answers=answers,
             live_capture=live,
             idempotency_key=idempotency_key,
             client=client or ClientInfo(),
@@ -210,7 +222,11 @@ def _intake(kind: str, data: bytes) -> bytes:
 
 
 def _fingerprint(
-    source: str, images: Mapping[str, bytes], details: SubmissionDetails, review: FieldsReview | None
+    source: str,
+    images: Mapping[str, bytes],
+    details: SubmissionDetails,
+    review: FieldsReview | None,
+    answers: list[dict[str, str]],
 ) -> str:
     """What makes two requests "the same": every field and every image's bytes as uploaded."""
     content: dict[str, object] = {
@@ -220,6 +236,8 @@ def _fingerprint(
     }
     if review is not None:
         content["review"] = review.sealed_part()
+    if answers:
+        content["additional_list"] = answers
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
@@ -232,6 +250,7 @@ def _create(
     prepared: dict[str, bytes],
     details: SubmissionDetails,
     review: FieldsReview | None,
+    answers: list[dict[str, str]],
     live_capture: LiveCapture | None,
     idempotency_key: str,
     client: ClientInfo,
@@ -248,6 +267,8 @@ def _create(
     metadata: dict[str, object] = dict(details.sealed_part())
     if review is not None:
         metadata[REVIEW_KEY] = review.sealed_part()
+    if answers:
+        metadata[ADDITIONAL_KEY] = answers
     submission.sealed_metadata = vault.seal_json(submission, metadata, context=vault.METADATA_CONTEXT)
     submission.claimed_issuing_country = details.issuing_country
     submission.claimed_id_type = details.id_type

@@ -6,6 +6,11 @@ skipped when the recognition score is at least 80 and every field was read; othe
 the fields as read (empty when nothing could be read: manual entry) for the person to confirm or
 correct. Both what the engine read and what the person confirmed are kept, with the names of the
 fields that differ (``edited``); they reach the submission with the photos.
+
+The questions are the project's (``liveform_additional_questions``), as they were when the
+document was confirmed (kept in the flow, so a change meanwhile cannot mix two versions); a
+project without questions skips the step. They come before the selfie, not after it as in
+the spec's list: the selfie's photo is the one that hands everything to ``submission_create``.
 """
 
 from __future__ import annotations
@@ -17,11 +22,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from projects.liveform import liveform_settings_get
 from projects.models import Project
 from submissions.flow.captures import captures_open
-from submissions.flow.forms import DocumentFieldsForm
+from submissions.flow.forms import DocumentFieldsForm, QuestionsForm
 from submissions.flow.ocr import REVIEW_FIELDS, FieldsRead, read_photos
-from submissions.flow.state import REVIEW, FlowState, flow_save
+from submissions.flow.state import QUESTIONS, REVIEW, FlowState, flow_save
 from submissions.flow.views.common import flow_step, form_step, step_redirect
 
 
@@ -49,6 +55,7 @@ def review(request: HttpRequest, state: FlowState, project: Project) -> HttpResp
     read = _fields_read(state)
     if read.skippable:
         state.review = {"values": read.values, "edited": [], "skipped": True}
+        state.questions = liveform_settings_get(project).additional_questions
         flow_save(request.session, state)
         return step_redirect(state.next_step())
     initial = {name: value for name, value in read.values.items() if value}
@@ -59,6 +66,18 @@ def review(request: HttpRequest, state: FlowState, project: Project) -> HttpResp
         # A field typed in where the engine read nothing counts as edited: the value is the person's.
         edited = [name for name in REVIEW_FIELDS if confirmed[name] != read.values[name]]
         state.review = {"values": confirmed, "edited": edited, "skipped": False}
+        state.questions = liveform_settings_get(project).additional_questions
 
     flow_save(request.session, state)  # keep the reading even when the form is shown again
     return form_step(request, state, project, form, "liveform/review.html", apply)
+
+
+@require_http_methods(["GET", "POST"])
+@flow_step(QUESTIONS)
+def questions(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
+    form = QuestionsForm(request.POST if request.method == "POST" else None, questions=state.questions)
+
+    def apply(data: dict[str, Any]) -> None:
+        state.answers = form.answers()
+
+    return form_step(request, state, project, form, "liveform/questions.html", apply)

@@ -48,3 +48,26 @@ def test_an_unknown_edited_field_is_refused_before_anything_is_written(project):
         _create(project, review=review)
     assert refused.value.code == "invalid_parameter"
     assert nothing_written(project)
+
+
+ANSWER = {"id": "occupation", "inputValue": "Your occupation", "answer": "Baker", "blockType": "text"}
+
+
+def test_the_answers_are_shown_and_a_partial_delete_forgets_them(api_client, project):
+    submission = _create(project, additional_list=[ANSWER])
+    [item] = api_client.get(URL, {"submission_id": submission.id}).json()["Items"]
+    assert item["additional_list"] == [ANSWER]
+    submission_delete_partial(project=project, submission_id=submission.id, fields=["additional_list"],
+                              data_fields=None, actor=Actor.system("test"))  # fmt: skip
+    [item] = api_client.get(URL, {"submission_id": submission.id}).json()["Items"]
+    assert "additional_list" not in item
+
+
+@pytest.mark.parametrize(
+    "answer", [{**ANSWER, "extra": "x"}, {k: v for k, v in ANSWER.items() if k != "id"}, {**ANSWER, "answer": 3}]
+)
+def test_a_malformed_answer_is_refused_before_anything_is_written(project, answer):
+    with pytest.raises(ApplicationError) as refused:
+        _create(project, additional_list=[answer])
+    assert refused.value.code == "invalid_format"
+    assert nothing_written(project)

@@ -72,3 +72,11 @@ def test_the_engine_reads_a_specimen_passport_in_full_and_nothing_on_a_plain_pho
     read = read_photos(case.front, None, today=dt.date(2026, 11, 26))
     assert (read.score, read.skippable, read.values["birth_date"]) == (100, True, "1996-02-17")
     assert read_photos(photo(), None, today=dt.date(2026, 11, 26)) == NOTHING_READ
+
+
+def test_an_engine_failure_falls_back_to_manual_entry(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("engine bug")
+
+    monkeypatch.setattr("submissions.flow.ocr.read_document", broken)
+    assert read_photos(photo(), None, today=dt.date(2026, 11, 26)) == NOTHING_READ
