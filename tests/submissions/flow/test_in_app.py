@@ -127,3 +127,17 @@ def test_the_selfie_page_links_to_the_explanation_for_ios_refusals(project):
         '<p id="lf-live-browser" class="lf-small" hidden><a href="/form/open-in-browser">'
         "How to open this page in Safari or Chrome</a></p>"
     ) in html
+
+
+def test_a_qr_code_scanned_inside_an_app_leads_to_the_explanation(project):
+    # given: a desktop showing its QR code
+    desktop = Client(HTTP_HOST=TEST_HOST, HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0")
+    open_link(desktop, project.pid)
+    link = re.search(r"/form/handoff/[A-Za-z0-9_-]+", desktop.get("/form/consent").content.decode()).group(0)
+    # when: WeChat's scanner opens it in WeChat's browser
+    wechat = Client(HTTP_HOST=TEST_HOST, HTTP_USER_AGENT=IN_APP_AGENTS[6][1])
+    response = wechat.get(link)
+    # then: the flow is attached, and the way out of WeChat is shown first
+    assert response["Location"] == "/form/open-in-browser"
+    assert flow_id(wechat) == flow_id(desktop)
+    assert "You opened the link inside WeChat" in wechat.get("/form/open-in-browser").content.decode()
