@@ -22,7 +22,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "created": ("cf", "userid", "tokenId", "ipAddress"),
     "retry": ("cf", "userid", "tokenId", "ipAddress"),
     "submit": ("duplicated_information", "email", "cf", "userid", "tokenId", "ipAddress"),
-    "approved": ("email", "cf", "applicant_id", *IDENTITY, "duplicated_information"),
+    "approved": ("email", "cf", "applicant_id", *IDENTITY, "duplicated_information", "additional_list"),
     "rejected": ("duplicated_information", "applicant_id", "email", "cf", "userid", "tokenId", "ipAddress"),
     "updated": ("duplicated_information", "email", *IDENTITY, "userid", "tokenId"),
     "injection": ("email", "applicant_id", "userid", "cf1", "cf2", "cf3", "tokenId"),
@@ -62,5 +62,6 @@ def _values(submission: Submission) -> dict[str, Any]:
         ipAddress=view.client.ip_address if view.client is not None else None,
         duplicated_information=submission.duplicated_information,
         applicant_id=submission.applicant_id,
+        additional_list=metadata.get("additional_list"),
     )
     return values

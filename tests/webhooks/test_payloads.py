@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 T0 = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
 ACTOR = Actor.system("test")
+ANSWER = {"id": "q1", "inputValue": "", "answer": "Yes", "blockType": "radio"}
 
 
 def _received(receiver) -> dict[str, dict]:
@@ -45,6 +46,7 @@ def test_an_approved_submission_sends_the_spec_fields_filled_from_its_sealed_dat
         actor=ACTOR,
         images={"id_front": case.front, "selfie": case.selfie},
         details=SubmissionDetails(email="p@example.com", userid="u-7", cf1="crm-7"),
+        additional_list=[ANSWER],
     )
     submission_process(submission_id=submission.id)
     submission.refresh_from_db()
@@ -74,6 +76,7 @@ def test_an_approved_submission_sends_the_spec_fields_filled_from_its_sealed_dat
     }
     assert approved["kyc_result"]["status"] == "approved"
     assert approved["last_name"] == "HORVATH"
+    assert approved["additional_list"] == [ANSWER]
     assert set(approved) >= {"full_name", "first_name", "gender", "date_of_birth", "nationality"}
     assert "documentNumber" not in approved  # not a field of the approved payload (spec §4.5)
 
