@@ -1,8 +1,10 @@
 """The dashboard's status filter and review queue: (project, status, created_at, id), built
-CONCURRENTLY so a large submissions table stays writable while it builds."""
+CONCURRENTLY on PostgreSQL so a large submissions table stays writable while it builds (a plain
+index on the embedded SQLite demo)."""
 
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
+
+from idcheck.lib.migrations import AddIndexConcurrentlyOnPostgres
 
 
 class Migration(migrations.Migration):
@@ -13,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        AddIndexConcurrently(
+        AddIndexConcurrentlyOnPostgres(
             model_name="submission",
             index=models.Index(fields=["project", "status", "created_at", "id"], name="submission_status_idx"),
         ),
