@@ -166,9 +166,13 @@ def _step_cues(plan: ChallengePlan, track: list) -> list[Cue]:
             step.challenge, yaw[inside], pitch[inside], closed[inside], eyes[inside], open_level
         )
         cues.append(Cue(f"step{number}_{step.challenge}", value, value >= threshold))
-        asked = {"turn_left": 1, "turn_right": -1}.get(step.challenge, 0)
-        wrong = yaw[inside] * -asked if asked else np.abs(yaw[inside])
-        stray = max(stray, float(wrong.max()))
+        # A stray turn is looked for only where the window is this step's alone: the previous
+        # step may finish in its first GRACE_MS, and this one may finish after its end.
+        own = (t >= step.start_ms + GRACE_MS) & (t <= step.end_ms)
+        if own.any():
+            asked = {"turn_left": 1, "turn_right": -1}.get(step.challenge, 0)
+            wrong = yaw[own] * -asked if asked else np.abs(yaw[own])
+            stray = max(stray, float(wrong.max()))
     cues.append(Cue("unrequested_turn_deg", stray, stray < TURN_DEG))
     return cues
 
