@@ -9,6 +9,8 @@ the whole flow can be tried on a laptop and end approved. Documents are made on 
 
 Only types and countries the specimen generator makes have a sample: its real states and the
 fictional ``UTO``.
+The proof-of-address step's sample is a generated bill (``submissions.specimens.bills``) naming
+the sample document's holder.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 from django.conf import settings
 
 from submissions.specimens import compose_document
+from submissions.specimens.bills import render_bill
 from submissions.specimens.identities import FICTIONAL_STATE, REAL_STATES
 from submissions.specimens.photograph import photograph
 
@@ -34,6 +37,7 @@ MIN_AGE = dt.timedelta(days=21 * 366)
 MIN_VALIDITY = dt.timedelta(days=180)
 SEARCH_SEEDS = 3000
 _lock = threading.Lock()
+SAMPLE_ADDRESS = ("12 Baker Street", "London NW1 6XE", "United Kingdom")
 
 
 def sample_face_path() -> Path:
@@ -61,6 +65,18 @@ def sample_document(id_type: str, country: str, kind: str) -> bytes:
         if not target.exists():
             _make(specimen, country, folder)
     return target.read_bytes()
+
+
+def sample_bill(id_type: str, country: str) -> bytes:
+    """A utility bill naming the holder of the sample document (surname and first given name, as
+    the address step looks them up), issued 20 days ago, at a London address."""
+    if not sample_available(id_type, country):
+        raise ValueError(f"no sample {id_type} of {country}")
+    today = dt.datetime.now(dt.UTC).date()
+    specimen = SPECIMEN_KINDS[id_type]
+    identity = compose_document(specimen, 1, seed=_seed_for(specimen, country, today), today=today).identity
+    name = f"{identity.given_names.split(' ')[0]} {identity.surname}".strip().title()
+    return render_bill(name=name, address_lines=SAMPLE_ADDRESS, issued=today - dt.timedelta(days=20))
 
 
 def _make(specimen: str, country: str, folder: Path) -> None:

@@ -33,7 +33,7 @@ TEMPLATES = {FRONT: "liveform/front.html", BACK: "liveform/back.html", ADDRESS: 
 
 
 def _sample_offered(state: FlowState, project: Project, kind: str) -> bool:
-    if project.status != ProjectStatus.TEST or kind == "address":  # no sample bill yet
+    if project.status != ProjectStatus.TEST:
         return False
     return kind == "selfie" or samples.sample_available(state.id_type, state.country)
 
@@ -41,6 +41,8 @@ def _sample_offered(state: FlowState, project: Project, kind: str) -> bool:
 def _sample(state: FlowState, kind: str) -> bytes:
     if kind == "selfie":
         return samples.sample_face()
+    if kind == "address":
+        return samples.sample_bill(state.id_type, state.country)
     return samples.sample_document(state.id_type, state.country, kind)
 
 

@@ -9,9 +9,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from policy.services import policy_settings_update
 from projects.actors import Actor
 from submissions.flow.state import SESSION_KEY
-from submissions.models import ImageKind, Submission
+from submissions.models import CheckResult, ImageKind, Submission
+from submissions.services import submission_process
 from tests.submissions.api.helpers import photo
-from tests.submissions.flow.helpers import confirm_details, flow_client, flow_id, nothing_written, walk_to_capture
+from tests.submissions.flow.helpers import (
+    confirm_details,
+    flow_client,
+    flow_id,
+    nothing_written,
+    post,
+    walk_to_capture,
+)
 
 ACTOR = Actor.system("test")
 
@@ -101,3 +109,18 @@ def test_after_a_retry_the_proof_of_address_is_not_asked_again(client, requiring
     session.save()
     # then
     assert client.get("/form/address")["Location"] == "/form/selfie"
+
+
+def test_a_test_projects_sample_bill_names_the_sample_holder_and_is_accepted(client, requiring):
+    # given: the sample document (it reads in full: no confirmation page)
+    assert post(client, "/form/front", {"sample": "1"})["Location"] == "/form/review"
+    assert client.get("/form/review")["Location"] == "/form/address"
+    page = client.get("/form/address").content.decode()
+    # when
+    assert post(client, "/form/address", {"sample": "1"})["Location"] == "/form/selfie"
+    post(client, "/form/selfie", {"sample": "1"})
+    submission = Submission.objects.get(project=requiring)
+    submission_process(submission_id=submission.id)
+    # then
+    assert "Use a sample bill" in page
+    assert CheckResult.objects.get(submission=submission, step="address").outcome == "accepted"
