@@ -20,16 +20,14 @@ keeps its own copy and never trusts the client's.
 
 Modules: ``landmarks`` (MediaPipe FaceLandmarker), ``active``, ``passive``, ``check``.
 
-Measured (``manage.py evaluate_liveness``) on the synthetic set of ``make_liveness_set``,
-thresholds chosen on seed 1 (30 sessions per kind), rates on seed 2 (60 per kind): BPCER 3.3 %
-(2/60: border_sides 1.5, planar_residual 0.0199), APCER print 0/60, screen 0/60, replay 0/60;
-about 20 ms per frame (p50) on the shared 2-core box. What that cannot show: every bona-fide
-session is a puppet warped from six package photos with the landmarker's own depth (so
+Measured (``make bench-liveness``: ``evaluate_liveness`` on seed 4, never used for tuning;
+four-step plans): BPCER 5.6 % (14/250, 8 of them painted blinks; 6.8 % before the stray-turn
+window fix, which was found on this seed), APCER replay of another session 0.4 % (1/250), print
+0/100, screen 1/100; 23 ms per frame p50 idle, 1.4 s per session. What that cannot show: every
+bona-fide session is a puppet warped from package photos with the landmarker's own depth (so
 ``planar_residual`` measures depth made by the model that measures it), its blink is painted
-(eyeBlink 0.3–0.6, a real blink ≈1: ``active.BLINK_CLOSED`` is untuned), the attacks are
-simulated (halftone, subpixel grid, a bezel always fully in view), 12 of 60 screens were
-refused only because the landmarker found no face on them, and 60 sessions bound a true rate
-of 0 errors only below ≈5 % (95 %). Real captures are needed before these rates mean anything.
+(eyeBlink 0.3–0.6, a real blink ≈1: ``active.BLINK_CLOSED`` is untuned), and the attacks are
+simulated (halftone, subpixel grid, a bezel always fully in view). Real captures are needed before these rates mean anything.
 """
 
 from __future__ import annotations
