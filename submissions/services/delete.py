@@ -44,8 +44,9 @@ from projects.models import Membership, Project, User
 from projects.services import audit_record
 from submissions import vault
 from submissions.duplicates import duplicates_forget
-from submissions.models import CheckResult, ImageKind, LivenessCapture, RunState, Submission, SubmissionImage
+from submissions.models import CheckResult, ImageKind, RunState, Submission, SubmissionImage
 from submissions.services.create import MAX_IDEMPOTENCY_KEY_LENGTH, _remember, _replay
+from submissions.services.live_capture import live_capture_drop
 from submissions.storage import image_files_delete
 from webhooks.services import webhook_event_emit
 
@@ -181,9 +182,7 @@ def _images_delete(submission: Submission, kinds: Iterable[str]) -> list[str]:
     files = [image.storage_name for image in images]
     SubmissionImage.objects.filter(pk__in=[image.pk for image in images]).delete()
     if ImageKind.SELFIE in kinds:
-        captures = LivenessCapture.objects.filter(submission=submission)
-        files += list(captures.values_list("storage_name", flat=True))
-        captures.delete()
+        live_capture_drop(submission)
     transaction.on_commit(lambda: image_files_delete(files))
     return sorted(image.kind for image in images)
 
