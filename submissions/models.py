@@ -114,6 +114,13 @@ class Submission(models.Model):
     # component is never stored again for this submission, so it stays out of duplicate checks.
     duplicate_exclusions = models.JSONField(default=list, blank=True)
 
+    # The reviewers' memo, sealed with the data key like every other free text about the person.
+    sealed_memo = models.BinaryField(null=True, editable=False)
+    # Blind indexes for the dashboard's keyword search and the API's ?email= / ?userid= lookups:
+    # an HMAC of the normalised value under a key derived from the master key, "" when absent.
+    email_lookup = models.CharField(max_length=64, blank=True)
+    userid_lookup = models.CharField(max_length=64, blank=True)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
@@ -135,6 +142,16 @@ class Submission(models.Model):
                 fields=["project", "custom_duplicated_information"],
                 condition=~models.Q(custom_duplicated_information=""),
                 name="submission_custom_di_idx",
+            ),
+            models.Index(
+                fields=["project", "email_lookup"],
+                condition=~models.Q(email_lookup=""),
+                name="submission_email_lookup_idx",
+            ),
+            models.Index(
+                fields=["project", "userid_lookup"],
+                condition=~models.Q(userid_lookup=""),
+                name="submission_userid_lookup_idx",
             ),
             models.Index(
                 fields=["project", "applicant_id"],
