@@ -19,6 +19,7 @@ from projects.actors import Actor
 from projects.models import Project
 from projects.services import audit_record, credits_debit_for_submission
 from submissions import vault
+from submissions.lookups import email_lookup, userid_lookup
 from submissions.models import (
     IdempotencyKey,
     ImageKind,
@@ -272,6 +273,8 @@ def _create(
     submission.sealed_metadata = vault.seal_json(submission, metadata, context=vault.METADATA_CONTEXT)
     submission.claimed_issuing_country = details.issuing_country
     submission.claimed_id_type = details.id_type
+    submission.email_lookup = email_lookup(details.email)
+    submission.userid_lookup = userid_lookup(details.userid)
     if prepared:
         submission.run_state, submission.queued_at, submission.submitted_at = RunState.QUEUED, now, now
     submission.save(force_insert=True)

@@ -219,6 +219,9 @@ def _delete(
         "sealed_metadata": None,
         "sealed_evidence": None,
         "sealed_decision": None,
+        "sealed_memo": None,
+        "email_lookup": "",
+        "userid_lookup": "",
         "updated_at": now,
     }
     if submission.run_state != RunState.DECIDED:
@@ -325,6 +328,10 @@ def _delete_partial(
         {*(set(fields) & {"email", "userid", "review", "additional_list"}), *(data & set(_METADATA_DATA_FIELDS))},
     )
     evidence_removed = _evidence_forget(submission, data)
+    if "email" in fields:
+        submission.email_lookup = ""
+    if "userid" in fields:
+        submission.userid_lookup = ""
     if "idType" in data:
         submission.claimed_id_type = ""
     if "idcard_issuingCountry" in data:
@@ -337,7 +344,7 @@ def _delete_partial(
         readings = CheckResult.objects.filter(submission=submission, step__in=DOCUMENT_STEPS).update(sealed_result=None)
     submission.updated_at = timezone.now()
     submission.save(update_fields=["claimed_id_type", "claimed_issuing_country", "sealed_metadata",
-                                   "sealed_evidence", "updated_at"])  # fmt: skip
+                                   "sealed_evidence", "email_lookup", "userid_lookup", "updated_at"])  # fmt: skip
     _audit(actor, submission, "submission.partially_deleted", admin, fields=list(fields),
            data_fields=list(data_fields), duplicate_components=sorted(components), images=images,
            metadata=metadata_removed, evidence=evidence_removed, document_readings=readings)  # fmt: skip

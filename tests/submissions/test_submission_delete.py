@@ -21,6 +21,7 @@ from projects.models import AuditEvent
 from submissions import vault
 from submissions.duplicates import face_indexes_reset, project_face_index
 from submissions.duplicates.face_index import face_templates_load, template_key
+from submissions.lookups import email_lookup, userid_lookup
 from submissions.models import CheckResult, FaceTemplate, Submission, SubmissionImage
 from submissions.selectors import submission_view
 from submissions.services import (
@@ -131,6 +132,8 @@ def test_a_deleted_submission_is_forgotten_everywhere_once(api_client, project, 
     faces = face_templates_load(submission)
     assert set(faces) == {"portrait", "selfie"}
     assert len(stored_files(settings.MEDIA_ROOT)) == 2
+    assert (submission.email_lookup, submission.userid_lookup) == (email_lookup(canaries["email"]),
+                                                                   userid_lookup(canaries["userid"]))  # fmt: skip
     assert database_hits(submission.id)  # the scanner finds what is there
     project.refresh_from_db()
     credits = project.credits
@@ -159,6 +162,7 @@ def test_a_deleted_submission_is_forgotten_everywhere_once(api_client, project, 
     assert not CheckResult.objects.filter(submission=submission).exists()
     assert not FaceTemplate.objects.filter(submission=submission).exists()
     assert (submission.duplicated_information, submission.applicant_id) == ("", "")
+    assert (submission.email_lookup, submission.userid_lookup) == ("", "")
     # the tombstone: id, dates, status and ID type stay; GET still lists it, without personal data
     assert submission.status == "approved"
     [item] = api_client.get(f"{URL}?submission_id={submission.id}").json()["Items"]
