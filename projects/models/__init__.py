@@ -9,6 +9,8 @@ from projects.models.liveform import LiveformSettings
 from projects.models.members import Invitation, Membership, Role
 from projects.models.projects import Project, ProjectStatus
 from projects.models.rate_limits import RateCounter
+from projects.models.result_pages import ResultPageText
+from projects.models.tokens import LiveformToken
 from projects.models.users import User
 
 __all__ = [
@@ -18,10 +20,12 @@ __all__ = [
     "CreditLedgerEntry",
     "Invitation",
     "LiveformSettings",
+    "LiveformToken",
     "Membership",
     "Project",
     "ProjectStatus",
     "RateCounter",
+    "ResultPageText",
     "Role",
     "User",
 ]

@@ -32,9 +32,7 @@ class Project(models.Model):
     )
     name = models.CharField(max_length=120)
     status = models.CharField(max_length=8, choices=ProjectStatus.choices, default=ProjectStatus.TEST)
-    emergency_stop = models.BooleanField(
-        default=False, help_text="Halts the Liveform and submission intake at once."
-    )
+    emergency_stop = models.BooleanField(default=False, help_text="Halts the Liveform and submission intake at once.")
     credits = models.BigIntegerField(default=0)
     rate_limit_per_second = models.PositiveIntegerField(null=True, blank=True)
     rate_limit_per_day = models.PositiveIntegerField(null=True, blank=True)

@@ -29,9 +29,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=150, blank=True)
-    is_staff = models.BooleanField(
-        default=False, help_text="Staff create projects, top up credits and reach /admin/."
-    )
+    is_staff = models.BooleanField(default=False, help_text="Staff create projects, top up credits and reach /admin/.")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
