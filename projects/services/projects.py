@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -55,12 +56,25 @@ def project_settings_clean(changes: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _audit_value(value: Any) -> Any:
+    """The value as the Event Log keeps it: a URL loses its user info, query and fragment,
+    where integrators put tokens (``https://hooks.example.com/in?token=…``)."""
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        hidden = "?…" if parts.query or parts.fragment else ""
+        return urlunsplit((parts.scheme, netloc, parts.path, "", "")) + hidden
+    return value
+
+
 @transaction.atomic
 def project_settings_update(*, project: Project, changes: dict[str, Any], actor: Actor) -> list[str]:
     """Apply validated changes; returns the keys whose value actually changed."""
     cleaned = project_settings_clean(changes)
     locked = Project.objects.select_for_update().get(pk=project.pk)
-    changed = [key for key, value in cleaned.items() if get_setting(key).read(locked) != value]
+    before = {key: get_setting(key).read(locked) for key in cleaned}
+    changed = [key for key, value in cleaned.items() if before[key] != value]
     if not changed:
         return []
     for key in changed:
@@ -72,7 +86,11 @@ def project_settings_update(*, project: Project, changes: dict[str, Any], actor:
         project=locked,
         target_type="project",
         target_id=locked.pid,
-        details={"changed": changed},
+        details={
+            "changed": changed,
+            "before": {key: _audit_value(before[key]) for key in changed},
+            "after": {key: _audit_value(cleaned[key]) for key in changed},
+        },
     )
     for key in changed:
         get_setting(key).write(project, cleaned[key])

@@ -99,7 +99,11 @@ def test_configure_project_sets_and_shows_the_canonical_allowlist(project):
     assert (event.action, event.actor_label, event.details) == (
         "project.settings_changed",
         "cli",
-        {"changed": ["api_ip_allowlist"]},
+        {
+            "changed": ["api_ip_allowlist"],
+            "before": {"api_ip_allowlist": []},
+            "after": {"api_ip_allowlist": ["10.0.0.0/8", "2001:db8::/32"]},
+        },
     )
 
 

@@ -171,7 +171,8 @@ def test_owners_change_general_settings(project, dashboard_client):
     assert (project.name, project.status, project.emergency_stop) == ("Acme KYC", "OPEN", True)
     assert (project.rate_limit_per_second, project.rate_limit_per_day) == (50, None)
     event = AuditEvent.objects.get(project=project, action="project.settings_changed")
-    assert event.details == {"changed": ["name", "status", "emergency_stop", "rate_limit_per_second"]}
+    assert event.details["changed"] == ["name", "status", "emergency_stop", "rate_limit_per_second"]
+    assert (event.details["before"]["status"], event.details["after"]["status"]) == ("TEST", "OPEN")
 
 
 def test_a_bad_setting_changes_nothing(project, dashboard_client):

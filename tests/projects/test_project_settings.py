@@ -32,7 +32,11 @@ def test_a_valid_change_is_saved_canonically_and_audited_by_key_only(project):
     event = AuditEvent.objects.get(project=project)
     assert event.action == "project.settings_changed"
     assert (event.target_type, event.target_id) == ("project", project.pid)
-    assert event.details == {"changed": ["api_ip_allowlist"]}
+    assert event.details == {
+        "changed": ["api_ip_allowlist"],
+        "before": {"api_ip_allowlist": []},
+        "after": {"api_ip_allowlist": ["10.0.0.0/8", "2001:db8::/32"]},
+    }
 
 
 def test_the_callers_project_object_is_updated(project):

@@ -27,7 +27,11 @@ def test_configure_project_sets_the_webhook_url_and_a_first_secret(project):
     assert (endpoint.url, endpoint.is_active) == ("https://hooks.example.com/idcheck", True)
     assert WebhookSecret.objects.filter(endpoint=endpoint).count() == 1
     changed = AuditEvent.objects.get(project=project, action="project.settings_changed")
-    assert changed.details == {"changed": ["webhook_url"]}
+    assert changed.details == {
+        "changed": ["webhook_url"],
+        "before": {"webhook_url": ""},
+        "after": {"webhook_url": "https://hooks.example.com/idcheck"},
+    }
 
 
 def test_configure_project_refuses_a_private_address_and_stores_nothing(project):
