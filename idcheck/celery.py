@@ -45,6 +45,13 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"queue": Queue.DEFAULT.value},
     },
+    # every five minutes (crontab.guru: "*/5 * * * *"), the spec's token cleanup interval
+    # (§6.5): private-mode tokens expire by time, old expired ones are deleted.
+    "projects-expire-tokens": {
+        "task": "projects.tasks.liveform_tokens_expire_due_task",
+        "schedule": 300.0,
+        "options": {"queue": Queue.DEFAULT.value},
+    },
     # every 5 seconds (crontab.guru cannot say it; the shortest retry step is 5 s): send the
     # webhook deliveries that are due, including those whose worker died (webhooks.services).
     "webhooks-sweep-due": {

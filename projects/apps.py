@@ -9,5 +9,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from projects.liveform import register_liveform_settings
+        from projects.tokens_settings import register_token_settings
 
         register_liveform_settings()
+        register_token_settings()

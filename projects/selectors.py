@@ -16,6 +16,7 @@ from projects.models.api_keys import (
     PAYLOAD_KEY_PURPOSE,
     payload_key_aad,
 )
+from projects.models.tokens import LiveformToken, PrivateModeSettings
 
 
 def api_key_authenticate(presented: str) -> ApiKey | None:
@@ -93,3 +94,38 @@ def sign_in_failures_since(*, since: timezone.datetime, user_id: int | None, ip_
 
 def user_get_by_email(*, email: str) -> User | None:
     return User.objects.filter(email=email.strip().lower()).first()
+
+
+# --- private mode's token pool (spec §2.11, §6.5)
+
+TOKEN_PAGE_MAX = 10_000
+
+
+def private_mode_settings_get(project: Project) -> PrivateModeSettings:
+    """The project's row, or an unsaved one with the defaults (mode ``off``, no expiry)."""
+    return PrivateModeSettings.objects.filter(project=project).first() or PrivateModeSettings(project=project)
+
+
+def liveform_token_get(*, project: Project, token_id: str) -> LiveformToken | None:
+    return LiveformToken.objects.filter(project=project, token_id=token_id).first()
+
+
+def liveform_token_count(*, project: Project) -> tuple[int, int]:
+    """(tokens in the pool, of which expired)."""
+    tokens = LiveformToken.objects.filter(project=project)
+    return tokens.count(), tokens.filter(expired_at__isnull=False).count()
+
+
+def liveform_token_page(
+    *, project: Project, count: int = TOKEN_PAGE_MAX, after: tuple[timezone.datetime, str] | None = None
+) -> tuple[list[LiveformToken], LiveformToken | None]:
+    """A page of the pool in (updateTime, tokenId) order, keyset-paginated on the pool's index so
+    that the last page of 100,000 tokens costs what the first does; with the last item when more
+    follow (the next page's key)."""
+    tokens = LiveformToken.objects.filter(project=project)
+    if after is not None:
+        updated_at, token_id = after
+        tokens = tokens.filter(updated_at__gt=updated_at) | tokens.filter(updated_at=updated_at, token_id__gt=token_id)
+    rows = list(tokens.order_by("updated_at", "token_id")[: count + 1])
+    items = rows[:count]
+    return items, (items[-1] if len(rows) > count else None)

@@ -19,6 +19,15 @@ from projects.services.members import (
     membership_set_role,
 )
 from projects.services.projects import InvalidSettings, project_create, project_settings_clean, project_settings_update
+from projects.services.tokens import (
+    TokenError,
+    TokenRefused,
+    liveform_token_use,
+    liveform_tokens_delete,
+    liveform_tokens_delete_before,
+    liveform_tokens_expire_due,
+    liveform_tokens_register,
+)
 from projects.services.users import (
     user_create,
     user_sign_in_record,
@@ -30,6 +39,8 @@ __all__ = [
     "InsufficientCredits",
     "InvalidSettings",
     "InvitationOutcome",
+    "TokenError",
+    "TokenRefused",
     "SubmissionsPaused",
     "IssuedApiKey",
     "api_key_issue",
@@ -39,6 +50,11 @@ __all__ = [
     "credits_top_up",
     "invitation_accept",
     "invitation_revoke",
+    "liveform_token_use",
+    "liveform_tokens_delete",
+    "liveform_tokens_delete_before",
+    "liveform_tokens_expire_due",
+    "liveform_tokens_register",
     "membership_invite",
     "membership_remove",
     "membership_set_role",
