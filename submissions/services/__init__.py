@@ -1,4 +1,5 @@
-"""Writes of the submissions app: creating a submission and running its verification."""
+"""Writes of the submissions app: creating a submission, running its verification, and an admin's
+review, change and deletion of it."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from submissions.services.review import (
     submission_review_reject,
 )
 from submissions.services.timeout import submissions_expire_incomplete
+from submissions.services.update import SubmissionUpdate, SubmissionUpdateRefused, submission_update
 
 __all__ = [
     "MAX_ATTEMPTS",
@@ -41,6 +43,8 @@ __all__ = [
     "SubmissionDetails",
     "SubmissionNotFound",
     "SubmissionNotWaiting",
+    "SubmissionUpdate",
+    "SubmissionUpdateRefused",
     "SweepReport",
     "submission_create",
     "submission_delete",
@@ -49,6 +53,7 @@ __all__ = [
     "submission_process",
     "submission_review_approve",
     "submission_review_reject",
+    "submission_update",
     "submissions_expire_incomplete",
     "submissions_requeue_stuck",
 ]
