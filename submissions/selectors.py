@@ -13,6 +13,7 @@ from network.selectors import submission_clients
 from policy.evidence import Evidence
 from projects.models import Project
 from submissions import vault
+from submissions.lookups import email_lookups, userid_lookups
 from submissions.models import Submission, SubmissionStatus
 
 MAX_PAGE_SIZE = 2000
@@ -36,9 +37,13 @@ def submission_list(
     after: tuple[dt.datetime, str] | None = None,
     created_from: dt.datetime | None = None,
     created_before: dt.datetime | None = None,
+    email: str = "",
+    userid: str = "",
 ) -> SubmissionPage:
-    """Newest first, keyset-paginated by (created_at, id) as the original's last-evaluated key."""
+    """Newest first, keyset-paginated by (created_at, id) as the original's last-evaluated key.
+    ``email`` / ``userid`` match exactly through their blind indexes (``submissions.lookups``)."""
     submissions: QuerySet[Submission] = Submission.objects.filter(project=project)
+    submissions = _by_lookups(submissions, email=email, userid=userid)
     if created_from is not None:
         submissions = submissions.filter(created_at__gte=created_from)
     if created_before is not None:
@@ -93,6 +98,25 @@ def submission_search(
     rows = list(submissions.order_by(*order)[: count + 1])
     items = rows[:count]
     return SubmissionPage(items=items, next_key=items[-1] if len(rows) > count else None)
+
+
+def _by_lookups(submissions: QuerySet[Submission], *, email: str, userid: str) -> QuerySet[Submission]:
+    """Served by the partial (project, email_lookup) / (project, userid_lookup) indexes: one
+    person's submissions are few, so ordering them for the page costs nothing."""
+    for text, lookups, column in ((email, email_lookups, "email_lookup"), (userid, userid_lookups, "userid_lookup")):
+        if text:
+            # a blank text has no lookups: it matches nothing (never the rows stored without one)
+            submissions = submissions.filter(**{f"{column}__in": lookups(text) or ["-"]})
+    return submissions
+
+
+def submissions_of_applicant(*, project: Project, applicant_id: str, limit: int = MAX_PAGE_SIZE) -> list[Submission]:
+    """The project's submissions sharing ``applicant_id``, oldest first (the person's history in
+    the order it happened), at most ``limit``; served by the partial applicant index."""
+    if not applicant_id:
+        return []
+    found = Submission.objects.filter(project=project, applicant_id=applicant_id)
+    return list(found.order_by("created_at", "id")[:limit])
 
 
 def _beyond(key: tuple[dt.datetime, str], *, forward: bool) -> Q:

@@ -16,6 +16,14 @@ NETWORK_KEYS = ("checked", "kinds", "level", "risk_score", "action", "connection
 DEVICE_KEYS = ("checked", "mobile", "static_passed", "static_failures", "fingerprint_flags")
 # Liveform inputs kept in the sealed metadata beside the details, shown as their own top-level fields.
 LIVEFORM_KEYS = ("review", "additional_list")
+# ``request_type`` slices (spec §2.1): "kyc" the verification outcome, "data" the personal
+# information, "others" every other field, "aml" the AML result. Each field of an item belongs to
+# exactly one of kyc, data and others; every slice keeps ``submission_id``.
+REQUEST_TYPES = ("kyc", "aml", "data", "others")
+KYC_FIELDS = ("kyc", "argos_score", "recognition_score", "reviewer", "pending_at", "kyc_result_at", "idcheck")
+PERSONAL_FIELDS = ("email", "userid", "data", "review")
+# AML screening is not built yet, so every submission reads as an unscreened one (§4.10, §8.12).
+AML_NOT_SCREENED = {"currentstatus": "Not Screened", "risk_level_summary": "Not Screened"}
 # Built once: drf-spectacular refuses two different inline "GatewayError" serializers.
 GATEWAY_ERRORS = gateway_error_responses()
 
@@ -227,3 +235,16 @@ def item_json(view: SubmissionView) -> dict[str, Any]:
         "idcheck": extension,
     }
     return {key: value for key, value in item.items() if value is not None}
+
+
+def item_slice(item: dict[str, Any], request_type: str) -> dict[str, Any]:
+    """The part of ``item`` that ``request_type`` asks for (see :data:`REQUEST_TYPES`)."""
+    if request_type == "aml":
+        return {"submission_id": item["submission_id"], "aml": dict(AML_NOT_SCREENED)}
+    if request_type == "kyc":
+        kept = {key: value for key, value in item.items() if key in KYC_FIELDS}
+    elif request_type == "data":
+        kept = {key: value for key, value in item.items() if key in PERSONAL_FIELDS}
+    else:
+        kept = {key: value for key, value in item.items() if key not in (*KYC_FIELDS, *PERSONAL_FIELDS)}
+    return {"submission_id": item["submission_id"], **kept}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from submissions.api.applicant import ApplicantSubmissionsApi
 from submissions.api.create import SubmissionCreateApi
 from submissions.api.delete import SubmissionDeleteApi, SubmissionPartialDeleteApi
 from submissions.api.views import SubmissionListApi
@@ -14,5 +15,6 @@ class SubmissionApi(SubmissionListApi, SubmissionCreateApi, SubmissionDeleteApi)
 
 urlpatterns = [
     path("submission", SubmissionApi.as_view(), name="submission"),
+    path("submission/applicant", ApplicantSubmissionsApi.as_view(), name="submission-applicant"),
     path("submission/partial", SubmissionPartialDeleteApi.as_view(), name="submission-partial"),
 ]
