@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := python3 python3-venv python3-dev gcc fonts-ocr-b fonts-dejavu
 # What `make test` needs on top: the local servers it starts and the browser for e2e tests.
 TEST_SYSTEM_PACKAGES := postgresql redis-server chromium
 
-.PHONY: run test check worker worker-pipeline beat lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions
+.PHONY: run test check worker worker-pipeline beat lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions bench-webhooks
 
 # --- set-up -------------------------------------------------------------------------------
 
@@ -178,8 +178,17 @@ bench-decisions: venv
 	$(MANAGE) migrate -v0
 	$(MANAGE) bench_decisions --runs 21
 
+# Webhook deliveries per second with one real worker, and first-attempt latency (issue 7),
+# against a signature-checking receiver on 127.0.0.1; leaves nothing behind but the plot.
+bench-webhooks: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/idcheck
+bench-webhooks: export REDIS_URL ?= redis://127.0.0.1:6379/0
+bench-webhooks: venv test-system-packages
+	.ci/ensure-services
+	$(MANAGE) migrate -v0
+	$(MANAGE) bench_webhooks --plots $(BENCH_DIR)/plots
+
 # Every measured target, each against its baseline where it has one, plots in var/bench/plots.
-bench: bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions
+bench: bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions bench-webhooks
 
 # Removes generated state only; the venv stays. Note var/ holds the embedded database and keys.
 clean:
