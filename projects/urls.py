@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from projects.views import admins, auth, home, project_pages, settings_pages, staff
+from projects.views import admins, auth, event_log, home, project_pages, settings_pages, staff
 
 app_name = "dashboard"
 
@@ -19,7 +19,7 @@ urlpatterns = [
     path("staff/projects/new/", staff.project_new, name="project_new"),
     path("staff/projects/<str:pid>/credits/", staff.staff_credits_top_up, name="staff_credits_top_up"),
     path("p/<str:pid>/", project_pages.project_overview, name="project_overview"),
-    path("p/<str:pid>/events/", project_pages.event_log, name="event_log"),
+    path("p/<str:pid>/events/", event_log.event_log, name="event_log"),
     path("p/<str:pid>/credits/", project_pages.credits_page, name="credits"),
     path("p/<str:pid>/admins/", admins.admin_settings, name="admin_settings"),
     path("p/<str:pid>/admins/remove/", admins.member_remove, name="member_remove"),

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import hmac
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from idcheck.errors import ApplicationError
 from idcheck.lib.crypto import keyed_hash, keyed_hashes
 from projects.actors import Actor
+from projects.audit_words import EVENT_LOG_EXPORTED
 from projects.models import AuditChainHead, AuditEvent, Project
+from projects.selectors import AuditFilters, audit_event_search
 
 GLOBAL_CHAIN = "_global"
 
@@ -100,3 +105,34 @@ def audit_record(
     head.last_hash = event.row_hash
     head.save(update_fields=["sequence", "last_hash"])
     return event
+
+
+# A CSV of this many rows is about 20 MB: enough for months of a busy project, small enough to
+# stream from one web worker without tying it up for long.
+EXPORT_MAX_ROWS = 100_000
+
+
+class ExportTooLarge(ApplicationError):
+    code = "export_too_large"
+
+
+@dataclass(frozen=True)
+class AuditExport:
+    rows: int
+    events: QuerySet[AuditEvent]  # exactly ``rows`` events, newest first, to stream
+
+
+@transaction.atomic
+def audit_log_export(*, project: Project, filters: AuditFilters, actor: Actor) -> AuditExport:
+    """Record an export of the filtered Event Log (its filters and row count) and return the
+    events it holds: those recorded up to now, so that the count written is the count sent."""
+    until = timezone.now()
+    matching = audit_event_search(project=project, filters=filters).filter(created_at__lte=until)
+    rows = matching[: EXPORT_MAX_ROWS + 1].count()
+    if rows > EXPORT_MAX_ROWS:
+        raise ExportTooLarge(
+            f"An export holds at most {EXPORT_MAX_ROWS:,} events; narrow the filters (the dates, say) and export again."
+        )
+    audit_record(actor=actor, action=EVENT_LOG_EXPORTED, project=project, target_type="event_log",
+                 details={"filters": filters.as_details(), "rows": rows})  # fmt: skip
+    return AuditExport(rows=rows, events=matching[:rows])

@@ -1,4 +1,4 @@
-"""Read-mostly project pages: overview, Event Log, credits."""
+"""Read-mostly project pages: overview and credits (the Event Log is in ``event_log``)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from idcheck.errors import ApplicationError
 from projects.access import otp_required, project_membership
 from projects.actors import Actor
+from projects.audit_words import event_rows
 from projects.forms import TopUpForm
 from projects.selectors import api_key_get_live, audit_event_list, credit_ledger_list, membership_list
 from projects.services import credits_top_up
@@ -26,19 +27,9 @@ def project_overview(request: HttpRequest, pid: str) -> HttpResponse:
         "project": project,
         "admin_count": membership_list(project=project).count(),
         "has_api_key": api_key_get_live(project=project) is not None,
-        "recent_events": audit_event_list(project=project)[:10],
+        "recent_events": event_rows(audit_event_list(project=project)[:10]),
     }
     return render(request, "dashboard/project/overview.html", context)
-
-
-@otp_required
-def event_log(request: HttpRequest, pid: str) -> HttpResponse:
-    membership = project_membership(request, pid)
-    action = request.GET.get("action", "").strip()[:64]
-    events = audit_event_list(project=membership.project, action_prefix=action)
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"membership": membership, "project": membership.project, "page": page, "action": action}
-    return render(request, "dashboard/project/event_log.html", context)
 
 
 @otp_required
@@ -53,8 +44,12 @@ def credits_page(request: HttpRequest, pid: str) -> HttpResponse:
             return redirect("dashboard:credits", pid=pid)
         if form.is_valid():
             try:
-                entry = credits_top_up(project=project, amount=form.cleaned_data["amount"],
-                                       actor=Actor.from_request(request), note=form.cleaned_data["note"])
+                entry = credits_top_up(
+                    project=project,
+                    amount=form.cleaned_data["amount"],
+                    actor=Actor.from_request(request),
+                    note=form.cleaned_data["note"],
+                )
             except ApplicationError as exc:
                 form.add_error("amount", exc.message)
             else:
