@@ -5,12 +5,13 @@ from django.urls import path
 from submissions.api.applicant import ApplicantSubmissionsApi
 from submissions.api.create import SubmissionCreateApi
 from submissions.api.delete import SubmissionDeleteApi, SubmissionPartialDeleteApi
+from submissions.api.patch import SubmissionPatchApi
 from submissions.api.views import SubmissionListApi
 
 
-class SubmissionApi(SubmissionListApi, SubmissionCreateApi, SubmissionDeleteApi):
-    """``/v3/submission`` serves three operations: GET lists (SubmissionListApi), POST creates,
-    DELETE deletes (SubmissionDeleteApi)."""
+class SubmissionApi(SubmissionListApi, SubmissionCreateApi, SubmissionDeleteApi, SubmissionPatchApi):
+    """``/v3/submission`` serves four operations: GET lists (SubmissionListApi), POST creates,
+    DELETE deletes (SubmissionDeleteApi), PATCH changes (SubmissionPatchApi)."""
 
 
 urlpatterns = [
