@@ -6,6 +6,7 @@ from submissions.api.applicant import ApplicantSubmissionsApi
 from submissions.api.create import SubmissionCreateApi
 from submissions.api.delete import SubmissionDeleteApi, SubmissionPartialDeleteApi
 from submissions.api.patch import SubmissionPatchApi
+from submissions.api.tokens import TokensApi
 from submissions.api.views import SubmissionListApi
 
 
@@ -18,4 +19,5 @@ urlpatterns = [
     path("submission", SubmissionApi.as_view(), name="submission"),
     path("submission/applicant", ApplicantSubmissionsApi.as_view(), name="submission-applicant"),
     path("submission/partial", SubmissionPartialDeleteApi.as_view(), name="submission-partial"),
+    path("submission/tokens", TokensApi.as_view(), name="submission-tokens"),
 ]
