@@ -14,6 +14,7 @@ from submissions.services.create import (
 from submissions.services.delete import SubmissionNotFound, submission_delete, submission_delete_partial
 from submissions.services.images import SubmissionNotWaiting, submission_images_replace
 from submissions.services.live_capture import LiveCapture
+from submissions.services.memo import MAX_MEMO_LENGTH, Memo, MemoTooLong, memo_open, submission_memo_set
 from submissions.services.process import (
     MAX_ATTEMPTS,
     SweepReport,
@@ -32,12 +33,15 @@ from submissions.services.update import SubmissionUpdate, SubmissionUpdateRefuse
 
 __all__ = [
     "MAX_ATTEMPTS",
+    "MAX_MEMO_LENGTH",
     "RETRY_CODES",
     "FieldsReview",
     "IdempotencyConflict",
     "IdempotencyMismatch",
     "ImageRefused",
     "LiveCapture",
+    "Memo",
+    "MemoTooLong",
     "RejectCommentRequired",
     "SubmissionAlreadyDecided",
     "SubmissionDetails",
@@ -49,7 +53,9 @@ __all__ = [
     "submission_create",
     "submission_delete",
     "submission_delete_partial",
+    "memo_open",
     "submission_images_replace",
+    "submission_memo_set",
     "submission_process",
     "submission_review_approve",
     "submission_review_reject",
