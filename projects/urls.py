@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from projects.views import admins, auth, event_log, home, project_pages, settings_pages, staff
+from projects.views import admins, auth, event_log, home, project_pages, staff
+from projects.views.settings import (
+    additional_info,
+    anti_fraud,
+    authentication,
+    blacklist,
+    integration,
+    kyc,
+    security,
+    system,
+)
 
 app_name = "dashboard"
 
@@ -25,9 +35,15 @@ urlpatterns = [
     path("p/<str:pid>/admins/remove/", admins.member_remove, name="member_remove"),
     path("p/<str:pid>/admins/role/", admins.member_role, name="member_role"),
     path("p/<str:pid>/admins/invitations/withdraw/", admins.invitation_cancel, name="invitation_cancel"),
-    path("p/<str:pid>/integration/", settings_pages.integration_info, name="integration_info"),
-    path("p/<str:pid>/integration/rotate-key/", settings_pages.api_key_rotate, name="api_key_rotate"),
-    path("p/<str:pid>/settings/", settings_pages.project_settings, name="project_settings"),
+    path("p/<str:pid>/integration/", integration.integration_info, name="integration_info"),
+    path("p/<str:pid>/integration/rotate-key/", integration.api_key_rotate, name="api_key_rotate"),
+    path("p/<str:pid>/settings/", system.page, name="project_settings"),
+    path("p/<str:pid>/settings/kyc/", kyc.page, name="settings_kyc"),
+    path("p/<str:pid>/settings/blacklist/", blacklist.page, name="settings_blacklist"),
+    path("p/<str:pid>/settings/anti-fraud/", anti_fraud.page, name="settings_anti_fraud"),
+    path("p/<str:pid>/settings/authentication/", authentication.page, name="settings_authentication"),
+    path("p/<str:pid>/settings/additional-info/", additional_info.page, name="settings_additional_info"),
+    path("p/<str:pid>/settings/security/", security.page, name="settings_security"),
     path("p/<str:pid>/settings/policy/", include("policy.urls")),
     path("p/<str:pid>/webhooks/", include("webhooks.urls")),
     path("p/<str:pid>/submissions/", include("submissions.dashboard_urls")),

@@ -16,7 +16,7 @@ from projects.actors import Actor
 from projects.forms import ConfirmWithCodeForm, SettingsForm
 from projects.models import Membership, Project
 from projects.settings_registry import get_setting
-from projects.views.settings_pages import _save_settings, _settings_form
+from projects.views.settings.common import save_settings, settings_form
 from webhooks.forms import RecipientForm, ReplayRangeForm
 from webhooks.models import DeliveryStatus, WebhookRecipient
 from webhooks.notifications import webhook_recipient_add, webhook_recipient_remove
@@ -38,10 +38,10 @@ DELIVERIES_PER_PAGE = 50
 @otp_required
 def webhooks_page(request: HttpRequest, pid: str) -> HttpResponse:
     membership = project_membership(request, pid)
-    form = _settings_form(request, membership, SETTING_KEYS)
+    form = settings_form(request, membership, SETTING_KEYS)
     if request.method == "POST":
         project_membership(request, pid, need="manage")
-        if _save_settings(request, membership, form):
+        if save_settings(request, membership, form):
             return redirect("dashboard:webhooks", pid=pid)
     return _render(request, membership, form=form, secret_form=ConfirmWithCodeForm(), shown_secrets=[])
 
