@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from projects.models import Project
-from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
+from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookOutbox
 
 
 def webhook_delivery_log(*, project: Project, status: str = "") -> QuerySet[WebhookDelivery]:
@@ -20,3 +20,18 @@ def webhook_delivery_log(*, project: Project, status: str = "") -> QuerySet[Webh
     if status in DeliveryStatus.values:
         deliveries = deliveries.filter(status=status)
     return deliveries
+
+
+def webhook_resource_history(
+    *, project: Project, resource_id: str
+) -> list[tuple[WebhookOutbox, WebhookDelivery | None]]:
+    """The events of one resource, newest first, each with its delivery to the project's current
+    endpoint (None: emitted while there was no endpoint) and that delivery's attempts."""
+    events = WebhookOutbox.objects.filter(project=project, resource_id=resource_id).order_by("-sequence", "-pk")
+    deliveries = {
+        delivery.event_id: delivery
+        for delivery in WebhookDelivery.objects.filter(project=project, resource_id=resource_id).prefetch_related(
+            "attempt_log"
+        )
+    }
+    return [(event, deliveries.get(event.pk)) for event in events]

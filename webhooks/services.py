@@ -256,6 +256,40 @@ def webhook_deliveries_replay_range(
     return dead
 
 
+@transaction.atomic
+def webhook_event_resend(*, project: Project, event_id: int, resource_id: str, actor: Actor) -> WebhookDelivery:
+    """One event of ``resource_id`` goes to the project's endpoint again (a submission page's
+    Resend button, spec §4.1): its delivery there, delivered or dead-lettered, starts a new
+    schedule with the same ``webhook-id``, so a receiver that already has it can drop it. A dead
+    letter sends its sealed bytes again; a delivered one, whose bytes were dropped, is rendered
+    anew from the data as it is now (a deleted submission's goes out thin). An event emitted
+    before the endpoint existed gets its first delivery. One still on its way is refused."""
+    event = WebhookOutbox.objects.filter(project=project, pk=event_id, resource_id=resource_id).first()
+    if event is None or event.event == TEST_EVENT:
+        raise WebhookError("No such webhook event.")
+    endpoint = WebhookEndpoint.objects.filter(project=project).first()
+    if endpoint is None:
+        raise WebhookError("Set a webhook URL first.")
+    if not endpoint.is_active:
+        raise WebhookError("The webhook endpoint is disabled; set its URL again on the Webhooks page first.")
+    delivery = WebhookDelivery.objects.select_for_update().filter(event=event, endpoint=endpoint).first()
+    if delivery is None:
+        delivery = WebhookDelivery.objects.create(event=event, endpoint=endpoint, project=project,
+                                                  resource_id=resource_id, sequence=event.sequence)  # fmt: skip
+    elif delivery.status in (DeliveryStatus.PENDING, DeliveryStatus.IN_FLIGHT):
+        raise WebhookError("This event is still on its way; wait for its delivery to finish.")
+    else:
+        delivery.status, delivery.attempts, delivery.next_attempt_at = DeliveryStatus.PENDING, 0, timezone.now()
+        delivery.locked_until = delivery.dead_at = delivery.delivered_at = None
+        delivery.save(
+            update_fields=["status", "attempts", "next_attempt_at", "locked_until", "dead_at", "delivered_at"]
+        )
+    audit_record(actor=actor, action="webhook.resent", project=project, target_type="webhook_delivery",
+                 target_id=delivery.webhook_id, details={"event": event.event, "event_id": event.pk})  # fmt: skip
+    _wake_after_commit(delivery.pk)
+    return delivery
+
+
 # Delivered rows (and their attempts) are kept this long for the log; dead letters longer, for replay.
 KEEP_DELIVERED = dt.timedelta(days=30)
 KEEP_DEAD = dt.timedelta(days=90)
