@@ -22,3 +22,18 @@ class RulesPublishForm(forms.Form):
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(f"Not JSON: line {exc.lineno} column {exc.colno}: {exc.msg}.") from None
+
+
+class IdTypesUploadForm(forms.Form):
+    REPLACE_ALL, UPDATE_COUNTRIES = "all", "countries"
+
+    csv_file = forms.FileField(label="CSV file", help_text="UTF-8, header country,id_type, one pair per line.")
+    mode = forms.ChoiceField(
+        label="What the file replaces",
+        choices=[
+            (UPDATE_COUNTRIES, "Only the countries in the file (the others keep their types)"),
+            (REPLACE_ALL, "The whole table: the file becomes the table"),
+        ],
+        initial=UPDATE_COUNTRIES,
+        widget=forms.RadioSelect,
+    )

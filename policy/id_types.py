@@ -39,12 +39,25 @@ ANY_COUNTRY = "*"
 _ALPHA3 = re.compile(r"[A-Z]{3}")
 
 
-class AllowListError(ValueError):
-    """One message per bad line, each ``line N: reason``."""
+@dataclass(frozen=True)
+class CsvProblem:
+    """One row of the upload's validation report: where (line, column) and what is wrong."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
+    line: int
+    column: str  # "country", "id_type", or "" for the line as a whole
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class AllowListError(ValueError):
+    """Every bad line at once: ``report`` for a table, ``problems`` as ``line N: reason`` texts."""
+
+    def __init__(self, report: list[CsvProblem]):
+        self.report = report
+        self.problems = [str(problem) for problem in report]
+        super().__init__("; ".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,15 @@ class AllowedIdTypes:
             return None
         return tuple(t for c, t in self.entries if c == key)
 
+    def countries(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(country for country, _ in self.entries))
+
+    def replacing(self, other: AllowedIdTypes) -> AllowedIdTypes:
+        """This table with every country ``other`` lists taking exactly ``other``'s types."""
+        listed = set(other.countries())
+        kept = [entry for entry in self.entries if entry[0] not in listed]
+        return AllowedIdTypes(tuple(sorted([*kept, *other.entries])))
+
     def to_csv(self) -> str:
         lines = [",".join(HEADER)] + [f"{country},{id_type}" for country, id_type in self.entries]
         return "\n".join(lines) + "\n"
@@ -84,22 +106,41 @@ def parse_allowed_id_types(text: str) -> AllowedIdTypes:
         return AllowedIdTypes()
     number, header = rows[0]
     if tuple(cell.strip().lower() for cell in header) != HEADER:
-        raise AllowListError([f"line {number}: the first line must be the header 'country,id_type'"])
-    problems: list[str] = []
+        raise AllowListError([CsvProblem(number, "", "the first line must be the header 'country,id_type'")])
+    problems: list[CsvProblem] = []
     seen: dict[tuple[str, str], int] = {}
     for number, row in rows[1:]:
         cells = [cell.strip() for cell in row]
         if len(cells) != 2:
-            problems.append(f"line {number}: expected 2 values (country,id_type), found {len(cells)}")
+            problems.append(CsvProblem(number, "", f"expected 2 values (country,id_type), found {len(cells)}"))
             continue
         country, id_type = cells
         if country != ANY_COUNTRY and not _ALPHA3.fullmatch(country):
-            problems.append(f"line {number}: country {country!r} is not an ISO 3166-1 alpha-3 code or '*'")
+            message = f"country {country!r} is not an ISO 3166-1 alpha-3 code or '*'"
+            problems.append(CsvProblem(number, "country", message))
         if id_type not in ID_TYPES:
-            problems.append(f"line {number}: id_type {id_type!r} is not one of {', '.join(ID_TYPES)}")
+            problems.append(CsvProblem(number, "id_type", f"id_type {id_type!r} is not one of {', '.join(ID_TYPES)}"))
         if (country, id_type) in seen:
-            problems.append(f"line {number}: {country},{id_type} repeats line {seen[(country, id_type)]}")
+            problems.append(CsvProblem(number, "", f"{country},{id_type} repeats line {seen[(country, id_type)]}"))
         seen.setdefault((country, id_type), number)
     if problems:
         raise AllowListError(problems)
     return AllowedIdTypes(tuple(sorted(seen)))
+
+
+MAX_UPLOAD_BYTES = 256 * 1024  # every country times every type is about 2,000 lines, 40 kB
+
+
+def parse_upload(data: bytes) -> AllowedIdTypes:
+    """An uploaded CSV file: UTF-8 (a spreadsheet's byte-order mark is fine), then as
+    :func:`parse_allowed_id_types`; a file that is not text is one problem of line 1."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise AllowListError([CsvProblem(1, "", f"the file is larger than {MAX_UPLOAD_BYTES // 1024} kB")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise AllowListError([CsvProblem(line, "", "not UTF-8 text: save the file as CSV UTF-8")]) from None
+    if "\x00" in text:
+        raise AllowListError([CsvProblem(1, "", "not a text file: save the file as CSV UTF-8")])
+    return parse_allowed_id_types(text)

@@ -10,6 +10,7 @@ PAGES = {
     "Anti-fraud": "settings/anti-fraud/",
     "Authentication Data": "settings/authentication/",
     "Additional Info": "settings/additional-info/",
+    "Supported ID Types": "settings/policy/id-types/",
     "Integration Info": "integration/",
     "Security": "settings/security/",
     "System Operation": "settings/",
