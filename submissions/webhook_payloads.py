@@ -59,6 +59,7 @@ def _values(submission: Submission) -> dict[str, Any]:
         cf=cf,
         email=metadata.get("email"),
         userid=metadata.get("userid"),
+        tokenId=metadata.get("token_id"),
         ipAddress=view.client.ip_address if view.client is not None else None,
         duplicated_information=submission.duplicated_information,
         applicant_id=submission.applicant_id,

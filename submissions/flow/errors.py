@@ -73,6 +73,31 @@ ERROR_PAGES: dict[str, ErrorPage] = {
         _("Verification open elsewhere"),
         _("This verification was started again in another tab or window. Please continue there."),
     ),
+    # Private mode (spec §6.5): the link's token, judged when the flow starts.
+    "token-missing": ErrorPage(
+        "TK-10000",
+        403,
+        _("This link needs a token"),
+        _("This service opens only verification links it issued, each with its own token. Ask for a new link."),
+    ),
+    "token-expired": ErrorPage(
+        "TK-10001",
+        403,
+        _("This link has expired"),
+        _("This verification link has already been used or is too old. Ask for a new link."),
+    ),
+    "token-not-found": ErrorPage(
+        "TK-10002",
+        403,
+        _("This link is not valid"),
+        _("This verification link's token is not known to the service. Ask for a new link."),
+    ),
+    "token-invalid": ErrorPage(
+        "TK-10003",
+        400,
+        _("This link is not valid"),
+        _("This verification link's token is malformed. Ask for a new link."),
+    ),
     "handoff-expired": ErrorPage(
         "RT-60003",
         410,
@@ -81,6 +106,13 @@ ERROR_PAGES: dict[str, ErrorPage] = {
     ),
 }
 NOT_FOUND = "page-not-found"
+# ``projects.services.TokenRefused.reason`` → the page that says so.
+TOKEN_PAGES = {
+    "missing": "token-missing",
+    "expired": "token-expired",
+    "not_registered": "token-not-found",
+    "invalid": "token-invalid",
+}
 
 
 class FlowRefused(Exception):

@@ -12,6 +12,9 @@ values. Readings where the spec is silent or tagged [INFER] (docs/liveform.md):
 * ``selectedIssuingCountry`` and ``selectedIdType`` are accepted plain too: they only skip a
   screen, and the policy still judges the document.
 * ``lang``: English only for now; any value shows English.
+* ``token`` (private mode, §6.5) is read here as text and judged when the flow starts
+  (``projects.services.liveform_token_use``); with private mode off it is only echoed as the
+  submission's ``tokenId``.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ MAX_EMAIL = 254
 _PID = re.compile(r"[a-z0-9]{10}")
 ENCRYPTED_ONLY = ("startValidUntil", "allowedCountries")
 # What the flow reads; the spec's other parameters are listed in docs/liveform.md.
-PLAIN = ("email", "userid", "cf1", "cf2", "cf3", "selectedIssuingCountry", "selectedIdType")
+PLAIN = ("email", "userid", "cf1", "cf2", "cf3", "selectedIssuingCountry", "selectedIdType", "token")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class LiveformParams:
     allowed_countries: tuple[str, ...] = ()  # empty: every country
     country: str = ""  # selectedIssuingCountry, or the only allowed country
     id_type: str = ""  # selectedIdType
+    token: str = ""  # the private-mode Token ID, judged when the flow starts
 
     def to_session(self) -> dict[str, Any]:
         return {**self.__dict__, "allowed_countries": list(self.allowed_countries)}
@@ -148,6 +152,7 @@ def _validated(values: Mapping[str, Any]) -> LiveformParams:
         allowed_countries=allowed,
         country=country,
         id_type=id_type,
+        token=_text(values, "token"),
     )
 
 

@@ -81,6 +81,7 @@ def _details(state: FlowState) -> SubmissionDetails:
         cf3=params.cf3,
         issuing_country=state.country,
         id_type=state.id_type,
+        token_id=params.token,
     )
 
 

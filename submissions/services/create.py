@@ -81,6 +81,7 @@ class SubmissionDetails:
     cf3: str = ""
     issuing_country: str = ""  # ISO 3166-1 alpha-3, as claimed
     id_type: str = ""  # as claimed (spec §8.5)
+    token_id: str = ""  # the Liveform link's private-mode token, the webhooks' tokenId (spec §6.5)
 
     def sealed_part(self) -> dict[str, str]:
         return {key: value for key, value in asdict(self).items() if key not in ("issuing_country", "id_type")}

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from policy.selectors import policy_settings_get
 from projects.models import Project
-from submissions.flow.errors import FlowRefused
+from projects.services import TokenRefused, liveform_token_use
+from submissions.flow.errors import TOKEN_PAGES, FlowRefused
 from submissions.flow.forms import ConsentForm
 from submissions.flow.inapp import in_app_browser
 from submissions.flow.params import liveform_params, liveform_project
@@ -30,13 +31,16 @@ from submissions.flow.views.common import (
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     """Check the link and start a new flow; a refused link writes nothing but the error page's
-    way back (the project, for its Return URL)."""
+    way back (the project, for its Return URL). In private mode the link's token is used here,
+    once per flow started, after every other check of the link (spec §6.2: ``startValidUntil``
+    comes first)."""
     try:
         project = liveform_project(request.GET)
     except FlowRefused as refusal:
         return error_redirect(refusal.page)
     try:
         params = liveform_params(project, request.GET, now=timezone.now())
+        _use_token(project, params.token)
     except FlowRefused as refusal:
         request.session[ERROR_PROJECT_KEY] = project.pk
         return error_redirect(refusal.page)
@@ -45,6 +49,13 @@ def start(request: HttpRequest) -> HttpResponse:
     if in_app_browser(request.headers.get("user-agent", "")):  # its web view blocks the camera
         return HttpResponseRedirect(reverse("liveform:open-in-browser"))
     return step_redirect(state.next_step())
+
+
+def _use_token(project: Project, token_id: str) -> None:
+    try:
+        liveform_token_use(project=project, token_id=token_id)
+    except TokenRefused as refusal:
+        raise FlowRefused(TOKEN_PAGES[refusal.reason]) from None
 
 
 @require_http_methods(["GET", "POST"])
