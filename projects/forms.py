@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from projects.models import Role
+from projects.models.result_pages import MAIN_TEXT_MAX, SUB_TEXT_MAX
 from projects.services.credits import MAX_TOP_UP
 
 
@@ -70,8 +71,9 @@ class InvitationAcceptForm(forms.Form):
 
 
 class TopUpForm(forms.Form):
-    amount = forms.IntegerField(min_value=-MAX_TOP_UP, max_value=MAX_TOP_UP,
-                                help_text="Negative amounts correct an earlier top-up.")
+    amount = forms.IntegerField(
+        min_value=-MAX_TOP_UP, max_value=MAX_TOP_UP, help_text="Negative amounts correct an earlier top-up."
+    )
     note = forms.CharField(max_length=200, required=False)
 
 
@@ -104,3 +106,24 @@ class SettingsForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error(setting.key, exc)
         return changes
+
+
+class ResultPageForm(forms.Form):
+    """The result page of one status and language; the service checks the lengths and the picture."""
+
+    main_text = forms.CharField(
+        label="Main text", max_length=MAIN_TEXT_MAX, required=False,
+        help_text=f"At most {MAIN_TEXT_MAX} characters. Empty: the built-in heading.",
+        widget=forms.TextInput(attrs={"data-preview": "main"}),
+    )  # fmt: skip
+    sub_text = forms.CharField(
+        label="Sub text", max_length=SUB_TEXT_MAX, required=False,
+        help_text=f"At most {SUB_TEXT_MAX} characters. Empty: the built-in message.",
+        widget=forms.TextInput(attrs={"data-preview": "sub"}),
+    )  # fmt: skip
+    picture = forms.FileField(
+        label="Picture", required=False,
+        help_text="JPEG or PNG, at most 2 MB; shown at most 800 pixels wide. Empty: keep the current one.",
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png", "data-preview": "picture"}),
+    )  # fmt: skip
+    remove_picture = forms.BooleanField(label="Remove the current picture", required=False)

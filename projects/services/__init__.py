@@ -19,6 +19,12 @@ from projects.services.members import (
     membership_set_role,
 )
 from projects.services.projects import InvalidSettings, project_create, project_settings_clean, project_settings_update
+from projects.services.result_pages import (
+    InvalidResultPage,
+    result_page_picture_clean,
+    result_page_text_get,
+    result_page_text_set,
+)
 from projects.services.tokens import (
     TokenError,
     TokenRefused,
@@ -37,6 +43,7 @@ from projects.services.users import (
 
 __all__ = [
     "InsufficientCredits",
+    "InvalidResultPage",
     "InvalidSettings",
     "InvitationOutcome",
     "TokenError",
@@ -61,6 +68,9 @@ __all__ = [
     "project_create",
     "project_settings_clean",
     "project_settings_update",
+    "result_page_picture_clean",
+    "result_page_text_get",
+    "result_page_text_set",
     "user_create",
     "user_sign_in_record",
     "user_totp_device_confirm",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("processing", outcome.processing, name="processing"),
     path("status", outcome.status, name="status"),
     path("result", outcome.result, name="result"),
+    path("result/picture", outcome.result_picture, name="result-picture"),
     path("return", outcome.return_to, name="return"),
     path("error-page/<str:page>", errors.error_page, name="error-page"),
     path("error-page/<str:page>/return", errors.error_return, name="error-return"),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from projects.models import Project
+from projects.models import Project, ResultPageText
+from projects.services import result_page_text_get
 from submissions.flow.returnurl import return_url
 from submissions.flow.state import PROCESSING, FlowState, flow_save
 from submissions.flow.submit import Progress, flow_progress
@@ -62,8 +64,29 @@ def result(request: HttpRequest, state: FlowState, project: Project) -> HttpResp
     if progress.state != "done":
         return HttpResponseRedirect(target or reverse("liveform:processing"))
     has_return = bool(return_url(project, state=state, submission=submission))
+    custom = _custom_page(project, submission)
     return render_step(request, "liveform/result.html", state, project, submission=submission,
-                       has_return=has_return, delay=RETURN_DELAY_SECONDS)  # fmt: skip
+                       has_return=has_return, delay=RETURN_DELAY_SECONDS, custom=custom)  # fmt: skip
+
+
+def _custom_page(project: Project, submission: Submission) -> ResultPageText | None:
+    """The project's own texts and picture for this outcome (Liveform Customization), if any."""
+    return result_page_text_get(project=project, status=submission.status, language=get_language() or "")
+
+
+@require_GET
+@flow_step(None)
+def result_picture(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
+    """The customised result page's picture, to the person whose flow ended with that outcome."""
+    submission = submission_get(project=project, submission_id=state.submission_id) if state.submission_id else None
+    if submission is None or submission.status == SubmissionStatus.INCOMPLETE:
+        raise Http404("No result yet")
+    custom = _custom_page(project, submission)
+    if custom is None or not custom.image:
+        raise Http404("No picture")
+    response = HttpResponse(bytes(custom.image), content_type=custom.image_content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_GET
