@@ -22,6 +22,7 @@ from projects.services.credits import InsufficientCredits, SubmissionsPaused
 from submissions.flow import samples
 from submissions.flow.captures import CaptureRefused, capture_keep
 from submissions.flow.forms import CaptureForm
+from submissions.flow.funnel import funnel_count
 from submissions.flow.live import live_context
 from submissions.flow.state import ADDRESS, BACK, CAPTURE_KIND, FRONT, PROCESSING, SELFIE, FlowState, flow_save
 from submissions.flow.submit import flow_submit, retry_reason
@@ -52,6 +53,7 @@ def _capture(step: str) -> Callable[..., HttpResponse]:
     @require_http_methods(["GET", "POST"])
     @flow_step(step)
     def view(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
+        funnel_count(state, step)
         form = CaptureForm(request.POST or None, request.FILES or None)
         offered = _sample_offered(state, project, kind)
         error = ""

@@ -14,6 +14,7 @@ from policy.selectors import policy_settings_get
 from projects.models import Project, ProjectStatus
 from submissions.flow.countries import COUNTRY_NAMES, SPECIMEN_COUNTRY
 from submissions.flow.forms import ChoiceStepForm, EmailForm
+from submissions.flow.funnel import funnel_count
 from submissions.flow.state import COUNTRY, EMAIL, ID_TYPE, FlowState, flow_save
 from submissions.flow.views.common import flow_step, form_step, step_redirect
 
@@ -32,6 +33,7 @@ ID_TYPE_LABELS = {
 @require_http_methods(["GET", "POST"])
 @flow_step(EMAIL)
 def email(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
+    funnel_count(state, EMAIL)
     form = EmailForm(request.POST if request.method == "POST" else None)
 
     def apply(data: dict[str, Any]) -> None:
@@ -51,6 +53,7 @@ def country_choices(state: FlowState, project: Project) -> list[tuple[str, str]]
 @require_http_methods(["GET", "POST"])
 @flow_step(COUNTRY)
 def country(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
+    funnel_count(state, COUNTRY)
     form = ChoiceStepForm(
         request.POST if request.method == "POST" else None,
         choices=[("", _("Choose a country")), *country_choices(state, project)],
@@ -73,6 +76,7 @@ def id_type_choices(state: FlowState, project: Project) -> list[tuple[str, str]]
 @require_http_methods(["GET", "POST"])
 @flow_step(ID_TYPE)
 def id_type(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
+    funnel_count(state, ID_TYPE)
     choices = id_type_choices(state, project)
     if len(choices) == 1:  # nothing to choose: skip the screen
         state.id_type = choices[0][0]

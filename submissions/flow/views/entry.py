@@ -15,6 +15,7 @@ from projects.models import Project
 from projects.services import TokenRefused, liveform_token_use
 from submissions.flow.errors import TOKEN_PAGES, FlowRefused
 from submissions.flow.forms import ConsentForm
+from submissions.flow.funnel import START, funnel_count
 from submissions.flow.inapp import in_app_browser
 from submissions.flow.params import liveform_params, liveform_project
 from submissions.flow.state import CONSENT, FlowState, flow_start
@@ -46,6 +47,7 @@ def start(request: HttpRequest) -> HttpResponse:
         return error_redirect(refusal.page)
     address_required = policy_settings_get(project).proof_of_address
     state = flow_start(request.session, project_id=project.pk, params=params, address_required=address_required)
+    funnel_count(state, START)
     if in_app_browser(request.headers.get("user-agent", "")):  # its web view blocks the camera
         return HttpResponseRedirect(reverse("liveform:open-in-browser"))
     return step_redirect(state.next_step())
@@ -61,6 +63,7 @@ def _use_token(project: Project, token_id: str) -> None:
 @require_http_methods(["GET", "POST"])
 @flow_step(CONSENT)
 def consent(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
+    funnel_count(state, CONSENT)
     form = ConsentForm(request.POST if request.method == "POST" else None)
 
     def apply(data: dict[str, Any]) -> None:

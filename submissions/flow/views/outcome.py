@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from projects.models import Project, ResultPageText
 from projects.services import result_page_text_get
+from submissions.flow.funnel import RESULT, funnel_count
 from submissions.flow.returnurl import return_url
 from submissions.flow.state import PROCESSING, FlowState, flow_save
 from submissions.flow.submit import Progress, flow_progress
@@ -35,6 +36,7 @@ def _follow(request: HttpRequest, state: FlowState, project: Project) -> tuple[P
 def processing(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
     if state.next_step() != PROCESSING:
         return step_redirect(state.next_step())
+    funnel_count(state, PROCESSING)
     progress, _, target = _follow(request, state, project)
     if target:
         return HttpResponseRedirect(target)
@@ -63,6 +65,7 @@ def result(request: HttpRequest, state: FlowState, project: Project) -> HttpResp
         return error_redirect("refresh")
     if progress.state != "done":
         return HttpResponseRedirect(target or reverse("liveform:processing"))
+    funnel_count(state, RESULT)
     has_return = bool(return_url(project, state=state, submission=submission))
     custom = _custom_page(project, submission)
     return render_step(request, "liveform/result.html", state, project, submission=submission,

@@ -26,6 +26,7 @@ from projects.liveform import liveform_settings_get
 from projects.models import Project
 from submissions.flow.captures import captures_open
 from submissions.flow.forms import DocumentFieldsForm, QuestionsForm
+from submissions.flow.funnel import funnel_count
 from submissions.flow.ocr import REVIEW_FIELDS, FieldsRead, read_photos
 from submissions.flow.state import QUESTIONS, REVIEW, FlowState, flow_save
 from submissions.flow.views.common import flow_step, form_step, step_redirect
@@ -49,6 +50,7 @@ def _text(value: object) -> str:
 @require_http_methods(["GET", "POST"])
 @flow_step(REVIEW)
 def review(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
+    funnel_count(state, REVIEW)
     if "id_front" not in captures_open(state):  # a capture that no longer opens: take it again
         flow_save(request.session, state)
         return step_redirect(state.next_step())
@@ -75,6 +77,7 @@ def review(request: HttpRequest, state: FlowState, project: Project) -> HttpResp
 @require_http_methods(["GET", "POST"])
 @flow_step(QUESTIONS)
 def questions(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
+    funnel_count(state, QUESTIONS)
     form = QuestionsForm(request.POST if request.method == "POST" else None, questions=state.questions)
 
     def apply(data: dict[str, Any]) -> None:
