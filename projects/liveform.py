@@ -4,6 +4,9 @@
 where error pages offer to go back; empty for none. ``liveform_return_fields``: the dynamic
 fields appended to it. ``liveform_return_encrypted``: the fields travel as one ``encrypted``
 value (AES-256-ECB under the API key's payload key, §5.3) instead of in the clear.
+``liveform_result_page_skip`` ("Result Page Skip", a design proposal of the spec's §7): the end of
+the flow goes straight to the Return URL instead of the result page; without a Return URL the
+result page is shown as usual.
 
 ``liveform_additional_questions``: the additional-info questions the Liveform asks before the
 selfie (spec §6.3, ``additional_list``), a JSON list of at most 20 objects::
@@ -143,6 +146,10 @@ def register_liveform_settings() -> None:
         ("liveform_return_encrypted", "Encrypt the Return URL fields",
          "true sends the fields as one 'encrypted' value (AES-256-ECB with the API key).",
          parse_bool, clean_bool, lambda value: "true" if value else "false"),
+        ("liveform_result_page_skip", "Result Page Skip",
+         "true sends the end user straight to the Return URL when the flow ends, without the result page; "
+         "no effect without a Return URL.",
+         parse_bool, clean_bool, lambda value: "true" if value else "false"),
         ("liveform_additional_questions", "Additional-info questions",
          "JSON list of questions asked before the selfie: id, label, type (text, choice, checkbox), "
          "required, options (choice only).",
@@ -152,6 +159,7 @@ def register_liveform_settings() -> None:
         "liveform_return_url": "return_url",
         "liveform_return_fields": "return_fields",
         "liveform_return_encrypted": "return_encrypted",
+        "liveform_result_page_skip": "result_page_skip",
         "liveform_additional_questions": "additional_questions",
     }
     for key, label, help_text, parse, clean, render in settings:

@@ -20,6 +20,8 @@ class LiveformSettings(models.Model):
     return_url = models.URLField(max_length=2000, blank=True)
     return_fields = models.JSONField(default=default_return_fields, blank=True)
     return_encrypted = models.BooleanField(default=False)
+    # "Result Page Skip" (spec §7, a design proposal there): straight to the Return URL, no result page
+    result_page_skip = models.BooleanField(default=False)
     # [{"id", "label", "type": text|choice|checkbox, "required", "options" (choice only)}]
     additional_questions = models.JSONField(default=list, blank=True)
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from projects.liveform import liveform_settings_get
 from projects.models import Project, ResultPageText
 from projects.services import result_page_text_get
-from submissions.flow.funnel import RESULT, funnel_count
 from submissions.flow.returnurl import return_url
 from submissions.flow.state import PROCESSING, FlowState, flow_save
 from submissions.flow.submit import Progress, flow_progress
@@ -36,7 +36,6 @@ def _follow(request: HttpRequest, state: FlowState, project: Project) -> tuple[P
 def processing(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
     if state.next_step() != PROCESSING:
         return step_redirect(state.next_step())
-    funnel_count(state, PROCESSING)
     progress, _, target = _follow(request, state, project)
     if target:
         return HttpResponseRedirect(target)
@@ -65,8 +64,10 @@ def result(request: HttpRequest, state: FlowState, project: Project) -> HttpResp
         return error_redirect("refresh")
     if progress.state != "done":
         return HttpResponseRedirect(target or reverse("liveform:processing"))
-    funnel_count(state, RESULT)
-    has_return = bool(return_url(project, state=state, submission=submission))
+    back_url = return_url(project, state=state, submission=submission)
+    if back_url and liveform_settings_get(project).result_page_skip:
+        return HttpResponseRedirect(back_url)
+    has_return = bool(back_url)
     custom = _custom_page(project, submission)
     return render_step(request, "liveform/result.html", state, project, submission=submission,
                        has_return=has_return, delay=RETURN_DELAY_SECONDS, custom=custom)  # fmt: skip

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from projects.actors import Actor
-from projects.services import result_page_text_set
+from projects.services import project_settings_update, result_page_text_set
 from submissions.models import RunState, Submission, SubmissionStatus
 from tests.projects.settings.test_liveform_page import picture
 from tests.submissions.api.helpers import photo
@@ -81,3 +81,26 @@ def test_the_picture_is_not_served_before_the_flow_has_a_result(client, project)
     walk_to_capture(client, project.pid)
 
     assert client.get("/form/result/picture").status_code == 404
+
+
+def test_result_page_skip_sends_the_person_straight_to_the_return_url(client, project):
+    # given
+    changes = {"liveform_return_url": "https://shop.example.com/done", "liveform_return_fields": ["kycStatus"],
+               "liveform_result_page_skip": True}  # fmt: skip
+    project_settings_update(project=project, changes=changes, actor=Actor.system("test"))
+    _decided(client, project, SubmissionStatus.APPROVED)
+    # when
+    response = client.get("/form/result")
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "https://shop.example.com/done?kycStatus=approved"
+
+
+def test_result_page_skip_without_a_return_url_shows_the_result_page(client, project):
+    project_settings_update(project=project, changes={"liveform_result_page_skip": True}, actor=Actor.system("test"))
+    _decided(client, project, SubmissionStatus.APPROVED)
+
+    response = client.get("/form/result")
+
+    assert response.status_code == 200
+    assert "You are verified" in response.content.decode()
