@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from projects.liveform import liveform_settings_get
 from projects.models import Project, ResultPageText
 from projects.services import result_page_text_get
+from submissions.flow.funnel import RESULT, funnel_count
 from submissions.flow.returnurl import return_url
 from submissions.flow.state import PROCESSING, FlowState, flow_save
 from submissions.flow.submit import Progress, flow_progress
@@ -36,6 +37,7 @@ def _follow(request: HttpRequest, state: FlowState, project: Project) -> tuple[P
 def processing(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
     if state.next_step() != PROCESSING:
         return step_redirect(state.next_step())
+    funnel_count(state, PROCESSING)
     progress, _, target = _follow(request, state, project)
     if target:
         return HttpResponseRedirect(target)
@@ -64,6 +66,7 @@ def result(request: HttpRequest, state: FlowState, project: Project) -> HttpResp
         return error_redirect("refresh")
     if progress.state != "done":
         return HttpResponseRedirect(target or reverse("liveform:processing"))
+    funnel_count(state, RESULT)
     back_url = return_url(project, state=state, submission=submission)
     if back_url and liveform_settings_get(project).result_page_skip:
         return HttpResponseRedirect(back_url)
