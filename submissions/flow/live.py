@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from submissions.flow.camera import camera_error_texts
 from submissions.flow.state import FlowState
 
 
@@ -34,22 +35,5 @@ def _texts() -> dict[str, object]:
         "getting_ready": _("Getting ready…"),
         "sending": _("Sending your selfie…"),
         "again": _("Try again"),
-        "errors": {
-            "NotAllowedError": _(
-                "You did not allow the camera. Allow it in your browser's settings for this "
-                "site and reload the page, or choose a photo instead."
-            ),
-            "NotFoundError": _(
-                "No front camera was found on this device. Choose a photo instead, or open this link on a phone."
-            ),
-            "OverconstrainedError": _("This camera cannot film a selfie. Choose a photo instead."),
-            "NotReadableError": _("The camera is used by another app. Close it and try again."),
-            "SecurityError": _("This page may not use the camera here. Open the link in Safari or Chrome."),
-            "AbortError": _("The camera stopped. Please try again."),
-            "Unsupported": _(
-                "This browser cannot use the camera. Open the link in Safari or Chrome, or choose a photo instead."
-            ),
-            "PlanRefused": _("We could not start the check. Reload the page and try again."),
-            "Other": _("Something went wrong with the camera. Please try again."),
-        },
+        "errors": camera_error_texts(facing="user"),
     }

@@ -52,6 +52,7 @@ class FlowState:
     failures_seen: int = 0
     live_plan: dict[str, Any] = field(default_factory=dict)  # the live selfie's challenge, server copy
     camera_errors: list[str] = field(default_factory=list)  # getUserMedia errors met on the selfie step
+    document_camera_errors: list[str] = field(default_factory=list)  # "front:NotAllowedError", …
     ocr: dict[str, Any] = field(default_factory=dict)  # the document as read in the flow (``flow.ocr``)
     review: dict[str, Any] = field(default_factory=dict)  # the confirmation page's outcome (``flow.review``)
     questions: list[dict[str, Any]] = field(default_factory=list)  # the project's, as they were when asked

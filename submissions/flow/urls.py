@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from submissions.flow.views import capture, details, entry, errors, handoff, inapp, live, outcome
+from submissions.flow.views import camera, capture, details, entry, errors, handoff, inapp, live, outcome
 from submissions.flow.views.review import questions, review
 
 app_name = "liveform"
@@ -17,13 +17,15 @@ urlpatterns = [
     path("id-type", details.id_type, name="id-type"),
     path("front", capture.front, name="front"),
     path("back", capture.back, name="back"),
+    path("front/camera-error", camera.front_camera_error, name="front-camera-error"),
+    path("back/camera-error", camera.back_camera_error, name="back-camera-error"),
     path("review", review, name="review"),
     path("questions", questions, name="questions"),
     path("address", capture.address, name="address"),
     path("selfie", capture.selfie, name="selfie"),
     path("selfie/plan", live.plan, name="live-plan"),
     path("selfie/live", live.upload, name="live-upload"),
-    path("selfie/camera-error", live.camera_error, name="camera-error"),
+    path("selfie/camera-error", camera.selfie_camera_error, name="camera-error"),
     path("handoff/<str:token>", handoff.claim, name="handoff"),
     path("phone", handoff.phone, name="phone"),
     path("phone/status", handoff.phone_status, name="phone-status"),

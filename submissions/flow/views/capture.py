@@ -21,6 +21,7 @@ from projects.models import Project, ProjectStatus
 from projects.services.credits import InsufficientCredits, SubmissionsPaused
 from submissions.flow import samples
 from submissions.flow.captures import CaptureRefused, capture_keep
+from submissions.flow.document_camera import document_camera_context
 from submissions.flow.forms import CaptureForm
 from submissions.flow.funnel import funnel_count
 from submissions.flow.live import live_context
@@ -76,7 +77,7 @@ def _capture(step: str) -> Callable[..., HttpResponse]:
             "sample_offered": offered,
             "retry_reason": retry_reason(state.retry_code) if kind in state.retry_kinds else "",
             "status": 400 if request.method == "POST" else 200,
-            **_selfie_context(state, step),
+            **_camera_context(state, step),
         }
         return render_step(request, TEMPLATES[step], state, project, **context)
 
@@ -89,7 +90,7 @@ def _after_capture(request: HttpRequest, state: FlowState, project: Project, ste
         return hand_over(request, state, project)
     except ApplicationError as refusal:
         return render_step(request, TEMPLATES[step], state, project, form=CaptureForm(), kind=CAPTURE_KIND[step],
-                           error=refusal.message, status=400, **_selfie_context(state, step))  # fmt: skip
+                           error=refusal.message, status=400, **_camera_context(state, step))  # fmt: skip
 
 
 def hand_over(
@@ -113,9 +114,10 @@ def hand_over(
     return step_redirect(PROCESSING)
 
 
-def _selfie_context(state: FlowState, step: str) -> dict[str, object]:
-    """The live camera on the selfie step (``views.live``); the file input stays its fallback."""
-    return live_context(state) if step == SELFIE else {}
+def _camera_context(state: FlowState, step: str) -> dict[str, object]:
+    """The live camera of the step: the selfie's challenge (``views.live``) or the document's
+    automatic shutter (``flow.document_camera``); the file input stays the fallback of both."""
+    return live_context(state) if step == SELFIE else document_camera_context(state, step)
 
 
 front = _capture(FRONT)

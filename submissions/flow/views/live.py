@@ -1,10 +1,9 @@
-"""The live selfie's three small JSON endpoints, called by ``live-selfie.js`` on the selfie step.
+"""The live selfie's two JSON endpoints, called by ``live-selfie.js`` on the selfie step.
 
 ``plan`` issues the active challenge (``pipeline.liveness.new_challenge``) and keeps the
 server's copy in the flow; ``upload`` takes the filmed frames and the still, hands them to the
 submission services with that copy (never the phone's) and answers where to go next;
-``camera_error`` records a camera error the page met (it shows the person the words itself),
-so that a flow that fell back to the file input says why.
+camera errors are recorded by ``views.camera``.
 """
 
 from __future__ import annotations
@@ -25,12 +24,6 @@ from submissions.pipeline.liveness import ChallengePlan, Frame, new_challenge
 from submissions.pipeline.liveness.bundle import BundleError, unpack_frames
 from submissions.services import LiveCapture
 
-# The names getUserMedia rejects with (plus our own for a browser without it), as recorded.
-CAMERA_ERRORS = frozenset({
-    "NotAllowedError", "NotFoundError", "NotReadableError", "OverconstrainedError", "SecurityError",
-    "AbortError", "TypeError", "Unsupported", "PlanRefused", "Other",
-})  # fmt: skip
-MAX_CAMERA_ERRORS = 10
 MAX_BUNDLE_BYTES = 20 * 1024 * 1024  # 240 frames of 80 kB: far more than a 480-px film needs
 
 
@@ -47,18 +40,6 @@ def plan(request: HttpRequest, state: FlowState, project: Project) -> HttpRespon
     public = issued.as_json()
     public.pop("deadline")
     return JsonResponse(public)
-
-
-@require_POST
-@flow_step(SELFIE)
-def camera_error(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
-    name = request.POST.get("error", "")
-    if name not in CAMERA_ERRORS:
-        name = "Other"
-    if len(state.camera_errors) < MAX_CAMERA_ERRORS:
-        state.camera_errors.append(name)
-        flow_save(request.session, state)
-    return JsonResponse({"recorded": name})
 
 
 @require_POST

@@ -36,7 +36,7 @@
   }
 
   function stopCamera() {
-    if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
+    window.lfCamera.stop(stream);
     stream = null;
   }
 
@@ -50,20 +50,11 @@
     });
   }
 
-  // iOS refuses the camera without asking inside apps' web views: link to how to leave them.
-  function isIOS() {
-    return /iPhone|iPad|iPod/.test(navigator.userAgent) ||
-      (navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1);
-  }
-
-  // Every camera error is said in words and recorded with the flow (issue 6).
   function cameraRefused(error) {
-    var name = (error && error.name) || "Unsupported";
-    showProblem(texts.errors[name] || texts.errors.Other);
-    if (name === "NotAllowedError" && isIOS()) { document.getElementById("lf-live-browser").hidden = false; }
-    var body = new FormData();
-    body.append("error", name);
-    post(field("error-url"), body).catch(function () {});
+    window.lfCamera.refused(error, {
+      errors: texts.errors, problem: problem, browserLink: document.getElementById("lf-live-browser"),
+      errorUrl: field("error-url"), flow: field("flow"), csrf: field("csrf")
+    });
     stopCamera();
     startButton.hidden = true;
     offerFallback();
