@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from submissions.views import analytics, detail, images, queue, review
+from submissions.views import actions, analytics, detail, images, queue, review
 from submissions.views import list as list_views
 
 urlpatterns = [
@@ -15,4 +15,13 @@ urlpatterns = [
     path("<str:sid>/images/<str:kind>/", images.submission_image, name="submission_image"),
     path("<str:sid>/approve/", review.submission_approve, name="submission_approve"),
     path("<str:sid>/reject/", review.submission_reject, name="submission_reject"),
+    path("<str:sid>/edit/", actions.submission_edit, name="submission_edit"),
+    path("<str:sid>/status/", actions.submission_status_change, name="submission_status_change"),
+    path("<str:sid>/memo/", actions.submission_memo, name="submission_memo"),
+    path("<str:sid>/delete/", actions.submission_delete_page, name="submission_delete"),
+    path(
+        "<str:sid>/webhooks/<int:event_id>/resend/",
+        actions.submission_webhook_resend,
+        name="submission_webhook_resend",
+    ),
 ]

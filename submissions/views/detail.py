@@ -1,11 +1,14 @@
 """One submission for a reviewer: images, extracted data, the decision trace in words, the
 face / liveness / document steps, duplicates, the network and device verdicts, and (for owners
-and reviewers, while it is pending) approve and reject. ``?queue=1`` walks the review queue."""
+and reviewers, while it is pending) approve and reject. ``?queue=1`` walks the review queue.
+Below: the memo, the edit and change-status forms, the deletion links and the submission's
+webhook history with Resend (``submissions.views.actions`` handles their POSTs)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms as django_forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -15,10 +18,15 @@ from submissions.evidence import identity_data
 from submissions.forms import RejectForm
 from submissions.models import CheckResult, ImageKind, Submission, SubmissionStatus
 from submissions.selectors import review_queue_position, submission_view
+from submissions.services.delete import PARTIAL_FIELDS
+from submissions.services.memo import MAX_MEMO_LENGTH, memo_open
+from submissions.services.review import MAX_COMMENT_LENGTH
+from submissions.services.update import METADATA_KEYS, PATCHABLE, properties
 from submissions.views.common import member_submission
 from submissions.views.trace import explain
+from webhooks.selectors import webhook_resource_history
 
-METADATA_FIELDS = ("email", "userid", "cf1", "cf2", "cf3")
+METADATA_FIELDS = ("email", "userid", "cf1", "cf2", "cf3", *METADATA_KEYS.values())
 DOCUMENT_STEPS = (
     ("document_front", "Front"),
     ("document_back", "Back"),
@@ -34,15 +42,79 @@ DUPLICATE_GROUPS = (
 )
 
 
+# The edit form's fields: every patchable property but the status, which has its own form.
+EDITABLE = tuple(name for name in PATCHABLE if name != "kycStatus")
+
+
+class EditForm(django_forms.Form):
+    """Blank fields are left as they are: only what the admin typed differently is sent."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in EDITABLE:
+            self.fields[name] = django_forms.CharField(required=False, max_length=200, label=name)
+
+    def changes(self, current: dict) -> dict[str, str]:
+        typed = {name: (self.cleaned_data.get(name) or "").strip() for name in EDITABLE}
+        return {name: value for name, value in typed.items() if value and value != shown(current.get(name))}
+
+
+def shown(value: object) -> str:
+    """A stored value as the form shows it (dates ISO, sex as the spec's gender)."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return {"M": "male", "F": "female"}.get(str(value), str(value))
+
+
+class StatusForm(django_forms.Form):
+    status = django_forms.ChoiceField(choices=[(s, s) for s in (SubmissionStatus.APPROVED, SubmissionStatus.REJECTED)])
+    comment = django_forms.CharField(
+        required=False,
+        max_length=MAX_COMMENT_LENGTH,
+        widget=django_forms.Textarea(attrs={"rows": 2}),
+        help_text="Required to reject: sent to the integrator as the comment of reject code other.",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("status") == SubmissionStatus.REJECTED and not (data.get("comment") or "").strip():
+            self.add_error("comment", "A comment is required to reject.")
+        return data
+
+
+class MemoForm(django_forms.Form):
+    text = django_forms.CharField(
+        required=False, max_length=MAX_MEMO_LENGTH, widget=django_forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DeleteForm(django_forms.Form):
+    confirm = django_forms.BooleanField(
+        error_messages={"required": "Tick the box to confirm: a deletion cannot be undone."},
+    )
+    fields = django_forms.MultipleChoiceField(required=False, choices=[(name, name) for name in PARTIAL_FIELDS])
+
+
 @otp_required
 def submission_detail_page(request: HttpRequest, pid: str, sid: str) -> HttpResponse:
     membership, submission = member_submission(request, pid, sid)
-    return render_detail(request, membership, submission, reject_form=RejectForm())
+    return render_detail(request, membership, submission)
 
 
 def render_detail(
-    request: HttpRequest, membership: Membership, submission: Submission, *, reject_form: RejectForm, status: int = 200
+    request: HttpRequest,
+    membership: Membership,
+    submission: Submission,
+    *,
+    reject_form: RejectForm | None = None,
+    status: int = 200,
+    error: str = "",
+    **forms: Any,
 ) -> HttpResponse:
+    """The page; ``forms`` (``edit_form``, ``status_form``, ``memo_form``) are a refused POST's,
+    shown with their errors and ``error``, the service's refusal."""
     view = submission_view(submission)
     steps = _steps(submission)
     in_queue = request.GET.get("queue") == "1" or request.POST.get("queue") == "1"
@@ -60,12 +132,41 @@ def render_detail(
         "duplicates": _duplicates(view.evidence),
         "client": view.client,
         "can_review": membership.can_review and pending,
-        "reject_form": reject_form,
+        "reject_form": reject_form or RejectForm(),
         "in_queue": in_queue,
         "queue": review_queue_position(project=membership.project, submission=submission) if in_queue else None,
         "sealed_lost": submission.wrapped_data_key is None,
     }
+    alive = submission.wrapped_data_key is not None
+    current = properties(submission, view.evidence, view.metadata)
+    memo = memo_open(submission)
+    context.update(
+        can_edit=membership.can_review and alive and view.evidence is not None,
+        can_change_status=membership.can_review and alive and submission.status in _DECIDED,
+        can_memo=membership.can_review and alive,
+        can_manage=membership.can_manage,
+        memo=memo,
+        edit_form=forms.get("edit_form") or EditForm(initial={name: shown(value) for name, value in current.items()}),
+        status_form=forms.get("status_form") or StatusForm(initial={"status": _other_status(submission)}),
+        memo_form=forms.get("memo_form") or MemoForm(initial={"text": memo.text if memo else ""}),
+        action_error=error,
+        webhook_history=webhook_resource_history(project=membership.project, resource_id=submission.pk),
+    )
     return render(request, "dashboard/submissions/detail.html", context, status=status)
+
+
+_DECIDED = (SubmissionStatus.APPROVED, SubmissionStatus.REJECTED)
+
+
+def _other_status(submission: Submission) -> str:
+    """What the change-status form offers first: the decided status it does not have."""
+    return SubmissionStatus.REJECTED if submission.status == SubmissionStatus.APPROVED else SubmissionStatus.APPROVED
+
+
+def current_properties(submission: Submission) -> dict[str, Any]:
+    """The patchable properties as they are now (``services.update.properties``)."""
+    view = submission_view(submission, load_client=False)
+    return properties(submission, view.evidence, view.metadata)
 
 
 def _images(submission: Submission) -> list[tuple[str, str]]:

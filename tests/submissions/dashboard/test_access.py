@@ -13,11 +13,16 @@ from tests.conftest import TEST_HOST, sign_in
 from tests.factories import ProjectFactory
 from tests.submissions.dashboard.helpers import client_for, specimen_submission
 
-POST_ONLY = {"submission_approve", "submission_reject"}
+POST_ONLY = {
+    "submission_approve", "submission_reject", "submission_edit", "submission_status_change", "submission_memo",
+    "submission_webhook_resend",
+}  # fmt: skip
 
 
 def _url(pattern: URLPattern, pid: str, sid: str) -> str:
-    route = str(pattern.pattern).replace("<str:sid>", sid).replace("<str:kind>", "selfie")
+    route = (
+        str(pattern.pattern).replace("<str:sid>", sid).replace("<str:kind>", "selfie").replace("<int:event_id>", "1")
+    )
     return f"/dashboard/p/{pid}/submissions/{route}"
 
 
@@ -33,6 +38,8 @@ def test_the_matrix_covers_every_submissions_url():
     # then: a new page joins the matrix by existing
     assert names == {
         "submissions", "review_queue", "submission_detail", "submission_image", "submission_approve", "submission_reject",
+        "analytics", "submission_edit", "submission_status_change", "submission_memo", "submission_delete",
+        "submission_webhook_resend",
     }  # fmt: skip
 
 
@@ -43,7 +50,7 @@ def test_an_admin_of_another_project_gets_404_everywhere(project, owner):
     before = Submission.objects.values().get(pk=theirs.pk)
     client = client_for(owner)
     calls = _calls(other.pid, theirs.pk) + _calls(project.pid, theirs.pk, submission_pages_only=True)
-    assert len(calls) == 10
+    assert len(calls) == 21
 
     for method, url in calls:
         # when
