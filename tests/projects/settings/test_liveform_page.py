@@ -42,7 +42,7 @@ def test_it_shows_the_built_in_wording_in_the_preview_and_every_status(project, 
     assert "?status=approved&amp;language=en" in page
     assert "?status=rejected&amp;language=en" in page
     assert '<h3 id="preview-main">We are checking your documents</h3>' in page
-    assert 'id="preview-picture" alt="" src="" hidden' in page
+    assert '<img id="preview-picture" alt="" hidden>' in page
     assert "/static/projects/result-preview.js" in page
 
 
