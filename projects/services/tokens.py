@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from idcheck.errors import ApplicationError
@@ -259,10 +260,14 @@ def _expire(
     # webhooks builds on projects (its services import ours): imported here, not at the top
     from webhooks.services import webhook_event_emit
 
+    lifetime = dt.timedelta(hours=hours)
+    expired_at = now if condition == "count" else F("updated_at") + lifetime  # one UPDATE, no CASE per row
+    LiveformToken.objects.filter(pk__in=[token.pk for token in tokens]).update(
+        expired_at=expired_at, expired_condition=condition
+    )
     for token in tokens:
-        token.expired_at = now if condition == "count" else token.updated_at + dt.timedelta(hours=hours)
+        token.expired_at = now if condition == "count" else token.updated_at + lifetime
         token.expired_condition = condition
-    LiveformToken.objects.bulk_update(tokens, ["expired_at", "expired_condition"])
     for token in tokens:
         webhook_event_emit(
             project=project,

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from idcheck.celery import app as celery_app
 from projects.actors import Actor
 from projects.models import AuditEvent, LiveformToken
 from projects.models.tokens import PrivateModeSettings
@@ -26,6 +27,7 @@ from projects.services import (
     project_settings_update,
 )
 from projects.settings_registry import get_setting
+from projects.tasks import liveform_tokens_expire_due_task
 from tests.factories import ProjectFactory
 from webhooks.models import WebhookOutbox
 
@@ -373,3 +375,18 @@ def test_now_is_the_default_moment(project):
 
     # then
     assert LiveformToken.objects.get(token_id="defaulted1").first_used_at >= before
+
+
+def test_beat_runs_the_cleanup_every_five_minutes(project):
+    # given
+    _mode(project, "pool", hours=1)
+    liveform_tokens_register(project=project, token_ids=["beat-token1"], actor=ACTOR)
+    LiveformToken.objects.update(updated_at=timezone.now() - dt.timedelta(hours=2))
+    entry = celery_app.conf.beat_schedule["projects-expire-tokens"]
+
+    # when
+    liveform_tokens_expire_due_task()
+
+    # then
+    assert (entry["task"], entry["schedule"]) == ("projects.tasks.liveform_tokens_expire_due_task", 300.0)
+    assert _tokens(project)["beat-token1"][3] == "time"
