@@ -87,9 +87,9 @@ ACTOR_API_KEY, ACTOR_SYSTEM = "api_key", "system"
 
 @dataclass(frozen=True)
 class AuditFilters:
-    """The Event Log's filters. ``actor`` is ``user:<id>``, ``api_key`` (any key), ``system``
-    (neither an admin nor a key: automatic work, the Liveform, anonymous sign-in attempts) or
-    empty; the days are UTC and both inclusive."""
+    """The Event Log's filters. ``actor`` is ``user:<id>``, ``api_key:<id>``, ``api_key`` (any
+    key), ``system`` (neither an admin nor a key: automatic work, the Liveform, anonymous sign-in
+    attempts) or empty; the days are UTC and both inclusive."""
 
     actor: str = ""
     action: str = ""
@@ -103,6 +103,34 @@ class AuditFilters:
                   "from": self.day_from.isoformat() if self.day_from else "",
                   "to": self.day_to.isoformat() if self.day_to else ""}  # fmt: skip
         return {name: value for name, value in values.items() if value}
+
+
+@dataclass(frozen=True)
+class AuditActor:
+    value: str  # as in ``AuditFilters.actor``
+    label: str
+
+
+def audit_actor_list(*, project: Project) -> list[AuditActor]:
+    """Who may have acted in the project: its admins, those removed since (from their removal's
+    row, so they stay findable), and its API keys, revoked ones included."""
+    members = [(m.user_id, m.user.email) for m in membership_list(project=project)]
+    removals = AuditEvent.objects.filter(project=project, action="membership.removed", target_type="user")
+    removed_ids = {int(pk) for pk in removals.values_list("target_id", flat=True) if pk.isdigit()}
+    removed_ids -= {pk for pk, _ in members}
+    former = User.objects.filter(pk__in=removed_ids).order_by("email").values_list("pk", "email")
+    keys = ApiKey.objects.filter(project=project).order_by("-created_at")
+    return [
+        *(AuditActor(f"user:{pk}", email) for pk, email in members),
+        *(AuditActor(f"user:{pk}", f"{email} (no longer an admin)") for pk, email in former),
+        *(
+            AuditActor(
+                f"{ACTOR_API_KEY}:{key.id}",
+                f"API key of {key.created_at:%Y-%m-%d}{' (revoked)' if key.revoked_at else ''}",
+            )
+            for key in keys
+        ),
+    ]
 
 
 @dataclass(frozen=True)
@@ -121,6 +149,8 @@ def audit_event_search(*, project: Project, filters: AuditFilters) -> QuerySet[A
     events = AuditEvent.objects.select_related("actor_user").filter(project=project)
     if filters.actor.startswith("user:"):
         events = events.filter(actor_user_id=int(filters.actor.removeprefix("user:")))
+    elif filters.actor.startswith(f"{ACTOR_API_KEY}:"):
+        events = events.filter(actor_api_key_id=filters.actor.removeprefix(f"{ACTOR_API_KEY}:"))
     elif filters.actor == ACTOR_API_KEY:
         events = events.filter(actor_api_key__isnull=False)
     elif filters.actor == ACTOR_SYSTEM:

@@ -21,7 +21,7 @@ from projects.access import otp_required, project_membership
 from projects.actors import Actor
 from projects.audit_words import action_choices, event_rows
 from projects.models import AuditEvent, Project
-from projects.selectors import ACTOR_API_KEY, ACTOR_SYSTEM, AuditFilters, audit_event_page, membership_list
+from projects.selectors import ACTOR_API_KEY, ACTOR_SYSTEM, AuditFilters, audit_actor_list, audit_event_page
 from projects.services.audit import ExportTooLarge, audit_log_export
 from projects.templatetags.dashboard import event_details
 
@@ -61,11 +61,11 @@ class EventLogFilterForm(forms.Form):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        admins = [(f"user:{m.user_id}", m.user.email) for m in membership_list(project=project)]
+        actors = [(actor.value, actor.label) for actor in audit_actor_list(project=project)]
         self.fields["actor"].choices = [
             ("", "Anyone"),
-            *admins,
-            (ACTOR_API_KEY, "An API key"),
+            *actors,
+            (ACTOR_API_KEY, "Any API key"),
             (ACTOR_SYSTEM, "System, Liveform or anonymous"),
         ]
         self.fields["action"].choices = [("", "Any action"), *action_choices()]

@@ -8,9 +8,9 @@ import time_machine
 
 from projects.actors import Actor
 from projects.models import AuditEvent
-from projects.services import audit_record
+from projects.services import api_key_issue, audit_record, membership_remove
 from tests.conftest import sign_in
-from tests.factories import ProjectFactory
+from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 DAY = dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
 
@@ -102,3 +102,29 @@ def test_invalid_filters_show_their_errors_and_filter_nothing(project, owner, cl
     assert set(response.context["form"].errors) == {"day_to", "prefix", "actor"}
     assert "The last day comes before the first." in response.content.decode()
     assert _ids(response) == [only]
+
+
+def test_a_removed_admin_and_one_api_key_stay_selectable(project, owner, issued_key, client):
+    # given: an admin who acted and was removed, and a second key after the first was rotated
+    former = UserFactory(email="former@example.com")
+    MembershipFactory(user=former, project=project)
+    by_former = _record(project, "submission.reviewed", DAY, Actor(user=former, label=f"user:{former.pk}"))
+    membership_remove(project=project, user_id=former.pk, actor=Actor(user=owner, label=f"user:{owner.pk}"))
+    first_key = issued_key.api_key
+    by_first = _record(project, "submission.created", DAY, Actor(api_key=first_key))
+    second_key = api_key_issue(project=project, actor=Actor.system()).api_key
+    by_second = _record(project, "submission.created", DAY + dt.timedelta(hours=1), Actor(api_key=second_key))
+    client = sign_in(client, owner)
+    url = f"/dashboard/p/{project.pid}/events/"
+
+    # when
+    response = client.get(url)
+
+    # then
+    choices = dict(response.context["form"].fields["actor"].choices)
+    assert choices[f"user:{former.pk}"] == "former@example.com (no longer an admin)"
+    assert choices[f"api_key:{first_key.id}"] == f"API key of {first_key.created_at:%Y-%m-%d} (revoked)"
+    assert _ids(client.get(url, {"actor": f"user:{former.pk}"})) == [by_former]
+    assert _ids(client.get(url, {"actor": f"api_key:{first_key.id}"})) == [by_first]
+    assert _ids(client.get(url, {"actor": f"api_key:{second_key.id}"})) == [by_second]
+    assert _ids(client.get(url, {"actor": "api_key"})) == [by_second, by_first]
