@@ -79,6 +79,9 @@ class Submission(models.Model):
     sealed_metadata = models.BinaryField(null=True, editable=False)
     claimed_issuing_country = models.CharField(max_length=3, blank=True)
     claimed_id_type = models.CharField(max_length=40, blank=True)
+    # The document's nationality (alpha-3) as the run read it, for the dashboard's filter; set
+    # with the decision, "" before it and once a deletion removed the nationality.
+    nationality = models.CharField(max_length=3, blank=True)
     selfie_capture = models.CharField(max_length=8, choices=SelfieCapture.choices, blank=True)
 
     # The verification run (claimed with a conditional UPDATE; see services.submission_process).
@@ -152,6 +155,22 @@ class Submission(models.Model):
                 fields=["project", "userid_lookup"],
                 condition=~models.Q(userid_lookup=""),
                 name="submission_userid_lookup_idx",
+            ),
+            # the dashboard's nationality, issuing-country and ID-type filters, keyset-paged
+            models.Index(
+                fields=["project", "nationality", "created_at", "id"],
+                condition=~models.Q(nationality=""),
+                name="submission_nationality_idx",
+            ),
+            models.Index(
+                fields=["project", "claimed_issuing_country", "created_at", "id"],
+                condition=~models.Q(claimed_issuing_country=""),
+                name="submission_country_idx",
+            ),
+            models.Index(
+                fields=["project", "claimed_id_type", "created_at", "id"],
+                condition=~models.Q(claimed_id_type=""),
+                name="submission_id_type_idx",
             ),
             models.Index(
                 fields=["project", "applicant_id"],

@@ -13,17 +13,21 @@ from network.selectors import submission_clients
 from policy.evidence import Evidence
 from projects.models import Project
 from submissions import vault
+from submissions.duplicates.identity import normalise_name
 from submissions.lookups import email_lookups, userid_lookups
 from submissions.models import Submission, SubmissionStatus
 
 MAX_PAGE_SIZE = 2000
 DEFAULT_PAGE_SIZE = 50
+NAME_SCAN_ROWS = 1000  # sealed evidences a dashboard name search opens per page
 
 
 @dataclass(frozen=True)
 class SubmissionPage:
     items: list[Submission]
-    next_key: Submission | None  # the last item, when more follow
+    next_key: Submission | None  # the last item (or row searched), when more follow
+    scan_stopped: bool = False  # a name search reached NAME_SCAN_ROWS before the end
+    scanned: int = 0  # the rows a name search opened
 
 
 def submission_get(*, project: Project, submission_id: str) -> Submission | None:
@@ -58,16 +62,27 @@ def submission_list(
 
 @dataclass(frozen=True)
 class SubmissionFilters:
-    """The dashboard list's filters. E-mail and userid are sealed and have no keyed hash to look
-    them up by, so the keyword matches the submission id only (exactly, lower-cased)."""
+    """The dashboard list's filters. Each is served by an index, but ``name``: e-mail and userid
+    through their blind indexes, status, claimed country, claimed ID type and nationality by
+    (project, value, created_at, id). The holder's name is sealed in the evidence with no keyed
+    hash to look it up by, so a name search opens the evidence of the rows the other filters
+    leave, newest (or oldest) first, at most ``NAME_SCAN_ROWS`` per page."""
 
     created_from: dt.datetime | None = None
     created_before: dt.datetime | None = None
     status: str = ""
     issuing_country: str = ""  # as claimed (the document's own is sealed in the evidence)
     id_type: str = ""  # as claimed
+    nationality: str = ""  # as the run read it from the document
     submission_id: str = ""
+    email: str = ""
+    userid: str = ""
+    name: str = ""  # words of the holder's name, in any order
     oldest_first: bool = False
+
+    @property
+    def order(self) -> tuple[str, str]:
+        return ("created_at", "id") if self.oldest_first else ("-created_at", "-id")
 
 
 def submission_search(
@@ -77,8 +92,19 @@ def submission_search(
     count: int = DEFAULT_PAGE_SIZE,
     after: tuple[dt.datetime, str] | None = None,
 ) -> SubmissionPage:
-    """A page of the dashboard list, keyset-paginated by (created_at, id) in the chosen order.
-    Served by the (project, status, created_at, id) and (project, created_at, id) indexes."""
+    """A page of the dashboard list, keyset-paginated by (created_at, id) in the chosen order."""
+    submissions = _filtered(project, filters)
+    if after is not None:
+        submissions = submissions.filter(_beyond(after, forward=filters.oldest_first))
+    submissions = submissions.order_by(*filters.order)
+    if filters.name:
+        return _name_page(submissions, name_words(filters.name), count)
+    rows = list(submissions[: count + 1])
+    items = rows[:count]
+    return SubmissionPage(items=items, next_key=items[-1] if len(rows) > count else None)
+
+
+def _filtered(project: Project, filters: SubmissionFilters) -> QuerySet[Submission]:
     submissions: QuerySet[Submission] = Submission.objects.filter(project=project)
     if filters.created_from is not None:
         submissions = submissions.filter(created_at__gte=filters.created_from)
@@ -90,14 +116,45 @@ def submission_search(
         submissions = submissions.filter(claimed_issuing_country=filters.issuing_country)
     if filters.id_type:
         submissions = submissions.filter(claimed_id_type=filters.id_type)
+    if filters.nationality:
+        submissions = submissions.filter(nationality=filters.nationality)
     if filters.submission_id:
         submissions = submissions.filter(pk=filters.submission_id)
-    if after is not None:
-        submissions = submissions.filter(_beyond(after, forward=filters.oldest_first))
-    order = ("created_at", "id") if filters.oldest_first else ("-created_at", "-id")
-    rows = list(submissions.order_by(*order)[: count + 1])
-    items = rows[:count]
-    return SubmissionPage(items=items, next_key=items[-1] if len(rows) > count else None)
+    submissions = _by_lookups(submissions, email=filters.email, userid=filters.userid)
+    if filters.name:
+        submissions = submissions.exclude(sealed_evidence__isnull=True)  # no evidence, no name
+    return submissions
+
+
+def name_words(text: str) -> frozenset[str]:
+    """A name as the DI normalises it (accents dropped, upper case, punctuation a space), in words."""
+    return frozenset(normalise_name(text).split())
+
+
+def _holder_matches(submission: Submission, words: frozenset[str]) -> bool:
+    """Every word asked is a whole word of the document holder's surname or given names."""
+    try:
+        evidence = vault.open_json(submission, submission.sealed_evidence, context=vault.EVIDENCE_CONTEXT) or {}
+    except DecryptionError:
+        return False
+    fields = (evidence.get("document") or {}).get("fields") or {}
+    return words <= name_words(f"{fields.get('surname') or ''} {fields.get('given_names') or ''}")
+
+
+def _name_page(candidates: QuerySet[Submission], words: frozenset[str], count: int) -> SubmissionPage:
+    """Open at most ``NAME_SCAN_ROWS`` candidates in order and keep the holders named ``words``.
+    When the bound is reached first, the page ends at the last row opened (``scan_stopped``) and
+    its cursor goes on from there, so the cost of a page never grows with the table."""
+    opened = list(candidates[:NAME_SCAN_ROWS])
+    items: list[Submission] = []
+    for position, row in enumerate(opened):
+        if _holder_matches(row, words):
+            if len(items) == count:
+                return SubmissionPage(items=items, next_key=items[-1], scanned=position)
+            items.append(row)
+    if len(opened) == NAME_SCAN_ROWS:
+        return SubmissionPage(items=items, next_key=opened[-1], scan_stopped=True, scanned=len(opened))
+    return SubmissionPage(items=items, next_key=None, scanned=len(opened))
 
 
 def _by_lookups(submissions: QuerySet[Submission], *, email: str, userid: str) -> QuerySet[Submission]:

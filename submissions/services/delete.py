@@ -222,6 +222,7 @@ def _delete(
         "sealed_memo": None,
         "email_lookup": "",
         "userid_lookup": "",
+        "nationality": "",
         "updated_at": now,
     }
     if submission.run_state != RunState.DECIDED:
@@ -336,6 +337,8 @@ def _delete_partial(
         submission.claimed_id_type = ""
     if "idcard_issuingCountry" in data:
         submission.claimed_issuing_country = ""
+    if "nationality" in data:
+        submission.nationality = ""
     if "ip_address" in data:
         submission_client_forget_address(submission_id=submission.pk)
     admin = _admin(project, admin_name)
@@ -343,7 +346,7 @@ def _delete_partial(
     if {"OCR_raw", "ocr"} & set(fields):
         readings = CheckResult.objects.filter(submission=submission, step__in=DOCUMENT_STEPS).update(sealed_result=None)
     submission.updated_at = timezone.now()
-    submission.save(update_fields=["claimed_id_type", "claimed_issuing_country", "sealed_metadata",
+    submission.save(update_fields=["claimed_id_type", "claimed_issuing_country", "nationality", "sealed_metadata",
                                    "sealed_evidence", "email_lookup", "userid_lookup", "updated_at"])  # fmt: skip
     _audit(actor, submission, "submission.partially_deleted", admin, fields=list(fields),
            data_fields=list(data_fields), duplicate_components=sorted(components), images=images,

@@ -200,6 +200,7 @@ def _record(submission_id: str, attempt: int, evidence: Evidence, decision: Deci
     submission.failed_attempts = evidence.failed_attempts
     submission.run_state = RunState.DECIDED
     submission.failure_reason = ""
+    submission.nationality = (evidence.document.fields.nationality or "")[:3]
     submission.sealed_evidence = vault.seal_json(submission, evidence.to_json(), context=vault.EVIDENCE_CONTEXT)
     submission.sealed_decision = vault.seal_json(submission, decision.to_json(), context=vault.DECISION_CONTEXT)
     submission.save()

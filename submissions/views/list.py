@@ -1,4 +1,5 @@
-"""The User Submissions list: filters, newest or oldest first, keyset pages (no OFFSET)."""
+"""The User Submissions list: filters and one search box (e-mail, userid, submission id or name;
+``submissions.forms.keyword_kind``), newest or oldest first, keyset pages (no OFFSET)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.shortcuts import render
 
 from projects.access import otp_required, project_membership
 from submissions.forms import SubmissionFilterForm, cursor_encode
-from submissions.selectors import SubmissionPage, submission_search
+from submissions.selectors import NAME_SCAN_ROWS, SubmissionPage, submission_search
 
 PAGE_SIZE = 50
 
@@ -37,6 +38,7 @@ def submission_list_page(request: HttpRequest, pid: str) -> HttpResponse:
         "project": membership.project,
         "form": form,
         "page": page,
+        "name_scan_rows": NAME_SCAN_ROWS,
         **page_links(request, page),
     }
     return render(request, "dashboard/submissions/list.html", context)
