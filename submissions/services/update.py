@@ -104,6 +104,7 @@ DECIDED = (SubmissionStatus.APPROVED, SubmissionStatus.REJECTED)
 DEFAULT_REJECT_COMMENT = "Rejected by the project's administrator."
 MAX_NAME_LENGTH = 200
 MAX_NUMBER_LENGTH = 64
+MAX_ECHOED_NAME = 40
 _GENDERS = {"male": "M", "female": "F"}
 _COUNTRY = re.compile(r"[A-Z]{3}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -156,7 +157,9 @@ def parse_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
         if name in NOT_HELD:
             raise SubmissionUpdateRefused(f"{name} cannot be changed: ID Check holds no such value.")
         if name not in PATCHABLE:
-            raise SubmissionUpdateRefused(f"Unknown property: {name}.")
+            # a long name is cut: a refusal must not echo a whole request body back
+            shown = name if len(name) <= MAX_ECHOED_NAME else name[:MAX_ECHOED_NAME] + "…"
+            raise SubmissionUpdateRefused(f"Unknown property: {shown}.")
         parsed[name] = _parse(name, value)
     if "fullName" in parsed and {"first_name", "last_name"} & set(parsed):
         raise SubmissionUpdateRefused("fullName cannot be changed together with first_name or last_name.")

@@ -68,7 +68,9 @@ def data_of(submission) -> dict:
 
 
 def updates(submission) -> list[dict]:
-    return list(WebhookOutbox.objects.filter(resource_id=submission.pk, event="updated").values_list("payload", flat=True))
+    return list(
+        WebhookOutbox.objects.filter(resource_id=submission.pk, event="updated").values_list("payload", flat=True)
+    )
 
 
 def update_events(project) -> list[AuditEvent]:
@@ -168,7 +170,11 @@ def test_a_full_name_is_split_at_its_first_space_and_lists_the_parts_that_change
     # then
     assert result.changed == ("fullName", "last_name")
     data = data_of(approved)
-    assert (data["last_name"], data["first_name"], data["full_name"]) == ("LINDQVIST", "ANNA MARIA", "LINDQVIST ANNA MARIA")
+    assert (data["last_name"], data["first_name"], data["full_name"]) == (
+        "LINDQVIST",
+        "ANNA MARIA",
+        "LINDQVIST ANNA MARIA",
+    )
 
 
 def test_a_corrected_identity_gets_a_new_di(project, approved):
@@ -245,6 +251,7 @@ def test_approving_a_rejected_submission_clears_the_comments_and_joins_the_earli
     ("changes", "message"),
     [
         ({"colour": "red"}, "Unknown property: colour."),
+        ({"x" * 5000: "red"}, f"Unknown property: {'x' * 40}…."),
         ({"privacyShield": "on"}, "privacyShield cannot be changed: ID Check holds no such value."),
         ({"kycStatus": "pending"}, "Invalid value for kycStatus: approved or rejected."),
         ({"idType": "library_card"}, "Invalid value for idType: one of government_id, drivers_license, passport, "
