@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from idcheck.errors import ApplicationError
 from policy.forms import IdTypesUploadForm, RulesPublishForm
-from policy.id_types import ID_TYPES, AllowedIdTypes, AllowListError, CsvProblem, parse_upload
+from policy.id_types import ID_TYPES, MAX_UPLOAD_BYTES, AllowedIdTypes, AllowListError, CsvProblem, parse_upload
 from policy.project_settings import KEYS
 from policy.selectors import policy_rule_set_current, policy_rule_set_list, policy_settings_get
 from policy.services import policy_rules_publish, policy_settings_update
@@ -117,7 +117,9 @@ def id_types_page(request: HttpRequest, pid: str) -> HttpResponse:
     if not form.is_valid():
         return _id_types_page(request, membership, form, [])
     try:
-        uploaded = parse_upload(form.cleaned_data["csv_file"].read())
+        uploaded = parse_upload(
+            form.cleaned_data["csv_file"].read(MAX_UPLOAD_BYTES + 1)
+        )  # enough to tell it is too large
     except AllowListError as exc:
         return _id_types_page(request, membership, form, exc.report)
     current = policy_settings_get(membership.project).allowed_id_types

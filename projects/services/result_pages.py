@@ -78,13 +78,15 @@ def result_page_picture_clean(data: bytes) -> Picture:
     return Picture(buffer.getvalue(), "image/jpeg")
 
 
-def result_page_text_get(*, project: Project, status: str, language: str) -> ResultPageText | None:
-    """The project's row for ``status`` in ``language``, else in the default language, else None."""
+def result_page_text_get(
+    *, project: Project, status: str, language: str, fallback: bool = True
+) -> ResultPageText | None:
+    """The project's row for ``status`` in ``language``, else (with ``fallback``, as the Liveform
+    shows it) in the default language, else None."""
+    languages = {language, DEFAULT_LANGUAGE} if fallback else {language}
     rows = {
         row.language: row
-        for row in ResultPageText.objects.filter(
-            project=project, status=status, language__in={language, DEFAULT_LANGUAGE}
-        )
+        for row in ResultPageText.objects.filter(project=project, status=status, language__in=languages)
     }
     return rows.get(language) or rows.get(DEFAULT_LANGUAGE)
 

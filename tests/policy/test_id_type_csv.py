@@ -116,3 +116,12 @@ def test_another_projects_owner_gets_404(project):
     # then
     assert [r.status_code for r in responses] == [404, 404, 404]
     assert _table(project) == ()
+
+
+def test_a_file_over_256_kb_is_refused_unread(project, dashboard_client):
+    big = "country,id_type\n" + "# filler line\n" * 20_000
+
+    response = _upload(dashboard_client, project, big)
+
+    assert "<td>1</td><td>—</td><td>the file is larger than 256 kB</td>" in response.content.decode()
+    assert _table(project) == ()

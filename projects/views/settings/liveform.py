@@ -15,8 +15,8 @@ from projects.access import otp_required, project_membership
 from projects.actors import Actor
 from projects.forms import ResultPageForm
 from projects.models import Membership, ResultPageText
-from projects.services import InvalidResultPage, result_page_text_set
-from projects.services.result_pages import DEFAULT_LANGUAGE, LIVEFORM_LANGUAGES, RESULT_STATUSES
+from projects.services import InvalidResultPage, result_page_text_get, result_page_text_set
+from projects.services.result_pages import DEFAULT_LANGUAGE, LIVEFORM_LANGUAGES, PICTURE_MAX_BYTES, RESULT_STATUSES
 
 # What the Liveform shows when nothing is set (templates/liveform/result.html), for the preview.
 BUILT_IN = {
@@ -48,7 +48,7 @@ def _page_url(pid: str, status: str, language: str) -> str:
 def page(request: HttpRequest, pid: str) -> HttpResponse:
     membership = project_membership(request, pid)
     status, language = _chosen(request)
-    row = ResultPageText.objects.filter(project=membership.project, status=status, language=language).first()
+    row = result_page_text_get(project=membership.project, status=status, language=language, fallback=False)
     if request.method != "POST":
         initial = {"main_text": row.main_text, "sub_text": row.sub_text} if row else {}
         return _render(request, membership, status, language, ResultPageForm(initial=initial), row)
@@ -63,7 +63,7 @@ def page(request: HttpRequest, pid: str) -> HttpResponse:
                 language=language,
                 main_text=form.cleaned_data["main_text"],
                 sub_text=form.cleaned_data["sub_text"],
-                picture=upload.read() if upload else None,
+                picture=upload.read(PICTURE_MAX_BYTES + 1) if upload else None,  # enough to tell it is too large
                 remove_picture=form.cleaned_data["remove_picture"],
                 actor=Actor.from_request(request),
             )
