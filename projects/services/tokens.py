@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +54,8 @@ class TokenError(ApplicationError):
 
 class TokenRefused(Exception):
     """A Liveform link's token does not open the flow; ``reason`` is one of ``missing``,
-    ``invalid``, ``not_registered``, ``expired``."""
+    ``invalid``, ``not_registered``, ``expired``, or (mode ``usage``) the status of the decided
+    submission already made with it: ``approved``, ``pending``, ``rejected``."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -195,13 +196,22 @@ def _failure_details(failed: Sequence[TokenFailure]) -> list[dict[str, Any]]:
     return [{"tokenId": item.token_id, "errorCode": item.code, "errorMessage": item.message} for item in failed]
 
 
-def liveform_token_use(*, project: Project, token_id: str, now: dt.datetime | None = None) -> LiveformToken | None:
+def liveform_token_use(
+    *,
+    project: Project,
+    token_id: str,
+    now: dt.datetime | None = None,
+    decided_status: Callable[[dt.datetime], str] | None = None,
+) -> LiveformToken | None:
     """Count one use of the link's token as a Liveform flow starts (spec §6.5), or refuse it
     with ``TokenRefused``. ``None`` in mode ``off``: the token, if any, is only echoed.
 
     ``pool``: the token must be registered and not expired. ``usage``: any well-formed token;
     its first use opens a 3-minute window (``USAGE_WINDOW``) in which browsers may use it
-    concurrently. In both modes the project's expiry settings apply: the use that reaches
+    concurrently, unless a submission made with it since is already decided:
+    ``decided_status(first_used_at)`` names that submission's status (``approved``, ``pending``,
+    ``rejected``) or is empty; the caller knows submissions, this app does not. When the window
+    has passed too, the time reason wins (§6.5). In both modes the project's expiry settings apply: the use that reaches
     ``expiry_uses`` expires it (``count``), and a token older than ``expiry_hours`` met here
     is expired (``time``) before the cleanup job gets to it, and refused."""
     now = now or timezone.now()
@@ -212,7 +222,7 @@ def liveform_token_use(*, project: Project, token_id: str, now: dt.datetime | No
         raise TokenRefused("missing")
     if not token_id_valid(token_id):
         raise TokenRefused("invalid")
-    token, refusal = _use(project, settings, token_id, now)
+    token, refusal = _use(project, settings, token_id, now, decided_status)
     if refusal:  # raised after commit: a time expiry met here is kept, with its event
         raise TokenRefused(refusal)
     return token
@@ -220,7 +230,11 @@ def liveform_token_use(*, project: Project, token_id: str, now: dt.datetime | No
 
 @transaction.atomic
 def _use(
-    project: Project, settings: PrivateModeSettings, token_id: str, now: dt.datetime
+    project: Project,
+    settings: PrivateModeSettings,
+    token_id: str,
+    now: dt.datetime,
+    decided_status: Callable[[dt.datetime], str] | None,
 ) -> tuple[LiveformToken | None, str]:
     if settings.mode == PrivateMode.USAGE:
         # the first use writes the history row; a racing first use finds it written
@@ -235,8 +249,12 @@ def _use(
     if settings.expiry_hours and token.updated_at + dt.timedelta(hours=settings.expiry_hours) <= now:
         _expire(project, [token], condition="time", hours=settings.expiry_hours)
         return None, "expired"
-    if settings.mode == PrivateMode.USAGE and token.first_used_at and now - token.first_used_at > USAGE_WINDOW:
-        return None, "expired"
+    if settings.mode == PrivateMode.USAGE and token.first_used_at:
+        if now - token.first_used_at > USAGE_WINDOW:
+            return None, "expired"
+        status = decided_status(token.first_used_at) if decided_status is not None else ""
+        if status:
+            return None, status
     token.use_count += 1
     token.first_used_at = token.first_used_at or now
     token.save(update_fields=["use_count", "first_used_at"])

@@ -98,6 +98,24 @@ ERROR_PAGES: dict[str, ErrorPage] = {
         _("This link is not valid"),
         _("This verification link's token is malformed. Ask for a new link."),
     ),
+    "token-approved": ErrorPage(
+        "TK-10004",
+        409,
+        _("Verification already done"),
+        _("A verification with this link has already been approved. There is nothing more to do."),
+    ),
+    "token-pending": ErrorPage(
+        "TK-10005",
+        409,
+        _("Verification already sent"),
+        _("A verification with this link is already being reviewed. Please wait for its result."),
+    ),
+    "token-rejected": ErrorPage(
+        "TK-10006",
+        409,
+        _("Verification already done"),
+        _("A verification with this link has already been decided. Ask for a new link to try again."),
+    ),
     "handoff-expired": ErrorPage(
         "RT-60003",
         410,
@@ -112,6 +130,9 @@ TOKEN_PAGES = {
     "expired": "token-expired",
     "not_registered": "token-not-found",
     "invalid": "token-invalid",
+    "approved": "token-approved",
+    "pending": "token-pending",
+    "rejected": "token-rejected",
 }
 
 

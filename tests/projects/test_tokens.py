@@ -390,3 +390,27 @@ def test_beat_runs_the_cleanup_every_five_minutes(project):
     # then
     assert (entry["task"], entry["schedule"]) == ("projects.tasks.liveform_tokens_expire_due_task", 300.0)
     assert _tokens(project)["beat-token1"][3] == "time"
+
+
+def test_usage_mode_refuses_a_token_whose_submission_is_decided_and_time_wins(project):
+    # given: a token first used at NOW, whose submission is approved
+    _mode(project, "usage")
+    liveform_token_use(project=project, token_id="decided-01", now=NOW)
+    asked: list[dt.datetime] = []
+
+    def approved(since: dt.datetime) -> str:
+        asked.append(since)
+        return "approved"
+
+    # when: within the window, then after it
+    with pytest.raises(TokenRefused) as within:
+        liveform_token_use(project=project, token_id="decided-01", now=NOW + dt.timedelta(minutes=1),
+                           decided_status=approved)  # fmt: skip
+    with pytest.raises(TokenRefused) as after:
+        liveform_token_use(project=project, token_id="decided-01", now=NOW + dt.timedelta(minutes=4),
+                           decided_status=approved)  # fmt: skip
+
+    # then
+    assert (within.value.reason, after.value.reason) == ("approved", "expired")
+    assert asked == [NOW]
+    assert _tokens(project) == {"decided-01": (1, NOW, None, "")}

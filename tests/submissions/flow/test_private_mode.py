@@ -42,6 +42,15 @@ def _refusal(client, response) -> tuple[str, int, str]:
     return response["Location"], page.status_code, page.content.decode()
 
 
+def _send_photos(client) -> None:
+    """The document, its confirmation page and the selfie: the flow's submission is made."""
+    for step in ("front", "selfie"):
+        upload = SimpleUploadedFile("photo.jpg", photo(), content_type="image/jpeg")
+        client.post(f"/form/{step}", {"flow": flow_id(client), "photo": upload})
+        if step == "front":
+            confirm_details(client)
+
+
 def _uses(project) -> dict[str, int]:
     return dict(LiveformToken.objects.filter(project=project).values_list("token_id", "use_count"))
 
@@ -174,11 +183,7 @@ def test_the_submission_remembers_its_token_for_the_webhooks(pool_project):
     walk_to_capture(client, pool_project.pid, token="link-token-1")
 
     # when
-    for step in ("front", "selfie"):
-        upload = SimpleUploadedFile("photo.jpg", photo(), content_type="image/jpeg")
-        client.post(f"/form/{step}", {"flow": flow_id(client), "photo": upload})
-        if step == "front":
-            confirm_details(client)
+    _send_photos(client)
 
     # then
     submission = Submission.objects.get(project=pool_project)
@@ -186,3 +191,29 @@ def test_the_submission_remembers_its_token_for_the_webhooks(pool_project):
     created = WebhookOutbox.objects.get(event="created", resource_id=submission.pk)
     payload = fill_personal_fields(pool_project, "created", submission.pk, created.payload)
     assert payload["tokenId"] == "link-token-1"
+
+
+@pytest.mark.parametrize(
+    ("status", "page", "code"),
+    [("approved", "token-approved", "TK-10004"), ("pending", "token-pending", "TK-10005"),
+     ("rejected", "token-rejected", "TK-10006")],
+)  # fmt: skip
+def test_usage_mode_refuses_a_token_whose_submission_is_decided(project, status, page, code):
+    # given: a submission made with the token, decided within its 3 minutes, and another one's
+    _configure(project, liveform_private_mode="usage")
+    other = flow_client()
+    walk_to_capture(other, project.pid, token="other-token-1")
+    client = flow_client()
+    walk_to_capture(client, project.pid, token="usage-token-1")
+    _send_photos(client)
+    Submission.objects.filter(project=project).update(status=status)
+    again = flow_client()
+
+    # when
+    location, shown, text = _refusal(again, open_link(again, project.pid, token="usage-token-1"))
+    unrelated = open_link(flow_client(), project.pid, token="other-token-1")
+
+    # then
+    assert (location, shown) == (f"/form/error-page/{page}", 409)
+    assert code in text
+    assert unrelated["Location"] == "/form/consent"
