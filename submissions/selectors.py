@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,8 @@ from submissions.models import Submission, SubmissionStatus
 MAX_PAGE_SIZE = 2000
 DEFAULT_PAGE_SIZE = 50
 NAME_SCAN_ROWS = 1000  # sealed evidences a dashboard name search opens per page
+EXPORT_MAX_ROWS = 10_000  # rows a CSV export of the list may read (and so write)
+EXPORT_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,24 @@ class SubmissionFilters:
     @property
     def order(self) -> tuple[str, str]:
         return ("created_at", "id") if self.oldest_first else ("-created_at", "-id")
+
+    def as_details(self) -> dict[str, str]:
+        """The filters set, for an Event Log row: codes, days and ids; of an e-mail, userid or
+        name only which kind was searched, never the value."""
+        keyword = next((kind for kind in ("email", "userid", "name") if getattr(self, kind)), "")
+        last_day = self.created_before - dt.timedelta(days=1) if self.created_before else None
+        values = {
+            "from": self.created_from.date().isoformat() if self.created_from else "",
+            "to": last_day.date().isoformat() if last_day else "",
+            "status": self.status,
+            "country": self.issuing_country,
+            "id_type": self.id_type,
+            "nationality": self.nationality,
+            "submission_id": self.submission_id,
+            "keyword": keyword,
+            "sort": "oldest" if self.oldest_first else "",
+        }
+        return {name: value for name, value in values.items() if value}
 
 
 def submission_search(
@@ -181,6 +202,56 @@ def _beyond(key: tuple[dt.datetime, str], *, forward: bool) -> Q:
     if forward:
         return Q(created_at__gt=created_at) | Q(created_at=created_at, id__gt=submission_id)
     return Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=submission_id)
+
+
+def submission_export_ids(*, project: Project, filters: SubmissionFilters, limit: int) -> list[str] | None:
+    """The ids of every submission the list shows with ``filters``, in its order; None when more
+    than ``limit`` rows would have to be read (a name search reads each candidate's evidence)."""
+    candidates = _filtered(project, filters).order_by(*filters.order)
+    if not filters.name:
+        ids = list(candidates.values_list("pk", flat=True)[: limit + 1])
+        return ids if len(ids) <= limit else None
+    words, matched = name_words(filters.name), []
+    rows = candidates.only("pk", "wrapped_data_key", "sealed_evidence")[: limit + 1]
+    for read, row in enumerate(rows.iterator(chunk_size=EXPORT_CHUNK), start=1):
+        if read > limit:
+            return None
+        if _holder_matches(row, words):
+            matched.append(row.pk)
+    return matched
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    submission: Submission
+    deciding: str  # what set the status (policy.engine.Decision.deciding); "" before a decision
+    email: str  # "" unless asked for (``with_pii``)
+    userid: str
+
+
+def submission_export_rows(*, project: Project, ids: list[str], with_pii: bool) -> Iterator[ExportRow]:
+    """The rows of ``ids`` in that order, read and opened ``EXPORT_CHUNK`` at a time; the sealed
+    metadata is opened only ``with_pii``."""
+    for start in range(0, len(ids), EXPORT_CHUNK):
+        chunk = ids[start : start + EXPORT_CHUNK]
+        found = Submission.objects.filter(project=project, pk__in=chunk).defer("sealed_evidence", "sealed_memo")
+        by_id = {row.pk: row for row in found}
+        for pk in chunk:
+            yield _export_row(by_id[pk], with_pii=with_pii)
+
+
+def _export_row(submission: Submission, *, with_pii: bool) -> ExportRow:
+    try:
+        decision = vault.open_json(submission, submission.sealed_decision, context=vault.DECISION_CONTEXT) or {}
+        metadata = (
+            vault.open_json(submission, submission.sealed_metadata, context=vault.METADATA_CONTEXT) or {}
+            if with_pii
+            else {}
+        )
+    except DecryptionError:
+        decision, metadata = {}, {}
+    return ExportRow(submission, decision.get("deciding") or "", metadata.get("email") or "",
+                     metadata.get("userid") or "")  # fmt: skip
 
 
 @dataclass(frozen=True)

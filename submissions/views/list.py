@@ -1,5 +1,6 @@
 """The User Submissions list: filters and one search box (e-mail, userid, submission id or name;
-``submissions.forms.keyword_kind``), newest or oldest first, keyset pages (no OFFSET)."""
+``submissions.forms.keyword_kind``), newest or oldest first, keyset pages (no OFFSET), and the
+"Export CSV" form carrying the same filters (``submissions.views.export``)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def submission_list_page(request: HttpRequest, pid: str) -> HttpResponse:
         "form": form,
         "page": page,
         "name_scan_rows": NAME_SCAN_ROWS,
+        "export_params": [(name, value) for name, values in request.GET.lists() if name != "after" for value in values],
         **page_links(request, page),
     }
     return render(request, "dashboard/submissions/list.html", context)
