@@ -162,6 +162,9 @@ def register_liveform_settings() -> None:
         "liveform_result_page_skip": "result_page_skip",
         "liveform_additional_questions": "additional_questions",
     }
+    on_off = (("false", "Off"), ("true", "On"))
+    choices = {"liveform_return_encrypted": on_off, "liveform_result_page_skip": on_off}
     for key, label, help_text, parse, clean, render in settings:
         field = field_of[key]
-        register(ProjectSetting(key, label, help_text, parse, clean, _reader(field), _writer(field), render))
+        register(ProjectSetting(key, label, help_text, parse, clean, _reader(field), _writer(field), render,
+                                choices.get(key, ())))  # fmt: skip

@@ -22,6 +22,8 @@ def test_it_shows_the_return_url_form_and_links_to_webhooks(project, dashboard_c
     assert "kycStatus, submissionId, userid, email, cf1, cf2, cf3, errorCode</textarea>" in page
     assert f'href="{page_url(project, "webhooks/")}"' in page
     assert '<label for="id_liveform_result_page_skip">Result Page Skip</label>' in page
+    assert '<select name="liveform_result_page_skip"' in page
+    assert page.count("From a shell:") == 1
 
 
 def test_it_saves_the_return_url_and_logs_it(project, dashboard_client):
