@@ -286,7 +286,6 @@ def _expire(
     for token in tokens:
         token.expired_at = now if condition == "count" else token.updated_at + lifetime
         token.expired_condition = condition
-    for token in tokens:
         webhook_event_emit(
             project=project,
             event="token_expired",
