@@ -90,7 +90,9 @@ def horizontal_bars(
     items: Sequence[tuple[str, float]], *, title: str, width: int = 720, colour: str = PALETTE[4]
 ) -> str:
     """One labelled bar per item, top to bottom in the order given, with its value at its end."""
-    label_w, row, top = 190, 24, 8
+    # About 6.5 px a character at 11 px: room for the longest label, up to half the width.
+    label_w = min(max((len(label) for label, _ in items), default=0) * 6.5 + 12, width / 2)
+    row, top = 24, 8
     plot_w = width - label_w - 60
     height = top * 2 + row * max(len(items), 1)
     largest = max((value for _, value in items), default=0) or 1
@@ -99,8 +101,8 @@ def horizontal_bars(
         y = top + i * row
         w = plot_w * value / largest
         body.append(
-            f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end" fill="{INK}">{escape(label)}</text>'
-            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" fill="{colour}"/>'
+            f'<text x="{label_w - 6:.1f}" y="{y + 16}" text-anchor="end" fill="{INK}">{escape(label)}</text>'
+            f'<rect x="{label_w:.1f}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" fill="{colour}"/>'
             f'<text x="{label_w + w + 4:.1f}" y="{y + 16}" fill="{MUTED}">{_number(value)}</text>'
         )
     description = "; ".join(f"{label}: {_number(value)}" for label, value in items) or "No data."

@@ -54,13 +54,13 @@ class EventLogFilterForm(forms.Form):
         required=False, max_length=64, regex=r"^[a-z_.]+$", label="Action starts with",
         error_messages={"invalid": "Lower-case letters, dots and underscores only, e.g. submission."},
     )  # fmt: skip
-    day_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    day_from = forms.DateField(required=False, label="From (UTC)", widget=forms.DateInput(attrs={"type": "date"}))
     day_to = forms.DateField(
-        required=False, label="To", help_text="inclusive, UTC", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label="To (UTC, inclusive)", widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         actors = [(actor.value, actor.label) for actor in audit_actor_list(project=project)]
         self.fields["actor"].choices = [
             ("", "Anyone"),

@@ -51,8 +51,8 @@ def test_bars_are_scaled_to_the_largest_and_every_text_is_escaped():
     # when
     svg = horizontal_bars([("<b>code</b>", 4), ("other", 1)], title='A "chart" & more', width=450)
 
-    # then: 200 px of plot for the largest value
-    assert re.findall(r'<rect x="190" y="[\d.]+" width="([\d.]+)"', svg) == ["200.0", "50.0"]
+    # then: labels of up to 11 characters take 83.5 px, the largest value the rest but 60 px
+    assert re.findall(r'<rect x="83.5" y="[\d.]+" width="([\d.]+)"', svg) == ["306.5", "76.6"]
     assert "<b>" not in svg
     assert "&lt;b&gt;code&lt;/b&gt;" in svg
     assert 'aria-label="A &quot;chart&quot; &amp; more"' in svg
