@@ -6,6 +6,7 @@ from submissions.api.applicant import ApplicantSubmissionsApi
 from submissions.api.create import SubmissionCreateApi
 from submissions.api.delete import SubmissionDeleteApi, SubmissionPartialDeleteApi
 from submissions.api.patch import SubmissionPatchApi
+from submissions.api.review import SubmissionReviewApi
 from submissions.api.tokens import TokensApi
 from submissions.api.views import SubmissionListApi
 
@@ -18,6 +19,7 @@ class SubmissionApi(SubmissionListApi, SubmissionCreateApi, SubmissionDeleteApi,
 urlpatterns = [
     path("submission", SubmissionApi.as_view(), name="submission"),
     path("submission/applicant", ApplicantSubmissionsApi.as_view(), name="submission-applicant"),
+    path("submission/review", SubmissionReviewApi.as_view(), name="submission-review"),
     path("submission/partial", SubmissionPartialDeleteApi.as_view(), name="submission-partial"),
     path("submission/tokens", TokensApi.as_view(), name="submission-tokens"),
 ]

@@ -67,11 +67,13 @@ def _reviewer(actor: Actor) -> str:
 
 
 @transaction.atomic
-def _review(project: Project, submission_id: str, actor: Actor, *, status: str, comment: str) -> Submission:
+def _review(
+    project: Project, submission_id: str, actor: Actor, *, status: str, comment: str, reviewer: str = ""
+) -> Submission:
     now = timezone.now()
     changed = Submission.objects.filter(project=project, pk=submission_id, status=SubmissionStatus.PENDING).update(
         status=status,
-        reviewer=_reviewer(actor),
+        reviewer=reviewer or _reviewer(actor),
         decided_at=now,
         updated_at=now,
         kyc_comment=[comment] if comment else [],
