@@ -105,7 +105,7 @@ def submission_delete_page(request: HttpRequest, pid: str, sid: str) -> HttpResp
                "sealed_lost": submission.wrapped_data_key is None}  # fmt: skip
     if request.method != "POST":
         return render(request, "dashboard/submissions/delete.html", context)
-    if not form.is_valid() or (partial and not form.cleaned_data["fields"]):
+    if not form.is_valid() or (partial and not form.cleaned_data["parts"]):
         if form.is_valid():
             context["error"] = "Choose at least one part to delete."
         return render(request, "dashboard/submissions/delete.html", context, status=400)
@@ -113,7 +113,7 @@ def submission_delete_page(request: HttpRequest, pid: str, sid: str) -> HttpResp
     try:
         if partial:
             submission_delete_partial(project=membership.project, submission_id=sid, actor=actor, admin_name=admin,
-                                      fields=form.cleaned_data["fields"], data_fields=None)  # fmt: skip
+                                      fields=form.cleaned_data["parts"], data_fields=None)  # fmt: skip
         else:
             submission_delete(project=membership.project, submission_id=sid, actor=actor, admin_name=admin)
     except ApplicationError as exc:

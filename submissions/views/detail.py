@@ -94,7 +94,7 @@ class DeleteForm(django_forms.Form):
     confirm = django_forms.BooleanField(
         error_messages={"required": "Tick the box to confirm: a deletion cannot be undone."},
     )
-    fields = django_forms.MultipleChoiceField(required=False, choices=[(name, name) for name in PARTIAL_FIELDS])
+    parts = django_forms.MultipleChoiceField(required=False, choices=[(name, name) for name in PARTIAL_FIELDS])
 
 
 @otp_required

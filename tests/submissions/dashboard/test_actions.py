@@ -210,7 +210,7 @@ def test_an_owner_deletes_after_confirming(project, owner, approved):
 
 def test_an_owner_deletes_the_chosen_parts(project, owner, approved):
     # when
-    response = client_for(owner).post(_url(approved, "delete/"), {"confirm": "on", "partial": "1", "fields": ["email"]})
+    response = client_for(owner).post(_url(approved, "delete/"), {"confirm": "on", "partial": "1", "parts": ["email"]})
 
     # then
     assert response.status_code == 302
@@ -292,3 +292,16 @@ def test_every_post_needs_its_csrf_token(project, owner, approved, action, data)
 
     # when / then
     refused(client, approved, action, data, status=403)
+
+
+def test_a_partial_deletion_without_the_tick_keeps_the_chosen_parts_ticked(project, owner, approved):
+    # given
+    client = client_for(owner)
+
+    # when
+    page = refused(client, approved, "delete/", {"partial": "1", "parts": ["email", "userid"]})
+
+    # then
+    assert 'name="parts" value="email" checked' in page
+    assert 'name="parts" value="userid" checked' in page
+    assert 'name="parts" value="data" checked' not in page
