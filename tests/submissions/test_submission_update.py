@@ -21,6 +21,7 @@ from submissions.selectors import submission_view
 from submissions.services import SubmissionDetails, submission_create, submission_delete
 from submissions.services.delete import SubmissionNotFound
 from submissions.services.update import SubmissionUpdateRefused, submission_update
+from submissions.webhook_payloads import fill_personal_fields
 from tests.factories import MembershipFactory, UserFactory
 from tests.policy.builders import genuine
 from tests.submissions.api.helpers import photo
@@ -380,3 +381,19 @@ def test_two_admins_changing_at_once_both_count_in_turn(project):
     assert sorted(tuple(payload["data"]["update"]) for payload in updates(submission)) == [
         ("fullName", "first_name"), ("fullName", "last_name"),
     ]  # fmt: skip
+
+
+def test_the_updated_webhook_is_filled_with_the_corrected_identity_at_delivery(project, approved):
+    # given
+    submission_update(project=project, submission_id=approved.pk, admin=admin_of(project).email, actor=ACTOR,
+                      changes={"first_name": "ANNA", "nationality": "SWE"})  # fmt: skip
+    (payload,) = updates(approved)
+
+    # when: what the first delivery attempt renders
+    filled = fill_personal_fields(project, "updated", approved.pk, payload)
+
+    # then
+    assert (filled["first_name"], filled["full_name"], filled["nationality"]) == ("ANNA", "ERIKSSON ANNA", "SWE")
+    assert (filled["email"], filled["userid"]) == ("person@example.com", "user-7")
+    assert filled["data"] == {"update": ["fullName", "first_name", "nationality"], "kyc_result": "approved",
+                              "reviewer": "system"}  # fmt: skip
