@@ -15,7 +15,7 @@ from tests.submissions.dashboard.helpers import client_for, specimen_submission
 
 POST_ONLY = {
     "submission_approve", "submission_reject", "submission_edit", "submission_status_change", "submission_memo",
-    "submission_webhook_resend",
+    "submission_webhook_resend", "submissions_export",
 }  # fmt: skip
 
 
@@ -39,7 +39,7 @@ def test_the_matrix_covers_every_submissions_url():
     assert names == {
         "submissions", "review_queue", "submission_detail", "submission_image", "submission_approve", "submission_reject",
         "analytics", "submission_edit", "submission_status_change", "submission_memo", "submission_delete",
-        "submission_webhook_resend",
+        "submission_webhook_resend", "submissions_export",
     }  # fmt: skip
 
 
@@ -50,7 +50,7 @@ def test_an_admin_of_another_project_gets_404_everywhere(project, owner):
     before = Submission.objects.values().get(pk=theirs.pk)
     client = client_for(owner)
     calls = _calls(other.pid, theirs.pk) + _calls(project.pid, theirs.pk, submission_pages_only=True)
-    assert len(calls) == 21
+    assert len(calls) == 22
 
     for method, url in calls:
         # when
