@@ -5,6 +5,7 @@ from django.urls import path
 from submissions.api.applicant import ApplicantSubmissionsApi
 from submissions.api.create import SubmissionCreateApi
 from submissions.api.delete import SubmissionDeleteApi, SubmissionPartialDeleteApi
+from submissions.api.migration import SubmissionMigrationApi
 from submissions.api.patch import SubmissionPatchApi
 from submissions.api.review import SubmissionReviewApi
 from submissions.api.tokens import TokensApi
@@ -22,4 +23,5 @@ urlpatterns = [
     path("submission/review", SubmissionReviewApi.as_view(), name="submission-review"),
     path("submission/partial", SubmissionPartialDeleteApi.as_view(), name="submission-partial"),
     path("submission/tokens", TokensApi.as_view(), name="submission-tokens"),
+    path("submission/migration", SubmissionMigrationApi.as_view(), name="submission-migration"),
 ]

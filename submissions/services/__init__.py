@@ -15,6 +15,7 @@ from submissions.services.delete import SubmissionNotFound, submission_delete, s
 from submissions.services.images import SubmissionNotWaiting, submission_images_replace
 from submissions.services.live_capture import LiveCapture
 from submissions.services.memo import MAX_MEMO_LENGTH, Memo, MemoTooLong, memo_open, submission_memo_set
+from submissions.services.migration import MigrationFailed, MigrationRefused, submission_migrate
 from submissions.services.process import (
     MAX_ATTEMPTS,
     SweepReport,
@@ -42,6 +43,8 @@ __all__ = [
     "LiveCapture",
     "Memo",
     "MemoTooLong",
+    "MigrationFailed",
+    "MigrationRefused",
     "RejectCommentRequired",
     "SubmissionAlreadyDecided",
     "SubmissionDetails",
@@ -56,6 +59,7 @@ __all__ = [
     "memo_open",
     "submission_images_replace",
     "submission_memo_set",
+    "submission_migrate",
     "submission_process",
     "submission_review_approve",
     "submission_review_reject",
