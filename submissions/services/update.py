@@ -336,7 +336,9 @@ def _save(
     if evidence is not None and set(changed) & set(DOCUMENT_PROPERTIES):
         submission.sealed_evidence = vault.seal_json(submission, evidence.to_json(), context=vault.EVIDENCE_CONTEXT)
         _identities_refresh(submission, evidence.document, metadata)
-        fields += ["sealed_evidence", "duplicated_information", "custom_duplicated_information"]
+        # the dashboard filters on this plain copy of the document's nationality (alpha-3, no PII)
+        submission.nationality = (evidence.document.fields.nationality or "")[:3]
+        fields += ["sealed_evidence", "duplicated_information", "custom_duplicated_information", "nationality"]
     if set(changed) & set(METADATA_KEYS):
         submission.sealed_metadata = vault.seal_json(submission, metadata, context=vault.METADATA_CONTEXT)
         fields.append("sealed_metadata")

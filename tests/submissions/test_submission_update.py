@@ -103,19 +103,24 @@ def test_it_changes_the_named_properties_and_get_shows_them(project, approved):
     result = submission_update(
         project=project,
         submission_id=approved.pk,
-        changes={"first_name": "ANNA", "birthDate": "1990-02-01", "identityNumber": "900201-2345678"},
+        changes={
+            "first_name": "ANNA",
+            "birthDate": "1990-02-01",
+            "identityNumber": "900201-2345678",
+            "nationality": "SWE",
+        },
         admin=admin.email,
         actor=ACTOR,
     )
 
     # then
-    assert result.changed == ("fullName", "first_name", "birthDate", "identityNumber")  # full_name changed too
+    assert result.changed == ("fullName", "first_name", "nationality", "birthDate", "identityNumber")  # full_name too
     data = data_of(approved)
     assert (data["first_name"], data["full_name"], data["date_of_birth"], data["identityNumber"]) == (
         "ANNA", "ERIKSSON ANNA", "1990-02-01", "900201-2345678",
     )  # fmt: skip
-    assert (data["last_name"], data["gender"], data["nationality"]) == ("ERIKSSON", "female", "UTO")
-    assert approved.status == SubmissionStatus.APPROVED
+    assert (data["last_name"], data["gender"], data["nationality"]) == ("ERIKSSON", "female", "SWE")
+    assert (approved.status, approved.nationality) == (SubmissionStatus.APPROVED, "SWE")  # the list's filter column
 
 
 def test_it_records_the_names_only_and_emits_one_updated_event(project, approved):
