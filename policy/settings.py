@@ -17,7 +17,8 @@ registry) keeps the values and hands them over as a dict.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from policy.codec import CodecError, from_plain, to_plain
@@ -129,3 +130,26 @@ class PolicySettings:
         check("max_attempts", 1 <= self.max_attempts <= 10, "must be 1 to 10")
         check("incomplete_timeout_hours", 1 <= self.incomplete_timeout_hours <= 720, "must be 1 to 720")
         return found
+
+
+# The Liveform link's per-session switches (spec §6.2), by their link names: the four that lift a
+# rule for this person only, and the duplicate-user prevention forced on or off.
+LIFTING_OVERRIDES = ("blacklistCountries", "approvePeriod", "rejectPeriod", "ageLimit")
+SESSION_OVERRIDES = (*LIFTING_OVERRIDES, "rejectDuplicateUser")
+
+
+def with_session_overrides(settings: PolicySettings, overrides: Mapping[str, bool]) -> PolicySettings:
+    """``settings`` as one Liveform session decides with them: a lifting switch counts only as
+    ``False`` (the spec's only value), ``rejectDuplicateUser`` either way."""
+    changes: dict[str, Any] = {}
+    if overrides.get("blacklistCountries") is False:
+        changes["blacklist_countries"] = ()
+    if overrides.get("approvePeriod") is False:
+        changes["approve_period_days"] = 0
+    if overrides.get("rejectPeriod") is False:
+        changes["reject_period_days"] = 0
+    if overrides.get("ageLimit") is False:
+        changes["age_limit"] = None
+    if isinstance(overrides.get("rejectDuplicateUser"), bool):
+        changes["reject_duplicate_user"] = overrides["rejectDuplicateUser"]
+    return replace(settings, **changes)

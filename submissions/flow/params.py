@@ -11,6 +11,12 @@ values. Readings where the spec is silent or tagged [INFER] (docs/liveform.md):
   ``startValidUntil`` is refused (``PV-40017``), a plain ``allowedCountries`` ignored.
 * ``selectedIssuingCountry`` and ``selectedIdType`` are accepted plain too: they only skip a
   screen, and the policy still judges the document.
+* The policy switches (``blacklistCountries``, ``approvePeriod``, ``rejectPeriod``,
+  ``ageLimit`` = ``false``; ``rejectDuplicateUser`` = ``true``/``false``) count only inside
+  ``encrypted``, except ``rejectDuplicateUser=true``, which only tightens: the spec allows them
+  plain, but then anyone could lift the project's age limit or duplicate check by editing the
+  link. A plain lifting switch is ignored like a plain ``allowedCountries``; a value other than
+  the spec's is refused (``invalid-parameter``).
 * ``lang``: English only for now; any value shows English.
 * ``token`` (private mode, §6.5) is read here as text and judged when the flow starts
   (``projects.services.liveform_token_use``); with private mode off it is only echoed as the
@@ -31,6 +37,7 @@ from django.core.validators import validate_email
 
 from idcheck.lib.crypto import DecryptionError, payload_decrypt
 from policy.id_types import ID_TYPES
+from policy.settings import LIFTING_OVERRIDES, SESSION_OVERRIDES
 from projects.models import Project, ProjectStatus
 from projects.selectors import api_key_payload_key
 from submissions.flow.countries import COUNTRY_NAMES
@@ -39,9 +46,10 @@ from submissions.flow.errors import FlowRefused
 MAX_TEXT = 200  # userid, cf1–cf3: as the API accepts them
 MAX_EMAIL = 254
 _PID = re.compile(r"[a-z0-9]{10}")
-ENCRYPTED_ONLY = ("startValidUntil", "allowedCountries")
+ENCRYPTED_ONLY = ("startValidUntil", "allowedCountries", *LIFTING_OVERRIDES)
 # What the flow reads; the spec's other parameters are listed in docs/liveform.md.
-PLAIN = ("email", "userid", "cf1", "cf2", "cf3", "selectedIssuingCountry", "selectedIdType", "token")
+PLAIN = ("email", "userid", "cf1", "cf2", "cf3", "selectedIssuingCountry", "selectedIdType", "token",
+         "rejectDuplicateUser")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -55,13 +63,18 @@ class LiveformParams:
     country: str = ""  # selectedIssuingCountry, or the only allowed country
     id_type: str = ""  # selectedIdType
     token: str = ""  # the private-mode Token ID, judged when the flow starts
+    # The policy switches of this session by their link names (``policy.settings.SESSION_OVERRIDES``)
+    policy_overrides: tuple[tuple[str, bool], ...] = ()
 
     def to_session(self) -> dict[str, Any]:
-        return {**self.__dict__, "allowed_countries": list(self.allowed_countries)}
+        return {**self.__dict__, "allowed_countries": list(self.allowed_countries),
+                "policy_overrides": dict(self.policy_overrides)}  # fmt: skip
 
     @classmethod
     def from_session(cls, data: Mapping[str, Any]) -> LiveformParams:
-        return cls(**{**data, "allowed_countries": tuple(data.get("allowed_countries", ()))})
+        overrides = tuple(sorted(data.get("policy_overrides", {}).items()))
+        return cls(**{**data, "allowed_countries": tuple(data.get("allowed_countries", ())),
+                      "policy_overrides": overrides})  # fmt: skip
 
 
 def liveform_project(query: Mapping[str, str]) -> Project:
@@ -84,6 +97,8 @@ def liveform_params(project: Project, query: Mapping[str, str], *, now: dt.datet
         if query.get("startValidUntil"):
             raise FlowRefused("invalid-start-valid-until")
         values = {name: query[name] for name in PLAIN if name in query}
+        if str(values.get("rejectDuplicateUser", "")).strip().lower() == "false":
+            del values["rejectDuplicateUser"]  # a plain link may only tighten the policy
     _check_start(values.get("startValidUntil"), now)
     if project.status == ProjectStatus.CLOSED:
         raise FlowRefused("project-closed")
@@ -153,7 +168,25 @@ def _validated(values: Mapping[str, Any]) -> LiveformParams:
         country=country,
         id_type=id_type,
         token=_text(values, "token"),
+        policy_overrides=_overrides(values),
     )
+
+
+def _overrides(values: Mapping[str, Any]) -> tuple[tuple[str, bool], ...]:
+    """The policy switches of the link: ``false`` (or JSON false) for the lifting ones,
+    ``true``/``false`` for ``rejectDuplicateUser``; any other value is refused. A plain link
+    reaches here with ``rejectDuplicateUser`` alone: the lifting ones count only encrypted."""
+    found = {}
+    for name in SESSION_OVERRIDES:
+        if name not in values:
+            continue
+        value = values[name]
+        if isinstance(value, str):
+            value = {"true": True, "false": False}.get(value.strip().lower(), value)
+        if not isinstance(value, bool) or (value and name in LIFTING_OVERRIDES):
+            raise FlowRefused("invalid-parameter")
+        found[name] = value
+    return tuple(sorted(found.items()))
 
 
 def _countries(value: Any) -> tuple[str, ...]:

@@ -82,6 +82,7 @@ def _details(state: FlowState) -> SubmissionDetails:
         issuing_country=state.country,
         id_type=state.id_type,
         token_id=params.token,
+        policy_overrides=params.policy_overrides,
     )
 
 

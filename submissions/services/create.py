@@ -70,6 +70,9 @@ class IdempotencyMismatch(ApplicationError):
         super().__init__("This Idempotency-Key was used with a different request.")
 
 
+POLICY_OVERRIDES_KEY = "policy_overrides"  # in the sealed metadata
+
+
 @dataclass(frozen=True)
 class SubmissionDetails:
     """What the submitter told us besides the images. The first five are sealed (PII)."""
@@ -82,9 +85,15 @@ class SubmissionDetails:
     issuing_country: str = ""  # ISO 3166-1 alpha-3, as claimed
     id_type: str = ""  # as claimed (spec §8.5)
     token_id: str = ""  # the Liveform link's private-mode token, the webhooks' tokenId (spec §6.5)
+    # The Liveform link's policy switches (spec §6.2, ``policy.settings.with_session_overrides``)
+    policy_overrides: tuple[tuple[str, bool], ...] = ()
 
-    def sealed_part(self) -> dict[str, str]:
-        return {key: value for key, value in asdict(self).items() if key not in ("issuing_country", "id_type")}
+    def sealed_part(self) -> dict[str, object]:
+        part: dict[str, object] = {key: value for key, value in asdict(self).items()
+                                   if key not in ("issuing_country", "id_type", "policy_overrides")}  # fmt: skip
+        if self.policy_overrides:
+            part[POLICY_OVERRIDES_KEY] = dict(self.policy_overrides)
+        return part
 
 
 @dataclass(frozen=True)

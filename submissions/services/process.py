@@ -48,7 +48,7 @@ from policy import selectors as policy_selectors
 from policy.engine import Decision, decide
 from policy.evidence import Evidence
 from policy.rules import RuleSet
-from policy.settings import PolicySettings
+from policy.settings import PolicySettings, with_session_overrides
 from projects.actors import Actor
 from projects.models import Project
 from projects.services import audit_record
@@ -58,7 +58,7 @@ from submissions.models import ImageKind, RunState, Submission, SubmissionSource
 from submissions.pipeline.intake import decode_image
 from submissions.services import steps
 from submissions.services.client import client_evidence
-from submissions.services.create import REVIEW_KEY
+from submissions.services.create import POLICY_OVERRIDES_KEY, REVIEW_KEY
 from submissions.services.retry import retry_code
 from submissions.storage import image_file_read
 from webhooks.services import webhook_event_emit
@@ -128,6 +128,7 @@ def submission_process(*, submission_id: str, takeover: bool = False) -> Submiss
     try:
         evidence = _verify(submission)
         settings_, rules = project_policy(submission.project)
+        settings_ = with_session_overrides(settings_, _session_overrides(submission))
         retry = retry_code(evidence) if submission.source == SubmissionSource.LIVEFORM else None
         evidence = replace(evidence, failed_attempts=submission.failed_attempts + (1 if retry else 0))
         decision = decide(evidence, settings_, rules)
@@ -170,6 +171,12 @@ def _verify(submission: Submission) -> Evidence:
         submitted_at=submission.submitted_at or submission.created_at,
         evaluated_at=timezone.now(),
     )
+
+
+def _session_overrides(submission: Submission) -> dict[str, bool]:
+    """The Liveform link's policy switches this submission was created with (spec §6.2)."""
+    metadata = vault.open_json(submission, submission.sealed_metadata, context=vault.METADATA_CONTEXT) or {}
+    return dict(metadata.get(POLICY_OVERRIDES_KEY, {}))
 
 
 def _edited_fields(submission: Submission) -> tuple[str, ...]:
