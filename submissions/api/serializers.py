@@ -15,7 +15,7 @@ from submissions.selectors import SubmissionView
 NETWORK_KEYS = ("checked", "kinds", "level", "risk_score", "action", "connection_type")
 DEVICE_KEYS = ("checked", "mobile", "static_passed", "static_failures", "fingerprint_flags")
 # Liveform inputs kept in the sealed metadata beside the details, shown as their own top-level fields.
-LIVEFORM_KEYS = ("review", "additional_list")
+LIVEFORM_KEYS = ("review", "additional_list", "token_id", "policy_overrides")
 # ``request_type`` slices (spec §2.1): "kyc" the verification outcome, "data" the personal
 # information, "others" every other field, "aml" the AML result. Each field of an item belongs to
 # exactly one of kyc, data and others; every slice keeps ``submission_id``.
@@ -148,6 +148,11 @@ class ExtensionSerializer(serializers.Serializer):
         required=False, help_text="uploaded (liveness not performed) or live; absent without a selfie"
     )
     decision = DecisionSerializer(required=False)
+    session_overrides = serializers.DictField(
+        child=serializers.BooleanField(),
+        required=False,
+        help_text="§6.2 the Liveform link's policy switches this submission was decided with, by their link names",
+    )
 
 
 class SubmissionItemSerializer(serializers.Serializer):
@@ -183,6 +188,9 @@ class SubmissionItemSerializer(serializers.Serializer):
     additional_list = AdditionalAnswerSerializer(
         many=True, required=False, help_text="Liveform: the answers to the project's additional-info questions"
     )
+    tokenId = serializers.CharField(  # noqa: N815 (wire name)
+        required=False, help_text="Liveform in private mode: the Token ID the link carried (spec §6.5)"
+    )
     idcheck = ExtensionSerializer(help_text="ID Check extension: processing state and the decision trace")
 
     def to_representation(self, view: SubmissionView) -> dict[str, Any]:
@@ -210,6 +218,8 @@ def item_json(view: SubmissionView) -> dict[str, Any]:
         extension["network"] = {key: client.network_verdict.get(key) for key in NETWORK_KEYS}
     if client is not None and client.device_verdict is not None:
         extension["device"] = {key: client.device_verdict.get(key) for key in DEVICE_KEYS}
+    if metadata.get("policy_overrides"):
+        extension["session_overrides"] = metadata["policy_overrides"]  # the link's policy switches (§6.2)
     if submission.failed_attempts:
         extension["retry"] = {"attempts": submission.failed_attempts, "retryCode": submission.retry_code}
     if client is not None and client.ip_address:
@@ -232,6 +242,7 @@ def item_json(view: SubmissionView) -> dict[str, Any]:
         "data": data or None,
         "review": review.get("confirmed"),
         "additional_list": metadata.get("additional_list"),
+        "tokenId": metadata.get("token_id") or None,
         "idcheck": extension,
     }
     return {key: value for key, value in item.items() if value is not None}

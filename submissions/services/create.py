@@ -89,8 +89,11 @@ class SubmissionDetails:
     policy_overrides: tuple[tuple[str, bool], ...] = ()
 
     def sealed_part(self) -> dict[str, object]:
+        # Only Liveform links carry a token or switches: other submissions' metadata stays as it was.
         part: dict[str, object] = {key: value for key, value in asdict(self).items()
-                                   if key not in ("issuing_country", "id_type", "policy_overrides")}  # fmt: skip
+                                   if key not in ("issuing_country", "id_type", "policy_overrides", "token_id")}  # fmt: skip
+        if self.token_id:
+            part["token_id"] = self.token_id
         if self.policy_overrides:
             part[POLICY_OVERRIDES_KEY] = dict(self.policy_overrides)
         return part
