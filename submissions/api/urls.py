@@ -5,6 +5,7 @@ from django.urls import path
 from submissions.api.applicant import ApplicantSubmissionsApi
 from submissions.api.create import SubmissionCreateApi
 from submissions.api.delete import SubmissionDeleteApi, SubmissionPartialDeleteApi
+from submissions.api.images import ImageApi, SubmissionImageApi
 from submissions.api.migration import SubmissionMigrationApi
 from submissions.api.patch import SubmissionPatchApi
 from submissions.api.review import SubmissionReviewApi
@@ -24,4 +25,6 @@ urlpatterns = [
     path("submission/partial", SubmissionPartialDeleteApi.as_view(), name="submission-partial"),
     path("submission/tokens", TokensApi.as_view(), name="submission-tokens"),
     path("submission/migration", SubmissionMigrationApi.as_view(), name="submission-migration"),
+    path("submission/image", SubmissionImageApi.as_view(), name="submission-image"),
+    path("image", ImageApi.as_view(), name="image"),
 ]

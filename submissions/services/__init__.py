@@ -12,7 +12,15 @@ from submissions.services.create import (
     submission_create,
 )
 from submissions.services.delete import SubmissionNotFound, submission_delete, submission_delete_partial
-from submissions.services.images import SubmissionNotWaiting, submission_images_replace
+from submissions.services.images import (
+    ImageFile,
+    ImageNotFound,
+    SubmissionBeingVerified,
+    SubmissionNotWaiting,
+    submission_image_read,
+    submission_images_replace,
+    submission_images_update,
+)
 from submissions.services.live_capture import LiveCapture
 from submissions.services.memo import MAX_MEMO_LENGTH, Memo, MemoTooLong, memo_open, submission_memo_set
 from submissions.services.migration import MigrationFailed, MigrationRefused, submission_migrate
@@ -39,6 +47,8 @@ __all__ = [
     "FieldsReview",
     "IdempotencyConflict",
     "IdempotencyMismatch",
+    "ImageFile",
+    "ImageNotFound",
     "ImageRefused",
     "LiveCapture",
     "Memo",
@@ -47,6 +57,7 @@ __all__ = [
     "MigrationRefused",
     "RejectCommentRequired",
     "SubmissionAlreadyDecided",
+    "SubmissionBeingVerified",
     "SubmissionDetails",
     "SubmissionNotFound",
     "SubmissionNotWaiting",
@@ -57,7 +68,9 @@ __all__ = [
     "submission_delete",
     "submission_delete_partial",
     "memo_open",
+    "submission_image_read",
     "submission_images_replace",
+    "submission_images_update",
     "submission_memo_set",
     "submission_migrate",
     "submission_process",
