@@ -8,6 +8,7 @@ import io
 
 import numpy as np
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from PIL import Image
 
@@ -241,6 +242,15 @@ def test_a_json_body_is_read_too(api_client, migrated, admin):
                                         "selfieImage": b64(photo())}, content_type="application/json")  # fmt: skip
 
     assert response.status_code == 200
+
+
+def test_a_file_is_read_as_well_as_base64(api_client, migrated, admin):
+    upload = SimpleUploadedFile("selfie.png", photo(fmt="PNG", color=BLUE), content_type="image/png")
+
+    response = _put(api_client, {"submissionId": migrated.pk, "admin": admin.email, "selfieImage": upload})
+
+    assert response.status_code == 200
+    assert _colour(_stored(migrated, ImageKind.SELFIE)) == BLUE
 
 
 def test_a_proof_of_address_is_taken_where_the_policy_reads_one(api_client, project, migrated, admin):

@@ -247,6 +247,26 @@ def test_the_dashboard_shows_a_migrated_submission(api_client, dashboard_client,
     assert b"GILDONG" in response.content
 
 
+def test_a_migrated_submission_is_corrected_and_deleted_like_any_other(api_client, admin, body):
+    # given
+    submission_id = _post(api_client, body).json()["submissionId"]
+
+    # when
+    patched = api_client.patch("/v3/submission", json.dumps({"submissionId": submission_id, "admin": admin.email,
+                               "data": {"documentNumber": "M1234567", "kycStatus": "rejected"}}),
+                               content_type="application/json")  # fmt: skip
+    shown = _item(api_client, submission_id)
+    deleted = api_client.delete(f"/v3/submission?submission_id={submission_id}&admin_name={admin.email}")
+
+    # then
+    assert patched.status_code == 200
+    assert (shown["data"]["documentNumber"], shown["kyc"]["result"]) == ("M1234567", "rejected")
+    assert deleted.status_code == 200
+    after = _item(api_client, submission_id)
+    assert ("data" in after, "email" in after, after["kyc"]["result"]) == (False, False, "rejected")
+    assert list(WebhookOutbox.objects.values_list("event", flat=True).order_by("pk")) == ["updated", "delete"]
+
+
 # --- refusals: the spec's table (§2.3), 400 {"errorCode", "message"}, nothing written ----------
 
 
