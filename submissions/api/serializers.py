@@ -15,7 +15,7 @@ from submissions.selectors import SubmissionView
 NETWORK_KEYS = ("checked", "kinds", "level", "risk_score", "action", "connection_type")
 DEVICE_KEYS = ("checked", "mobile", "static_passed", "static_failures", "fingerprint_flags")
 # Liveform inputs kept in the sealed metadata beside the details, shown as their own top-level fields.
-LIVEFORM_KEYS = ("review", "additional_list", "token_id", "policy_overrides")
+LIVEFORM_KEYS = ("review", "additional_list", "token_id", "policy_overrides", "camera_errors")
 # ``request_type`` slices (spec §2.1): "kyc" the verification outcome, "data" the personal
 # information, "others" every other field, "aml" the AML result. Each field of an item belongs to
 # exactly one of kyc, data and others; every slice keeps ``submission_id``.
@@ -148,6 +148,11 @@ class ExtensionSerializer(serializers.Serializer):
         required=False, help_text="uploaded (liveness not performed) or live; absent without a selfie"
     )
     decision = DecisionSerializer(required=False)
+    camera_errors = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Liveform: camera errors met before the person chose photos instead, as step:name",
+    )
     session_overrides = serializers.DictField(
         child=serializers.BooleanField(),
         required=False,
@@ -218,6 +223,8 @@ def item_json(view: SubmissionView) -> dict[str, Any]:
         extension["network"] = {key: client.network_verdict.get(key) for key in NETWORK_KEYS}
     if client is not None and client.device_verdict is not None:
         extension["device"] = {key: client.device_verdict.get(key) for key in DEVICE_KEYS}
+    if metadata.get("camera_errors"):
+        extension["camera_errors"] = metadata["camera_errors"]  # met before photos were chosen instead
     if metadata.get("policy_overrides"):
         extension["session_overrides"] = metadata["policy_overrides"]  # the link's policy switches (§6.2)
     if submission.failed_attempts:

@@ -57,7 +57,7 @@ def flow_submit(
             source=SubmissionSource.LIVEFORM,
             actor=LIVEFORM_ACTOR,
             images=images,
-            details=_details(state),
+            details=_details(state, live_capture),
             # Without a live capture (a photo from the file input) the selfie is "uploaded" and
             # its liveness reads "not performed" (G25).
             live_capture=live_capture,
@@ -71,8 +71,11 @@ def flow_submit(
     return submission
 
 
-def _details(state: FlowState) -> SubmissionDetails:
+def _details(state: FlowState, live_capture: LiveCapture | None) -> SubmissionDetails:
+    """What the link and the flow gathered. The selfie camera's errors go with its live capture
+    when there is one; without it they are kept here, beside the document cameras'."""
     params = state.params
+    selfie_errors = () if live_capture is not None else tuple(f"selfie:{name}" for name in state.camera_errors)
     return SubmissionDetails(
         email=state.email,
         userid=params.userid,
@@ -83,6 +86,7 @@ def _details(state: FlowState) -> SubmissionDetails:
         id_type=state.id_type,
         token_id=params.token,
         policy_overrides=params.policy_overrides,
+        camera_errors=(*state.document_camera_errors, *selfie_errors),
     )
 
 

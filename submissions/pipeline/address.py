@@ -43,6 +43,8 @@ _COUNTRIES = {
     "NEDERLAND": "NLD", "THE NETHERLANDS": "NLD", "UNITED STATES": "USA", "USA": "USA",
     "UNITED STATES OF AMERICA": "USA", "CANADA": "CAN",
 }  # fmt: skip
+
+
 @dataclass(frozen=True)
 class AddressReading:
     lines_read: list[str]

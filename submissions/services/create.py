@@ -71,6 +71,7 @@ class IdempotencyMismatch(ApplicationError):
 
 
 POLICY_OVERRIDES_KEY = "policy_overrides"  # in the sealed metadata
+CAMERA_ERRORS_KEY = "camera_errors"  # in the sealed metadata
 
 
 @dataclass(frozen=True)
@@ -87,15 +88,19 @@ class SubmissionDetails:
     token_id: str = ""  # the Liveform link's private-mode token, the webhooks' tokenId (spec §6.5)
     # The Liveform link's policy switches (spec §6.2, ``policy.settings.with_session_overrides``)
     policy_overrides: tuple[tuple[str, bool], ...] = ()
+    # Camera errors the Liveform met before the person chose photos instead ("front:NotAllowedError")
+    camera_errors: tuple[str, ...] = ()
 
     def sealed_part(self) -> dict[str, object]:
         # Only Liveform links carry a token or switches: other submissions' metadata stays as it was.
         part: dict[str, object] = {key: value for key, value in asdict(self).items()
-                                   if key not in ("issuing_country", "id_type", "policy_overrides", "token_id")}  # fmt: skip
+                                   if key not in ("issuing_country", "id_type", "policy_overrides", "token_id", "camera_errors")}  # fmt: skip
         if self.token_id:
             part["token_id"] = self.token_id
         if self.policy_overrides:
             part[POLICY_OVERRIDES_KEY] = dict(self.policy_overrides)
+        if self.camera_errors:
+            part[CAMERA_ERRORS_KEY] = list(self.camera_errors)
         return part
 
 

@@ -136,6 +136,7 @@ def render_detail(
         "in_queue": in_queue,
         "queue": review_queue_position(project=membership.project, submission=submission) if in_queue else None,
         "sealed_lost": submission.wrapped_data_key is None,
+        "camera_errors": view.metadata.get("camera_errors", []),
     }
     alive = submission.wrapped_data_key is not None
     current = properties(submission, view.evidence, view.metadata)

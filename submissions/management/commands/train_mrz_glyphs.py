@@ -68,7 +68,9 @@ def _matching_reading(image: Image.Image, truth: list[str]) -> MrzReading | None
         for reading in read_mrz_text(candidate):
             if len(reading.lines) != len(truth) or len(reading.lines[0]) != len(truth[0]):
                 continue
-            same = sum(a == b for line, want in zip(reading.lines, truth, strict=True) for a, b in zip(line, want, strict=True))
+            same = sum(
+                a == b for line, want in zip(reading.lines, truth, strict=True) for a, b in zip(line, want, strict=True)
+            )
             if same >= 0.6 * sum(len(line) for line in truth):
                 return reading
     return None

@@ -7,8 +7,10 @@ import json
 
 import pytest
 
+from submissions import vault
 from submissions.flow.state import SESSION_KEY
-from tests.submissions.flow.helpers import flow_client, post, walk_to_capture
+from submissions.models import Submission
+from tests.submissions.flow.helpers import confirm_details, flow_client, post, walk_to_capture
 from tests.submissions.flow.test_capture import _upload
 
 
@@ -77,3 +79,26 @@ def test_the_camera_error_endpoint_refuses_get_another_flow_and_another_step(pro
     # the flow is on the front step: the back's endpoint is not this step's
     assert post(client, "/form/back/camera-error", {"error": "AbortError"}).status_code == 302
     assert client.session[SESSION_KEY]["document_camera_errors"] == []
+
+
+def test_camera_errors_met_before_choosing_photos_stay_with_the_submission(project, api_client, dashboard_client):
+    # given: the document camera was refused, then the selfie camera was missing; photos were chosen
+    client = flow_client()
+    walk_to_capture(client, project.pid)
+    post(client, "/form/front/camera-error", {"error": "NotAllowedError"})
+    assert _upload(client, "front")["Location"] == "/form/review"
+    assert confirm_details(client)["Location"] == "/form/selfie"
+    post(client, "/form/selfie/camera-error", {"error": "NotFoundError"})
+
+    # when
+    assert _upload(client, "selfie")["Location"] == "/form/processing"
+
+    # then: kept sealed with the submission, shown by GET in the extension and nowhere in data
+    submission = Submission.objects.get(project=project)
+    metadata = vault.open_json(submission, submission.sealed_metadata, context=vault.METADATA_CONTEXT)
+    assert metadata["camera_errors"] == ["front:NotAllowedError", "selfie:NotFoundError"]
+    item = api_client.get(f"/v3/submission?submission_id={submission.pk}").json()["Items"][0]
+    assert item["idcheck"]["camera_errors"] == ["front:NotAllowedError", "selfie:NotFoundError"]
+    assert "camera_errors" not in item.get("data", {})
+    page = dashboard_client.get(f"/dashboard/p/{project.pid}/submissions/{submission.pk}/").content.decode()
+    assert "front:NotAllowedError, selfie:NotFoundError (the person then chose photos instead)" in page
