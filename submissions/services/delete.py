@@ -119,7 +119,19 @@ _ADDRESS_FIELDS = {
     "address_zipcode": "postal_code",
     "address_country": "country",
 }
-_METADATA_DATA_FIELDS = ("cf1", "cf2", "cf3")
+# ``data`` names kept in the sealed metadata: the submitter's custom fields, and the values only a
+# PATCH or a migration gives (no engine reads them: ``services.update``, ``services.migration``).
+_METADATA_DATA_FIELDS = (
+    "cf1",
+    "cf2",
+    "cf3",
+    "identityNumber",
+    "idcard_issueDate",
+    "address_state",
+    "address_formatted",
+)
+# Kept in the metadata but no ``data_fields`` name: forgotten when the whole of ``data`` is.
+_METADATA_DATA_EXTRAS = ("serialNumber",)
 # The document steps' CheckResults hold the engine's reading: raw lines and parsed fields (OCR_raw, ocr).
 DOCUMENT_STEPS = ("document_front", "document_back")
 DELETED_RUN = "deleted"
@@ -324,10 +336,12 @@ def _delete_partial(
     )
     images = _images_delete(submission, kinds) if kinds else []
     data = set(data_fields) if data_fields else set(DATA_FIELDS) if "data" in fields else set()
+    whole_data = "data" in fields and not data_fields
     metadata_removed = _metadata_forget(
         submission,
-        {*(set(fields) & {"email", "userid", "review", "additional_list"}), *(data & set(_METADATA_DATA_FIELDS))},
-    )
+        {*(set(fields) & {"email", "userid", "review", "additional_list"}), *(data & set(_METADATA_DATA_FIELDS)),
+         *(_METADATA_DATA_EXTRAS if whole_data else ())},
+    )  # fmt: skip
     evidence_removed = _evidence_forget(submission, data)
     if "email" in fields:
         submission.email_lookup = ""

@@ -82,7 +82,7 @@ def _review(
     if changed != 1:
         current = Submission.objects.filter(project=project, pk=submission_id).values_list("status", flat=True).first()
         if current is None:
-            raise SubmissionNotFound("Invalid Submission Id.")
+            raise SubmissionNotFound()
         raise SubmissionAlreadyDecided(
             f"This submission was already decided ({current}); nothing was changed.", extra={"status": current}
         )

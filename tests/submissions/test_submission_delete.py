@@ -31,6 +31,7 @@ from submissions.services import (
     submission_delete,
     submission_process,
 )
+from submissions.services.update import submission_update
 from tests.factories import MembershipFactory
 from tests.submissions.api.helpers import passport_case, stored_files
 from webhooks.models import WebhookOutbox
@@ -265,3 +266,24 @@ def test_a_queued_verification_of_a_deleted_submission_does_nothing(project):
     assert (submission.run_state, submission.failure_reason) == ("failed", "deleted")
     assert not CheckResult.objects.filter(submission=submission).exists()
     assert submission.duplicated_information == ""
+
+
+@pytest.mark.django_db
+def test_a_partial_deletion_of_data_forgets_what_a_patch_added_to_it(api_client, project, monkeypatch):
+    # given: a verified submission whose identity number, issue date and serial number an admin added
+    admin = MembershipFactory(project=project).user
+    submission = _submit_and_run(project, monkeypatch, email="p@example.com", cf1="crm-1")
+    submission_update(project=project, submission_id=submission.id, admin=admin.email, actor=ACTOR,
+                      changes={"identityNumber": "900101-1234567", "issueDate": "2020-05-01",
+                               "serialNumber": "SN12345"})  # fmt: skip
+    submission.refresh_from_db()
+    assert {"identityNumber", "idcard_issueDate", "serialNumber"} <= set(submission_view(submission).metadata)
+
+    # when: the identity number alone, then the whole of data
+    one = api_client.delete(f"{URL}/partial?submission_id={submission.id}&fields=data&data_fields=identityNumber")
+    whole = api_client.delete(f"{URL}/partial?submission_id={submission.id}&fields=data")
+
+    # then
+    assert (one.status_code, whole.status_code) == (200, 200)
+    submission.refresh_from_db()
+    assert submission_view(submission).metadata == {"email": "p@example.com", "userid": ""}

@@ -8,7 +8,8 @@ import pytest
 from idcheck.timeformat import format_compact
 from projects.models import AuditEvent, Role
 from submissions.models import Submission, SubmissionStatus
-from submissions.services.review import SubmissionAlreadyDecided, submission_review_reject
+from submissions.services.delete import SubmissionNotFound
+from submissions.services.review import SubmissionAlreadyDecided, submission_review_approve, submission_review_reject
 from tests.submissions.dashboard.helpers import ACTOR, client_for, member, pending_policy, pending_submission
 from webhooks.models import WebhookOutbox
 
@@ -164,3 +165,13 @@ def test_a_viewer_sees_no_buttons_and_cannot_review(project, pending):
     assert _row(pending) == before
     assert _reviews(project) == []
     assert _outbox(pending) == ["created", "submit"]
+
+
+def test_reviewing_a_submission_of_no_project_of_the_caller_is_not_found(project):
+    # given: nothing with this id in the project
+    before = AuditEvent.objects.filter(project=project).count()
+
+    # when / then
+    with pytest.raises(SubmissionNotFound):
+        submission_review_approve(project=project, submission_id="nosuchsubmission00", actor=ACTOR)
+    assert AuditEvent.objects.filter(project=project).count() == before
