@@ -26,8 +26,10 @@ def api_docs_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
     return wrapped
 
+
 urlpatterns = [
     path("", include("submissions.api.urls")),
+    path("", include("projects.api.urls")),
 ]
 
 if settings.IDCHECK_PUBLIC_API_DOCS:

@@ -18,6 +18,7 @@ from projects.models.api_keys import (
     PAYLOAD_KEY_PURPOSE,
     payload_key_aad,
 )
+from projects.models.projections import Projection
 from projects.models.tokens import LiveformToken, PrivateModeSettings
 
 
@@ -229,3 +230,30 @@ def liveform_token_page(
     rows = list(tokens.order_by("updated_at", "token_id")[: count + 1])
     items = rows[:count]
     return items, (items[-1] if len(rows) > count else None)
+
+
+def projection_list(*, project: Project) -> QuerySet[Projection]:
+    """Oldest first: the order they were created in."""
+    return Projection.objects.filter(project=project).order_by("created_at", "id")
+
+
+def projection_get(*, project: Project, projection_id: str) -> Projection | None:
+    return Projection.objects.filter(project=project, pk=projection_id).first()
+
+
+def projection_find(*, project: Project, projection_id: str = "", name: str = "") -> Projection | None:
+    """The projection a Liveform link names by id, by name, or by both (then both must match)."""
+    if not projection_id and not name:
+        return None
+    found = Projection.objects.filter(project=project)
+    if projection_id:
+        found = found.filter(pk=projection_id)
+    if name:
+        found = found.filter(name=name)
+    return found.first()
+
+
+def projection_ids(*, project: Project) -> frozenset[str]:
+    """The ids of the project's projections (at most ten): a submission's snapshot of one hides
+    its fields only while the projection exists (spec §2.13)."""
+    return frozenset(Projection.objects.filter(project=project).values_list("pk", flat=True))

@@ -7,6 +7,7 @@ from projects.models.audit import AuditChainHead, AuditEvent
 from projects.models.credits import CreditLedgerEntry
 from projects.models.liveform import LiveformSettings
 from projects.models.members import Invitation, Membership, Role
+from projects.models.projections import Projection, ProjectionRequestKey
 from projects.models.projects import Project, ProjectStatus
 from projects.models.rate_limits import RateCounter
 from projects.models.result_pages import ResultPageText
@@ -23,6 +24,8 @@ __all__ = [
     "LiveformToken",
     "Membership",
     "Project",
+    "Projection",
+    "ProjectionRequestKey",
     "ProjectStatus",
     "RateCounter",
     "ResultPageText",

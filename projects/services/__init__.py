@@ -18,6 +18,13 @@ from projects.services.members import (
     membership_remove,
     membership_set_role,
 )
+from projects.services.projections import (
+    ProjectionError,
+    ProjectionNotFound,
+    ProjectionSaved,
+    projection_delete,
+    projection_save,
+)
 from projects.services.projects import InvalidSettings, project_create, project_settings_clean, project_settings_update
 from projects.services.result_pages import (
     InvalidResultPage,
@@ -46,6 +53,9 @@ __all__ = [
     "InvalidResultPage",
     "InvalidSettings",
     "InvitationOutcome",
+    "ProjectionError",
+    "ProjectionNotFound",
+    "ProjectionSaved",
     "TokenError",
     "TokenRefused",
     "SubmissionsPaused",
@@ -66,6 +76,8 @@ __all__ = [
     "membership_remove",
     "membership_set_role",
     "project_create",
+    "projection_delete",
+    "projection_save",
     "project_settings_clean",
     "project_settings_update",
     "result_page_picture_clean",
