@@ -448,18 +448,19 @@ def _record(delivery: WebhookDelivery, result: AttemptResult, *, started_at: dt.
     error = result.error or (_status_error(code) if code is not None else "")
     WebhookAttempt.objects.create(delivery=delivery, started_at=started_at, duration_ms=result.duration_ms,
                                   status_code=code, error=error[:300])  # fmt: skip
-    delivery.refresh_from_db(fields=["attempts"])
+    # ``delivery`` was read after its claim counted this attempt: its ``attempts`` is current.
     changes: dict[str, Any] = {"last_status_code": code, "last_error": error[:300], "locked_until": None}
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
     if code is not None and 200 <= code < 300:
         changes.update(status=DeliveryStatus.DELIVERED, delivered_at=now, sealed_body=None)
         WebhookOutbox.objects.filter(pk=delivery.event_id, delivered_at__isnull=True).update(delivered_at=now)
-        if endpoint.failing_since is not None:
-            endpoint.failing_since = None
-            endpoint.save(update_fields=["failing_since"])
+        # A success needs no lock on the endpoint, only to end a failing streak, and only when one
+        # was running as the delivery was read: the busy path of a healthy receiver stays lock-free.
+        if delivery.endpoint.failing_since is not None:
+            WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(failing_since=None)
     else:
         changes.update(_failure_changes(delivery, code, result.headers, now))
         if not delivery.is_test:
+            endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
             _endpoint_failed(endpoint, code, now)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(**changes)
     status = changes.get("status", DeliveryStatus.PENDING)

@@ -284,6 +284,31 @@ def test_an_endpoint_failing_for_5_days_is_disabled_and_nothing_more_is_sent(pro
     assert len(receiver.requests) == 1
 
 
+def test_a_success_ends_a_failing_streak_and_a_failure_starts_one(project, receiver):
+    # given: an endpoint failing for two days
+    endpoint = endpoint_at(project, receiver.url)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=T0 - dt.timedelta(days=2))
+    emit(project, "created", "sub-1")
+
+    # when: a delivery succeeds
+    with time_machine.travel(T0, tick=False):
+        assert send_due() == ["delivered"]
+
+    # then: the streak is over
+    endpoint.refresh_from_db()
+    assert (endpoint.failing_since, endpoint.is_active) == (None, True)
+
+    # when: the next one fails
+    receiver.responder = lambda index, request: (500, {})
+    emit(project, "created", "sub-2")
+    with time_machine.travel(T0 + dt.timedelta(hours=1), tick=False):
+        assert send_due() == ["pending"]
+
+    # then: a new streak starts at that failure
+    endpoint.refresh_from_db()
+    assert endpoint.failing_since == T0 + dt.timedelta(hours=1)
+
+
 def test_removing_the_url_cancels_deliveries_not_yet_made(project, receiver):
     # given
     endpoint_at(project, receiver.url)
