@@ -45,3 +45,25 @@ def outbound_local_not_allowed(app_configs: Any, **kwargs: Any) -> list[Warning]
             id="idcheck.W003",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def argos_cipher_not_in_use(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    from django.db import DatabaseError
+
+    from idcheck.secure_transfer import ARGOS_CIPHER_WARNING, argos_cipher_pids
+
+    try:
+        pids = argos_cipher_pids()
+    except DatabaseError:
+        return []  # no database yet (an image build): nothing can be using it
+    if not pids:
+        return []
+    shown = ", ".join(pids[:10]) + (f" and {len(pids) - 10} more" if len(pids) > 10 else "")
+    return [
+        Warning(
+            f"{len(pids)} project(s) use the original-compatible Secure Data Transfer cipher: {shown}.",
+            hint=f"{ARGOS_CIPHER_WARNING} (manage.py configure_project PID webhook_secure_transfer_cipher=gcm; G18)",
+            id="idcheck.W004",
+        )
+    ]

@@ -186,12 +186,14 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["idcheck.api_auth.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["idcheck.api_auth.HasProjectApiKey"],
     "DEFAULT_THROTTLE_CLASSES": [],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Secure Data Transfer (spec §5) is these three defaults: idcheck/secure_transfer.py.
+    "DEFAULT_RENDERER_CLASSES": ["idcheck.secure_transfer.SecureTransferJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "idcheck.secure_transfer.SecureTransferNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v3"],
-    "EXCEPTION_HANDLER": "idcheck.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "idcheck.secure_transfer.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {

@@ -196,3 +196,15 @@ def payload_encrypt_cbc(plaintext: bytes, *, key: bytes) -> str:
     padded = padder.update(plaintext) + padder.finalize()
     encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
     return base64.b64encode(iv + encryptor.update(padded) + encryptor.finalize()).decode("ascii")
+
+
+def payload_decrypt_gcm(text: str, *, key: bytes) -> bytes:
+    """The plaintext of our GCM layout only: where a project chose GCM, an ECB ciphertext (which
+    ``payload_decrypt`` would also take) must not get in unauthenticated."""
+    raw = _payload_bytes(text)
+    if len(raw) < _GCM_NONCE_LEN + _GCM_TAG_LEN:
+        raise DecryptionError
+    try:
+        return AESGCM(key).decrypt(raw[:_GCM_NONCE_LEN], raw[_GCM_NONCE_LEN:], None)
+    except InvalidTag:
+        raise DecryptionError from None

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 
-from projects.access import otp_required
+from idcheck.secure_transfer import ARGOS_CIPHER_WARNING, argos_cipher_in_use
+from projects.access import otp_required, project_membership
+from projects.forms import SettingsForm
 from projects.views.settings.common import SettingsArea, area_page
 
 ALLOWLIST_KEYS = ("api_ip_allowlist", "dashboard_ip_allowlist")
@@ -21,4 +24,9 @@ AREA = SettingsArea(
 
 @otp_required
 def page(request: HttpRequest, pid: str) -> HttpResponse:
-    return area_page(request, pid, AREA)
+    def warn(form: SettingsForm) -> None:
+        # Only on GET: a saved POST redirects here, and the message would show twice.
+        if request.method == "GET" and argos_cipher_in_use(project_membership(request, pid).project):
+            messages.warning(request, ARGOS_CIPHER_WARNING)
+
+    return area_page(request, pid, AREA, prepare=warn)
