@@ -257,3 +257,14 @@ def projection_ids(*, project: Project) -> frozenset[str]:
     """The ids of the project's projections (at most ten): a submission's snapshot of one hides
     its fields only while the projection exists (spec §2.13)."""
     return frozenset(Projection.objects.filter(project=project).values_list("pk", flat=True))
+
+
+def projection_hidden_fields(*, project: Project, chosen: object, live: frozenset[str] | None = None) -> frozenset[str]:
+    """The fields a submission's copy of its projection (``{"id", "fields"}``, sealed with it)
+    hides now: the list it was made with while that projection exists, none once it was
+    deleted (spec §2.13). ``live``: ``projection_ids`` read once for a page of submissions."""
+    if not isinstance(chosen, dict) or not chosen.get("id"):
+        return frozenset()
+    if live is None:
+        live = projection_ids(project=project)
+    return frozenset(chosen.get("fields") or ()) if chosen["id"] in live else frozenset()

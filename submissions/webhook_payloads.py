@@ -3,8 +3,8 @@ first delivery attempt from the submission's sealed data. Registered with
 ``webhooks.registry`` from ``SubmissionsConfig.ready`` (``webhooks`` never imports us).
 
 Only fields with a value are sent (§4.1). A submission whose data key was destroyed (deleted)
-adds nothing: its events go out thin. Projections (§2.13) do not exist in this version, so no
-field is excluded yet.
+adds nothing: its events go out thin. The submit, approved and rejected payloads leave out the
+fields of the submission's projection while it exists (§2.13), under each field's webhook name.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from projects.models import Project
+from projects.selectors import projection_hidden_fields
 from submissions.evidence import identity_data
 from submissions.models import Submission
-from submissions.selectors import submission_view
+from submissions.selectors import SubmissionView, submission_view
 
 IDENTITY = ("age_group", "gender", "date_of_birth", "nationality", "full_name", "first_name", "last_name")
 # Per trigger, the fields the spec's payload carries beyond the thin outbox payload, in its order.
@@ -30,6 +31,15 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "aml": ("duplicated_information", "email", "userid", "cf", "tokenId"),
     "aml_monitor": ("email", "userid", "tokenId", "cf"),
 }
+# §4.4–§4.6 and the legacy approved payload: a projection field's names in a webhook (§10.1).
+PROJECTED_EVENTS = ("submit", "approved", "rejected")
+PROJECTED_KEYS = {
+    "full_name": ("full_name", "full_name_en", "fullName"),
+    "ip_address": ("ipAddress",),
+    "idcard_issuingCountry": ("issuingCountry",),
+    "idcard_issueDate": ("issueDate",),
+    "idcard_expireDate": ("expireDate",),
+}
 
 
 def fill_personal_fields(project: Project, event: str, resource_id: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -39,17 +49,29 @@ def fill_personal_fields(project: Project, event: str, resource_id: str, payload
     submission = Submission.objects.filter(project=project, pk=resource_id).first()
     if submission is None or not submission.wrapped_data_key:
         return payload
-    values = _values(submission)
+    view = submission_view(submission)
+    values = _values(submission, view)
     filled = dict(payload)
     for name in wanted:
         value = values.get(name)
         if value and name not in filled:
             filled[name] = value
+    if event in PROJECTED_EVENTS:
+        return _projected(filled, projection_hidden_fields(project=project, chosen=view.metadata.get("projection")))
     return filled
 
 
-def _values(submission: Submission) -> dict[str, Any]:
-    view = submission_view(submission)
+def _projected(payload: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
+    keys = {key for field in hidden for key in PROJECTED_KEYS.get(field, (field,))}
+    projected = {key: value for key, value in payload.items() if key not in keys}
+    if isinstance(projected.get("cf"), dict):
+        projected["cf"] = {key: value for key, value in projected["cf"].items() if key not in hidden}
+        if not projected["cf"]:
+            del projected["cf"]
+    return projected
+
+
+def _values(submission: Submission, view: SubmissionView) -> dict[str, Any]:
     metadata = view.metadata
     values: dict[str, Any] = identity_data(view.evidence) if view.evidence is not None else {}
     values = {name: values[name] for name in IDENTITY if name in values}

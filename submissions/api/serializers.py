@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from idcheck.api_errors import gateway_error_responses
 from idcheck.timeformat import format_compact
+from projects.selectors import projection_hidden_fields, projection_ids
 from submissions.evidence import identity_data
 from submissions.models import SubmissionStatus
 from submissions.selectors import SubmissionView
@@ -15,7 +17,7 @@ from submissions.selectors import SubmissionView
 NETWORK_KEYS = ("checked", "kinds", "level", "risk_score", "action", "connection_type")
 DEVICE_KEYS = ("checked", "mobile", "static_passed", "static_failures", "fingerprint_flags")
 # Liveform inputs kept in the sealed metadata beside the details, shown as their own top-level fields.
-LIVEFORM_KEYS = ("review", "additional_list", "token_id", "policy_overrides", "camera_errors")
+LIVEFORM_KEYS = ("review", "additional_list", "token_id", "policy_overrides", "camera_errors", "projection")
 # ``request_type`` slices (spec §2.1): "kyc" the verification outcome, "data" the personal
 # information, "others" every other field, "aml" the AML result. Each field of an item belongs to
 # exactly one of kyc, data and others; every slice keeps ``submission_id``.
@@ -24,6 +26,19 @@ KYC_FIELDS = ("kyc", "argos_score", "recognition_score", "reviewer", "pending_at
 PERSONAL_FIELDS = ("email", "userid", "data", "review")
 # AML screening is not built yet, so every submission reads as an unscreened one (§4.10, §8.12).
 AML_NOT_SCREENED = {"currentstatus": "Not Screened", "risk_level_summary": "Not Screened"}
+# A projection's field names (spec §2.13) → the ``review`` keys holding the same values.
+REVIEW_KEYS = {
+    "first_name": ("given_names",),
+    "last_name": ("surname",),
+    "full_name": ("surname", "given_names"),
+    "gender": ("sex",),
+    "nationality": ("nationality",),
+    "date_of_birth": ("birth_date",),
+    "documentNumber": ("document_number",),
+    "idcard_expireDate": ("expiry_date",),
+}
+# Decision findings may quote the document's type and issuing country (policy.checks).
+TRACE_VALUES = frozenset({"idType", "idcard_issuingCountry"})
 # Built once: drf-spectacular refuses two different inline "GatewayError" serializers.
 GATEWAY_ERRORS = gateway_error_responses()
 
@@ -153,11 +168,30 @@ class ExtensionSerializer(serializers.Serializer):
         required=False,
         help_text="Liveform: camera errors met before the person chose photos instead, as step:name",
     )
+    projection = inline_serializer(
+        "ProjectionApplied",
+        fields={
+            "projection_id": serializers.CharField(),
+            "applied": serializers.BooleanField(help_text="false once the projection was deleted"),
+        },
+        required=False,
+        help_text="§2.13 the projection the Liveform link chose; while applied, its fields are left out",
+    )
     session_overrides = serializers.DictField(
         child=serializers.BooleanField(),
         required=False,
         help_text="§6.2 the Liveform link's policy switches this submission was decided with, by their link names",
     )
+
+
+class SubmissionItemListSerializer(serializers.ListSerializer):
+    """A page of items: the project's projections are read once for all of them."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        views = list(data)
+        chosen = any(view.metadata.get("projection") for view in views)
+        live = projection_ids(project=views[0].submission.project) if chosen else frozenset()
+        return [item_json(view, live_projections=live) for view in views]
 
 
 class SubmissionItemSerializer(serializers.Serializer):
@@ -198,11 +232,38 @@ class SubmissionItemSerializer(serializers.Serializer):
     )
     idcheck = ExtensionSerializer(help_text="ID Check extension: processing state and the decision trace")
 
+    class Meta:
+        list_serializer_class = SubmissionItemListSerializer
+
     def to_representation(self, view: SubmissionView) -> dict[str, Any]:
         return item_json(view)
 
 
-def item_json(view: SubmissionView) -> dict[str, Any]:
+def item_json(view: SubmissionView, *, live_projections: frozenset[str] | None = None) -> dict[str, Any]:
+    """One item; the fields of the submission's projection left out while it exists (spec
+    §2.13). ``live_projections``: the project's projection ids, read once for a page."""
+    item = _item(view)
+    chosen = view.metadata.get("projection")
+    if not chosen:
+        return item
+    hidden = projection_hidden_fields(project=view.submission.project, chosen=chosen, live=live_projections)
+    item["idcheck"]["projection"] = {"projection_id": chosen["id"], "applied": bool(hidden)}
+    return _projected(item, hidden) if hidden else item
+
+
+def _projected(item: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
+    data = {key: value for key, value in item.get("data", {}).items() if key not in hidden}
+    review_hidden = {key for field in hidden for key in REVIEW_KEYS.get(field, ())}
+    review = {key: value for key, value in item.get("review", {}).items() if key not in review_hidden}
+    projected = {**item, "data": data or None, "review": review or None}
+    decision = item["idcheck"].get("decision")
+    if decision and hidden & TRACE_VALUES:
+        trace = [{**line, "detail": ""} for line in decision.get("trace", [])]
+        projected["idcheck"] = {**item["idcheck"], "decision": {**decision, "trace": trace}}
+    return {key: value for key, value in projected.items() if value is not None}
+
+
+def _item(view: SubmissionView) -> dict[str, Any]:
     submission, metadata = view.submission, view.metadata
     decided_at = format_compact(submission.decided_at) if submission.decided_at else None
     status = submission.status

@@ -21,6 +21,10 @@ values. Readings where the spec is silent or tagged [INFER] (docs/liveform.md):
 * ``token`` (private mode, §6.5) is read here as text and judged when the flow starts
   (``projects.services.liveform_token_use``); with private mode off it is only echoed as the
   submission's ``tokenId``.
+* ``projectionId`` / ``projectionName`` (§2.13) count only inside ``encrypted``: a plain one
+  would let the person hide their own data from the integrator. One naming no projection of
+  the project (or both naming different ones) is refused (``invalid-parameter``). The
+  projection's fields are copied here, when the link opens, and travel with the submission.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from idcheck.lib.crypto import DecryptionError, payload_decrypt
 from policy.id_types import ID_TYPES
 from policy.settings import LIFTING_OVERRIDES, SESSION_OVERRIDES
 from projects.models import Project, ProjectStatus
-from projects.selectors import api_key_payload_key
+from projects.selectors import api_key_payload_key, projection_find
 from submissions.flow.countries import COUNTRY_NAMES
 from submissions.flow.errors import FlowRefused
 
@@ -65,16 +69,18 @@ class LiveformParams:
     token: str = ""  # the private-mode Token ID, judged when the flow starts
     # The policy switches of this session by their link names (``policy.settings.SESSION_OVERRIDES``)
     policy_overrides: tuple[tuple[str, bool], ...] = ()
+    projection_id: str = ""  # the projection the encrypted link chose (spec §2.13)
+    projection_fields: tuple[str, ...] = ()  # its fields when the link was opened
 
     def to_session(self) -> dict[str, Any]:
         return {**self.__dict__, "allowed_countries": list(self.allowed_countries),
-                "policy_overrides": dict(self.policy_overrides)}  # fmt: skip
+                "policy_overrides": dict(self.policy_overrides), "projection_fields": list(self.projection_fields)}  # fmt: skip
 
     @classmethod
     def from_session(cls, data: Mapping[str, Any]) -> LiveformParams:
         overrides = tuple(sorted(data.get("policy_overrides", {}).items()))
         return cls(**{**data, "allowed_countries": tuple(data.get("allowed_countries", ())),
-                      "policy_overrides": overrides})  # fmt: skip
+                      "policy_overrides": overrides, "projection_fields": tuple(data.get("projection_fields", ()))})  # fmt: skip
 
 
 def liveform_project(query: Mapping[str, str]) -> Project:
@@ -104,7 +110,7 @@ def liveform_params(project: Project, query: Mapping[str, str], *, now: dt.datet
         raise FlowRefused("project-closed")
     if project.emergency_stop:
         raise FlowRefused("service-blocked")
-    return _validated(values)
+    return _validated(values, projection=_projection(project, values) if encrypted else ("", ()))
 
 
 def _decrypted(project: Project, ciphertext: str) -> dict[str, Any]:
@@ -142,7 +148,18 @@ def _text(values: Mapping[str, Any], name: str, limit: int = MAX_TEXT) -> str:
     return value.strip()
 
 
-def _validated(values: Mapping[str, Any]) -> LiveformParams:
+def _projection(project: Project, values: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """The id and fields of the projection the link names, or ("", ()) when it names none."""
+    projection_id, name = _text(values, "projectionId"), _text(values, "projectionName")
+    if not projection_id and not name:
+        return "", ()
+    projection = projection_find(project=project, projection_id=projection_id, name=name)
+    if projection is None:
+        raise FlowRefused("invalid-parameter")
+    return projection.id, tuple(projection.fields)
+
+
+def _validated(values: Mapping[str, Any], *, projection: tuple[str, tuple[str, ...]]) -> LiveformParams:
     email = _text(values, "email", MAX_EMAIL)
     if email:
         try:
@@ -169,6 +186,8 @@ def _validated(values: Mapping[str, Any]) -> LiveformParams:
         id_type=id_type,
         token=_text(values, "token"),
         policy_overrides=_overrides(values),
+        projection_id=projection[0],
+        projection_fields=projection[1],
     )
 
 

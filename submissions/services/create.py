@@ -71,6 +71,7 @@ class IdempotencyMismatch(ApplicationError):
 
 
 POLICY_OVERRIDES_KEY = "policy_overrides"  # in the sealed metadata
+PROJECTION_KEY = "projection"  # in the sealed metadata: {"id", "fields"} of the link's projection
 CAMERA_ERRORS_KEY = "camera_errors"  # in the sealed metadata
 
 
@@ -90,17 +91,22 @@ class SubmissionDetails:
     policy_overrides: tuple[tuple[str, bool], ...] = ()
     # Camera errors the Liveform met before the person chose photos instead ("front:NotAllowedError")
     camera_errors: tuple[str, ...] = ()
+    # The Liveform link's projection (spec §2.13): its id and the fields it hid when chosen
+    projection: tuple[str, tuple[str, ...]] | None = None
 
     def sealed_part(self) -> dict[str, object]:
         # Only Liveform links carry a token or switches: other submissions' metadata stays as it was.
         part: dict[str, object] = {key: value for key, value in asdict(self).items()
-                                   if key not in ("issuing_country", "id_type", "policy_overrides", "token_id", "camera_errors")}  # fmt: skip
+                                   if key not in ("issuing_country", "id_type", "policy_overrides", "token_id", "camera_errors",
+                                                  "projection")}  # fmt: skip
         if self.token_id:
             part["token_id"] = self.token_id
         if self.policy_overrides:
             part[POLICY_OVERRIDES_KEY] = dict(self.policy_overrides)
         if self.camera_errors:
             part[CAMERA_ERRORS_KEY] = list(self.camera_errors)
+        if self.projection:
+            part[PROJECTION_KEY] = {"id": self.projection[0], "fields": list(self.projection[1])}
         return part
 
 
