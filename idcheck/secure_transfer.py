@@ -110,9 +110,11 @@ def _project_transfer(client: Any) -> Transfer | None:
     return Transfer(cipher=endpoint.secure_transfer_cipher, key=key)
 
 
-class SecureTransferParser(BaseParser):
+class SecureTransferParser(JSONParser):
     """``{"data": "<ciphertext>"}`` (``isEncrypted: true`` may come along, spec §2.3) in JSON or
-    text/plain, handed on as the decrypted JSON. Anything else is :class:`DecryptionFailed`."""
+    text/plain, handed on as the decrypted JSON. Anything else is :class:`DecryptionFailed`.
+    A JSONParser so that DRF hands it the body through ``request.body``, which enforces
+    DATA_UPLOAD_MAX_MEMORY_SIZE, rather than the unbounded stream."""
 
     media_type = "application/json"
 
