@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -55,8 +56,11 @@ def gateway_error_responses() -> dict[int, OpenApiResponse]:
     message = inline_serializer("GatewayError", fields={"message": serializers.CharField()})
     return {
         400: OpenApiResponse(message, description=f"`{INVALID_QUERY}`"),
-        403: OpenApiResponse(message, description=f"`{FORBIDDEN}` (key missing, wrong or revoked) or "
-                                                  f"`{EXPLICIT_DENY}` (caller outside the IP allow-list)"),
+        403: OpenApiResponse(
+            message,
+            description=f"`{FORBIDDEN}` (key missing, wrong or revoked) or "
+            f"`{EXPLICIT_DENY}` (caller outside the IP allow-list)",
+        ),
         429: OpenApiResponse(message, description=f"`{TOO_MANY_REQUESTS}`; see the `Retry-After` header"),
         503: OpenApiResponse(message, description="`Service Unavailable`: the rate-limit store is unreachable"),
     }
@@ -75,6 +79,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return _message(503, "Service Unavailable", **{"Retry-After": "1"})
     if isinstance(exc, ApplicationError):
         return Response({"errorCode": exc.code, "message": exc.message}, status=exc.http_status)
+    if isinstance(exc, RequestDataTooBig):  # a JSON body past DATA_UPLOAD_MAX_MEMORY_SIZE, read by request.data
+        return _message(413, "Request Entity Too Large")
     if isinstance(exc, exceptions.ValidationError):
         return _message(400, INVALID_QUERY)
     if isinstance(exc, (Http404, exceptions.NotFound)):

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.parsers import JSONParser
@@ -103,7 +104,7 @@ class _TokenApi(APIView):
             return _error(exc)
         if isinstance(exc, (exceptions.ParseError, exceptions.UnsupportedMediaType)):
             return _error(_payload_error("The body must be JSON (application/json or text/plain)."))
-        if isinstance(exc, exceptions.APIException):
+        if isinstance(exc, (exceptions.APIException, RequestDataTooBig)):
             return super().handle_exception(exc)
         logger.exception("unhandled error in the token API")
         return _error(TokenError("internal_server_error", "Internal server error.", http_status=500))
