@@ -4,8 +4,10 @@ replacing by name, deleting, the Event Log and Idempotency-Key replays."""
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
+from django.db import connection
 
 from projects.actors import Actor
 from projects.models import AuditEvent, Projection, ProjectionRequestKey
@@ -203,3 +205,36 @@ def test_a_replayed_deletion_succeeds_again_and_a_too_long_key_is_refused(projec
     assert AuditEvent.objects.filter(action="projection.deleted").count() == 1
     assert ProjectionRequestKey.objects.filter(project=project).count() == 1
     assert not Projection.objects.filter(project=project).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_creations_never_pass_the_limit():
+    # given: room for two more, six callers with a new name each, released together
+    project = ProjectFactory()
+    for number in range(MAX_PER_PROJECT - 2):
+        _save(project, name=f"p{number}")
+    barrier = threading.Barrier(6)
+    results: list[object] = []
+
+    def create(index: int) -> None:
+        try:
+            connection.ensure_connection()
+            barrier.wait(timeout=60)
+            results.append(_save(project, name=f"racer{index}"))
+        except BaseException as exc:  # noqa: BLE001 (asserted on below)
+            results.append(exc)
+        finally:
+            connection.close()
+
+    # when
+    threads = [threading.Thread(target=create, args=(index,)) for index in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    # then: two fit, four are told the limit is reached
+    refused = [r for r in results if isinstance(r, ProjectionError)]
+    assert (len(results) - len(refused), len(refused)) == (2, 4), results
+    assert {r.message for r in refused} == {"Projection count limit exceeded"}
+    assert Projection.objects.filter(project=project).count() == MAX_PER_PROJECT
