@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
@@ -85,14 +86,14 @@ class _ProjectionApi(APIView):
 
     def handle_exception(self, exc: Exception) -> Response:
         """The spec's ``{"message"}`` envelope for refusals and failures; the gateway's answers
-        (403, 429, 503) stay as for every operation."""
+        (403, 413, 429, 503) stay as for every operation."""
         if isinstance(exc, ProjectionError):
             return _message(exc.message, exc.http_status)
         if isinstance(exc, exceptions.MethodNotAllowed):
             return _message(METHOD_NOT_ALLOWED, 405)
         if isinstance(exc, (exceptions.ParseError, exceptions.UnsupportedMediaType)):
             return _message("The body must be a JSON object.", 400)
-        if isinstance(exc, exceptions.APIException):
+        if isinstance(exc, (exceptions.APIException, RequestDataTooBig)):
             return super().handle_exception(exc)
         logger.exception("unhandled error in the projection API")
         return _message("Internal server error", 500)

@@ -280,3 +280,15 @@ def test_two_projects_keep_separate_lists_with_the_same_name(api_client, project
     assert mine.json()["projection_id"] != theirs.json()["projection_id"]
     assert [item["fields"] for item in api_client.get(URL).json()["items"]] == [["gender", "nationality"]]
     assert [item["fields"] for item in other_client.get(URL).json()["items"]] == [["cf1"]]
+
+
+def test_an_oversized_body_is_the_gateways_413(api_client, project, settings):
+    # given
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
+
+    # when
+    response = _post(api_client, {**BODY, "name": "a" * 4096})
+
+    # then
+    assert (response.status_code, response.json()) == (413, {"message": "Request Entity Too Large"})
+    assert _rows(project) == []
