@@ -9,6 +9,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from network.models import IpOrigin
 from network.services import ClientInfo
@@ -228,3 +230,20 @@ def test_hiding_the_document_type_also_withholds_the_decision_trace_details(api_
     assert "idType" not in item["data"]
     assert item["idcheck"]["decision"]["trace"]
     assert {line["detail"] for line in item["idcheck"]["decision"]["trace"]} == {""}
+
+
+def test_a_page_of_submissions_reads_the_projections_once(api_client, project):
+    # given: three Liveform submissions made with a projection, one without
+    projection_id = _save(project)
+    for _ in range(3):
+        details = SubmissionDetails(cf1="shop-1", cf2="campaign", projection=(projection_id, tuple(HIDDEN)))
+        submission_create(project=project, source="liveform", actor=ACTOR, details=details)
+    submission_create(project=project, source="liveform", actor=ACTOR, details=SubmissionDetails(cf1="shop-1"))
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        items = api_client.get("/v3/submission").json()["Items"]
+
+    # then
+    assert [item["data"] for item in items] == [{"cf1": "shop-1"}, *[{"cf2": "campaign"}] * 3]
+    assert sum('"projects_projection"' in query["sql"] for query in queries.captured_queries) == 1
