@@ -66,6 +66,11 @@ def gateway_error_responses() -> dict[int, OpenApiResponse]:
     }
 
 
+# Built once: drf-spectacular refuses two different inline "GatewayError" serializers, and every
+# app's API (submissions, projects) lists these same answers.
+GATEWAY_ERRORS = gateway_error_responses()
+
+
 def _message(status_code: int, message: str, **headers: str) -> Response:
     return Response({"message": message}, status=status_code, headers=headers or None)
 

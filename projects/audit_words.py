@@ -44,6 +44,9 @@ ACTION_WORDS: dict[str, str] = {
     "policy.rules_published": "Policy published",
     "project.created": "Project created",
     "project.settings_changed": "Project settings changed",
+    "projection.created": "Projection created",
+    "projection.deleted": "Projection deleted",
+    "projection.updated": "Projection's fields replaced",
     "submission.created": "Submission created",
     "submission.decided": "Submission decided automatically",
     "submission.deleted": "Submission deleted",
@@ -78,6 +81,7 @@ NOTABLE_ACTIONS = frozenset(
         "submissions.exported",
         "api_key.revoked",
         "membership.removed",
+        "projection.deleted",  # the submissions that chose it show every field again
     }
 )
 

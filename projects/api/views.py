@@ -22,12 +22,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import InvalidQueryString
+from idcheck.api_errors import GATEWAY_ERRORS, InvalidQueryString
 from projects.actors import Actor
 from projects.selectors import projection_get, projection_list
 from projects.services import ProjectionError, ProjectionNotFound, projection_delete, projection_save
 from projects.services.projections import ALLOWED_FIELDS, MAX_PER_PROJECT, projection_item
-from submissions.api.serializers import GATEWAY_ERRORS
 
 logger = logging.getLogger("idcheck.api")
 

@@ -19,8 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import InvalidQueryString
-from submissions.api.serializers import GATEWAY_ERRORS
+from idcheck.api_errors import GATEWAY_ERRORS, InvalidQueryString
 from submissions.selectors import submission_view, submissions_of_applicant
 
 

@@ -17,13 +17,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from idcheck.api_errors import GATEWAY_ERRORS
 from idcheck.errors import ApplicationError
 from network.device import DeviceSignals
 from network.models import IpOrigin
 from network.services import ClientInfo
 from policy.id_types import ID_TYPES
 from projects.actors import Actor
-from submissions.api.serializers import GATEWAY_ERRORS
 from submissions.models import ImageKind, SubmissionSource
 from submissions.services import SubmissionDetails, submission_create
 

@@ -19,10 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import InvalidQueryString
+from idcheck.api_errors import GATEWAY_ERRORS, InvalidQueryString
 from idcheck.errors import ApplicationError
 from projects.actors import Actor
-from submissions.api.serializers import GATEWAY_ERRORS
 from submissions.services.delete import DATA_FIELDS, PARTIAL_FIELDS, submission_delete, submission_delete_partial
 
 _SPELLINGS = {"submission_id": ("submission_id", "submissionId"), "admin_name": ("admin_name", "adminName")}

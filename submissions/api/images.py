@@ -29,11 +29,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from idcheck.api_errors import GATEWAY_ERRORS
 from idcheck.errors import ApplicationError
 from policy.id_types import ID_TYPES
 from projects.actors import Actor
 from submissions.api.create import IMAGE_FIELDS, PayloadTooLarge, _image
-from submissions.api.serializers import GATEWAY_ERRORS
 from submissions.services.images import submission_image_read, submission_images_update
 
 SUCCESS = "complete to update image."

@@ -17,11 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from idcheck.api_errors import GATEWAY_ERRORS
 from idcheck.errors import ApplicationError
 from policy.id_types import ID_TYPES
 from projects.actors import Actor
 from submissions.api.delete import _IDEMPOTENCY
-from submissions.api.serializers import GATEWAY_ERRORS
 from submissions.api.tokens import PlainTextJsonParser
 from submissions.services.migration import REQUIRED, submission_migrate
 

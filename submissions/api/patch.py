@@ -19,10 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from idcheck.api_errors import GATEWAY_ERRORS
 from idcheck.errors import ApplicationError
 from projects.actors import Actor
 from submissions.api.delete import _IDEMPOTENCY
-from submissions.api.serializers import GATEWAY_ERRORS
 from submissions.services.update import NOT_HELD, PATCHABLE, submission_update
 
 SUCCESS = "Data Processing Success."

@@ -17,10 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from idcheck.api_errors import GATEWAY_ERRORS
 from idcheck.errors import ApplicationError
 from projects.actors import Actor
 from submissions.api.delete import _IDEMPOTENCY
-from submissions.api.serializers import GATEWAY_ERRORS
 from submissions.services.client_review import UPDATE_FIELDS, submission_review_by_client
 
 SUCCESS = "Success to review submission."

@@ -7,7 +7,6 @@ from typing import Any
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
-from idcheck.api_errors import gateway_error_responses
 from idcheck.timeformat import format_compact
 from projects.selectors import projection_hidden_fields, projection_ids
 from submissions.evidence import identity_data
@@ -39,8 +38,6 @@ REVIEW_KEYS = {
 }
 # Decision findings may quote the document's type and issuing country (policy.checks).
 TRACE_VALUES = frozenset({"idType", "idcard_issuingCountry"})
-# Built once: drf-spectacular refuses two different inline "GatewayError" serializers.
-GATEWAY_ERRORS = gateway_error_responses()
 
 
 class KycSerializer(serializers.Serializer):

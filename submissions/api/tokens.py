@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from idcheck.api_errors import GATEWAY_ERRORS
 from idcheck.timeformat import format_iso
 from projects.actors import Actor
 from projects.models import LiveformToken
@@ -35,7 +36,6 @@ from projects.services import (
     liveform_tokens_register,
 )
 from projects.services.tokens import MAX_PER_REQUEST, TokenFailure
-from submissions.api.serializers import GATEWAY_ERRORS
 
 logger = logging.getLogger("idcheck.api")
 

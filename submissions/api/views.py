@@ -11,9 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import InvalidQueryString
+from idcheck.api_errors import GATEWAY_ERRORS, InvalidQueryString
 from idcheck.timeformat import format_compact, parse_compact, parse_day
-from submissions.api.serializers import GATEWAY_ERRORS, REQUEST_TYPES, SubmissionItemSerializer, item_slice
+from submissions.api.serializers import REQUEST_TYPES, SubmissionItemSerializer, item_slice
 from submissions.selectors import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
