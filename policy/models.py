@@ -44,3 +44,9 @@ class PolicyRuleSet(models.Model):
 
     def __str__(self) -> str:
         return f"Rules v{self.version} of project {self.project_id}"
+
+
+# The AML watch lists live in their own package; Django finds models through this module.
+from policy.aml.models import ProjectAmlSettings, WatchlistEntry, WatchlistSource  # noqa: E402
+
+__all__ = ["PolicyRuleSet", "ProjectAmlSettings", "ProjectPolicy", "WatchlistEntry", "WatchlistSource"]

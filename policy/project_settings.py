@@ -35,7 +35,7 @@ from policy.settings import (
     SettingsError,
 )
 from projects.models import Project
-from projects.settings_registry import ProjectSetting, parse_bool, register
+from projects.settings_registry import ProjectSetting, clean_bool, parse_bool, register
 
 Fields = dict[str, Any]  # PolicySettings field (dotted for nested records) -> JSON value
 
@@ -374,7 +374,52 @@ def _write(item: PolicyKey) -> Callable[[Project, Any], None]:
     return write
 
 
+def _clean_aml_threshold(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ValidationError("Expected a whole number from 0 to 100.")
+    return value
+
+
+def _aml_settings() -> list[ProjectSetting]:
+    """Watch-list filtering (spec §8.12): kept in ``policy.aml`` (``ProjectAmlSettings``), not in
+    ``PolicySettings``, because the verification decision never reads them."""
+    from policy.aml.selectors import aml_settings_get
+
+    def write(field: str) -> Callable[[Project, Any], None]:
+        def store(project: Project, value: Any) -> None:
+            from policy.aml.services import aml_settings_store
+
+            aml_settings_store(project=project, **{field: value})
+
+        return store
+
+    return [
+        ProjectSetting(
+            "aml_screening",
+            "AML screening on approval",
+            "true: every approved submission is screened against the imported watch lists (docs/aml.md).",
+            parse_bool,
+            clean_bool,
+            lambda project: aml_settings_get(project).screening,
+            write("screening"),
+            _render_bool,
+            ON_OFF,
+        ),
+        ProjectSetting(
+            "aml_threshold",
+            "AML match threshold",
+            "A watch-list profile scoring at or above it (0–100, default 90) raises a Red Flag.",
+            _parse_int,
+            _clean_aml_threshold,
+            lambda project: aml_settings_get(project).threshold,
+            write("threshold"),
+        ),
+    ]
+
+
 def register_policy_settings() -> None:
+    for setting in _aml_settings():
+        register(setting)
     for item in POLICY_KEYS:
         register(
             ProjectSetting(
