@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from projects.liveform import liveform_settings_get
 from projects.models import Project
 from submissions.flow.errors import FlowRefused
 from submissions.flow.handoff import handoff_qr
@@ -23,6 +24,8 @@ from submissions.flow.state import (
     EMAIL,
     FRONT,
     ID_TYPE,
+    QUESTIONS,
+    REVIEW,
     SELFIE,
     FlowState,
     flow_load,
@@ -31,8 +34,8 @@ from submissions.flow.state import (
 
 ERROR_PROJECT_KEY = "liveform_error_project"  # the project of a refused link, for the Return URL
 FLOW_FIELD = "flow"
-# The steps a person sees, in order, for "Step n of m".
-NUMBERED_STEPS = (EMAIL, COUNTRY, ID_TYPE, FRONT, BACK, ADDRESS, SELFIE)
+# The steps a person may see, in order, for "Step n of m" (``visible_steps`` keeps this flow's).
+NUMBERED_STEPS = (EMAIL, COUNTRY, ID_TYPE, FRONT, BACK, REVIEW, QUESTIONS, ADDRESS, SELFIE)
 
 StepView = Callable[[HttpRequest, FlowState, Project], HttpResponse]
 
@@ -70,6 +73,31 @@ def flow_step(step: str | None) -> Callable[[StepView], Callable[..., HttpRespon
     return decorate
 
 
+def visible_steps(state: FlowState, project: Project) -> list[str]:
+    """The steps this person sees: not those the link answered (e-mail, a single or chosen
+    country, a chosen ID type), the back only for two-sided types, the confirmation page unless
+    it was skipped (every field read with confidence), the questions only when the project has
+    some (once the document is confirmed: those copied into the flow), the proof of address only
+    when required. The count may drop by one when the confirmation page turns out skippable."""
+    skipped = set()
+    if state.params.email:
+        skipped.add(EMAIL)
+    if state.params.country:
+        skipped.add(COUNTRY)
+    if state.params.id_type:
+        skipped.add(ID_TYPE)
+    if not state.needs_back:
+        skipped.add(BACK)
+    if state.review.get("skipped"):
+        skipped.add(REVIEW)
+    questions = state.questions if state.review else liveform_settings_get(project).additional_questions
+    if not questions:
+        skipped.add(QUESTIONS)
+    if not state.address_required:
+        skipped.add(ADDRESS)
+    return [step for step in NUMBERED_STEPS if step not in skipped]
+
+
 def form_status(form: forms.Form) -> int:
     """400 when a posted form is re-shown with its errors, 200 for a fresh one."""
     return 400 if form.is_bound else 200
@@ -79,9 +107,7 @@ def render_step(
     request: HttpRequest, template: str, state: FlowState, project: Project, **context: Any
 ) -> HttpResponse:
     status = context.pop("status", 200)
-    skipped = {BACK} if not state.needs_back else set()
-    skipped |= {ADDRESS} if not state.address_required else set()
-    steps = [s for s in NUMBERED_STEPS if s not in skipped]
+    steps = visible_steps(state, project)
     current = state.next_step()
     context.update(handoff_qr(request, state))  # a desktop visitor may go on on a phone
     return render(

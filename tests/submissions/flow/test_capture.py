@@ -6,16 +6,20 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from network.models import SubmissionClient
+from projects.actors import Actor
 from projects.models import CreditLedgerEntry, Project, ProjectStatus
+from projects.services import project_settings_update
 from submissions import vault
 from submissions.flow.state import SESSION_KEY
 from submissions.models import ImageKind, RunState, SelfieCapture, Submission, SubmissionSource
 from tests.submissions.api.helpers import photo
 from tests.submissions.flow.helpers import (
     confirm_details,
+    encrypted,
     flow_client,
     flow_id,
     nothing_written,
+    open_link,
     post,
     walk_to_capture,
 )
@@ -36,7 +40,7 @@ def client(project):
 def test_the_front_step_takes_a_photo_from_the_back_camera(client):
     page = client.get("/form/front").content.decode()
     assert 'accept="image/*" capture="environment"' in page
-    assert "Step 4 of 5" in page  # e-mail, country, ID type, front, selfie
+    assert "Step 3 of 5" in page  # country, ID type, front, confirmation, selfie (the link gave the e-mail)
 
 
 def test_a_file_that_is_not_an_image_is_refused_with_the_reason(client, project):
@@ -95,7 +99,7 @@ def test_a_two_sided_document_asks_for_its_back(project):
     client = flow_client()
     walk_to_capture(client, project.pid, id_type="government_id")
     assert _upload(client, "front")["Location"] == "/form/back"
-    assert "Step 5 of 6" in client.get("/form/back").content.decode()
+    assert "Step 5 of 7" in client.get("/form/back").content.decode()  # e-mail … front, back, confirmation, selfie
     assert _upload(client, "back")["Location"] == "/form/review"
     assert confirm_details(client)["Location"] == "/form/selfie"
     _upload(client, "selfie")
@@ -144,3 +148,18 @@ def test_an_open_project_offers_no_samples(db):
     assert response.status_code == 400
     assert "Samples are offered in test projects only." in response.content.decode()
     assert client.session[SESSION_KEY]["captures"] == {}
+
+
+def test_the_step_count_leaves_out_what_the_link_answered_and_counts_the_questions(project, issued_key):
+    # given: a link that gives the e-mail and the only allowed country and chooses the ID type,
+    # in a project that asks one additional question
+    questions = [{"id": "q1", "label": "Occupation", "type": "text", "required": False}]
+    project_settings_update(project=project, changes={"liveform_additional_questions": questions},
+                            actor=Actor.system("test"))  # fmt: skip
+    client = flow_client()
+    values = {"email": "p@example.com", "allowedCountries": "EST", "selectedIdType": "passport"}
+    open_link(client, project.pid, encrypted=encrypted(issued_key.plaintext, values))
+    assert post(client, "/form/consent", {"agree": "on"})["Location"] == "/form/front"
+
+    # when / then: front, confirmation, questions, selfie
+    assert "Step 1 of 4" in client.get("/form/front").content.decode()
