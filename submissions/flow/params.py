@@ -50,7 +50,7 @@ from submissions.flow.errors import FlowRefused
 MAX_TEXT = 200  # userid, cf1–cf3: as the API accepts them
 MAX_EMAIL = 254
 _PID = re.compile(r"[a-z0-9]{10}")
-ENCRYPTED_ONLY = ("startValidUntil", "allowedCountries", *LIFTING_OVERRIDES)
+ENCRYPTED_ONLY = ("startValidUntil", "allowedCountries", "allowedIdTypes", *LIFTING_OVERRIDES)
 # What the flow reads; the spec's other parameters are listed in docs/liveform.md.
 PLAIN = ("email", "userid", "cf1", "cf2", "cf3", "selectedIssuingCountry", "selectedIdType", "token",
          "rejectDuplicateUser")  # fmt: skip
@@ -64,6 +64,7 @@ class LiveformParams:
     cf2: str = ""
     cf3: str = ""
     allowed_countries: tuple[str, ...] = ()  # empty: every country
+    allowed_id_types: tuple[str, ...] = ()  # empty: every type the project accepts
     country: str = ""  # selectedIssuingCountry, or the only allowed country
     id_type: str = ""  # selectedIdType
     token: str = ""  # the private-mode Token ID, judged when the flow starts
@@ -74,12 +75,14 @@ class LiveformParams:
 
     def to_session(self) -> dict[str, Any]:
         return {**self.__dict__, "allowed_countries": list(self.allowed_countries),
+                "allowed_id_types": list(self.allowed_id_types),
                 "policy_overrides": dict(self.policy_overrides), "projection_fields": list(self.projection_fields)}  # fmt: skip
 
     @classmethod
     def from_session(cls, data: Mapping[str, Any]) -> LiveformParams:
         overrides = tuple(sorted(data.get("policy_overrides", {}).items()))
         return cls(**{**data, "allowed_countries": tuple(data.get("allowed_countries", ())),
+                      "allowed_id_types": tuple(data.get("allowed_id_types", ())),
                       "policy_overrides": overrides, "projection_fields": tuple(data.get("projection_fields", ()))})  # fmt: skip
 
 
@@ -172,8 +175,9 @@ def _validated(values: Mapping[str, Any], *, projection: tuple[str, tuple[str, .
         raise FlowRefused("invalid-parameter")
     if not country and len(allowed) == 1:
         country = allowed[0]
+    id_types = _id_types(values.get("allowedIdTypes"))
     id_type = _text(values, "selectedIdType")
-    if id_type and id_type not in ID_TYPES:
+    if id_type and (id_type not in ID_TYPES or (id_types and id_type not in id_types)):
         raise FlowRefused("invalid-parameter")
     return LiveformParams(
         email=email,
@@ -182,6 +186,7 @@ def _validated(values: Mapping[str, Any], *, projection: tuple[str, tuple[str, .
         cf2=_text(values, "cf2"),
         cf3=_text(values, "cf3"),
         allowed_countries=allowed,
+        allowed_id_types=id_types,
         country=country,
         id_type=id_type,
         token=_text(values, "token"),
@@ -206,6 +211,21 @@ def _overrides(values: Mapping[str, Any]) -> tuple[tuple[str, bool], ...]:
             raise FlowRefused("invalid-parameter")
         found[name] = value
     return tuple(sorted(found.items()))
+
+
+def _id_types(value: Any) -> tuple[str, ...]:
+    """``allowedIdTypes`` [INFER: the spec names it without a syntax]: ID type names (spec §8.5)
+    separated by commas, or a JSON list of them."""
+    if value is None or value == "" or value == []:
+        return ()
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise FlowRefused("invalid-parameter")
+    types = tuple(dict.fromkeys(item.strip() for item in value if item.strip()))
+    if not types or any(id_type not in ID_TYPES for id_type in types):
+        raise FlowRefused("invalid-parameter")
+    return types
 
 
 def _countries(value: Any) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from submissions.flow.countries import COUNTRY_NAMES, SPECIMEN_COUNTRY
 from submissions.flow.forms import ChoiceStepForm, EmailForm
 from submissions.flow.funnel import funnel_count
 from submissions.flow.state import COUNTRY, EMAIL, ID_TYPE, FlowState, flow_save
-from submissions.flow.views.common import flow_step, form_step, step_redirect
+from submissions.flow.views.common import error_redirect, flow_step, form_step, step_redirect
 
 ID_TYPE_LABELS = {
     "government_id": gettext_lazy("National identity card"),
@@ -67,9 +67,11 @@ def country(request: HttpRequest, state: FlowState, project: Project) -> HttpRes
 
 
 def id_type_choices(state: FlowState, project: Project) -> list[tuple[str, str]]:
-    """The project's allow-list for the chosen country (spec §8.5), in the list's order."""
+    """The project's allow-list for the chosen country (spec §8.5), narrowed to the link's
+    ``allowedIdTypes`` when it has one, in the list's order."""
     allowed = policy_settings_get(project).allowed_id_types.types_for(state.country)
-    types = [t for t in ID_TYPES if allowed is None or t in allowed]
+    link = state.params.allowed_id_types
+    types = [t for t in ID_TYPES if (allowed is None or t in allowed) and (not link or t in link)]
     return [(t, str(ID_TYPE_LABELS[t])) for t in types]
 
 
@@ -78,6 +80,8 @@ def id_type_choices(state: FlowState, project: Project) -> list[tuple[str, str]]
 def id_type(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
     funnel_count(state, ID_TYPE)
     choices = id_type_choices(state, project)
+    if not choices:  # the link allows only types the project does not accept for this country
+        return error_redirect("invalid-parameter")
     if len(choices) == 1:  # nothing to choose: skip the screen
         state.id_type = choices[0][0]
         flow_save(request.session, state)

@@ -124,6 +124,62 @@ def test_a_single_allowed_id_type_skips_the_screen(client, project):
     assert client.session[SESSION_KEY]["id_type"] == "passport"
 
 
+def _linked(issued_key, **values):
+    client = flow_client()
+    response = open_link(client, issued_key.api_key.project.pid,
+                         encrypted=encrypted(issued_key.plaintext, {"email": "a@example.com", **values}))  # fmt: skip
+    return client, response
+
+
+def test_the_links_allowed_id_types_narrow_the_projects_list(issued_key):
+    # given: the project accepts every type; the link only passports and driving licences
+    client, _ = _linked(issued_key, allowedCountries="EST", allowedIdTypes="passport, drivers_license")
+    assert post(client, "/form/consent", {"agree": "on"})["Location"] == "/form/id-type"
+
+    # when
+    page = client.get("/form/id-type").content.decode()
+
+    # then
+    assert page.count("<option value=") == 2
+    assert '<option value="drivers_license">' in page
+    assert post(client, "/form/id-type", {"choice": "government_id"}).status_code == 400
+    assert client.session[SESSION_KEY]["id_type"] == ""
+
+
+def test_one_allowed_id_type_in_a_json_list_skips_the_screen(issued_key):
+    client, _ = _linked(issued_key, allowedCountries="EST", allowedIdTypes=["passport"])
+    post(client, "/form/consent", {"agree": "on"})
+
+    assert client.get("/form/id-type")["Location"] == "/form/front"
+    assert client.session[SESSION_KEY]["id_type"] == "passport"
+
+
+def test_a_link_allowing_only_types_the_project_refuses_here_is_an_invalid_parameter(issued_key):
+    project = issued_key.api_key.project
+    policy_settings_update(project=project, changes={"policy_allowed_id_types": ["EST,government_id"]},
+                           actor=Actor.system("test"))  # fmt: skip
+    client, _ = _linked(issued_key, allowedCountries="EST", allowedIdTypes="passport")
+    post(client, "/form/consent", {"agree": "on"})
+
+    assert client.get("/form/id-type")["Location"] == "/form/error-page/invalid-parameter"
+
+
+@pytest.mark.parametrize("values", [{"allowedIdTypes": "passport,spaceship"}, {"allowedIdTypes": 7},
+                                    {"allowedIdTypes": "passport", "selectedIdType": "drivers_license"}])  # fmt: skip
+def test_a_bad_allowed_id_types_is_an_invalid_parameter(issued_key, values):
+    client, response = _linked(issued_key, **values)
+
+    assert response["Location"] == "/form/error-page/invalid-parameter"
+    assert SESSION_KEY not in client.session
+
+
+def test_a_plain_allowed_id_types_is_ignored(project):
+    client = flow_client()
+    open_link(client, project.pid, allowedIdTypes="passport")
+
+    assert client.session[SESSION_KEY]["params"]["allowed_id_types"] == []
+
+
 def test_a_form_of_another_flow_shows_hash_problem(client, project):
     # given: the link opened again (another tab) starts a new flow
     old_flow = client.session[SESSION_KEY]["flow"]
