@@ -1,12 +1,20 @@
-"""Reads of the network app: the IP verdict, the stored clients of submissions, a device's earlier submissions."""
+"""Reads of the network app: the IP verdict, the stored clients of submissions, a device's earlier
+submissions, and the Preverification pages' lists of a project's checked clients."""
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from network.addresses import address_key, candidate_starts, parse_address
+from network.device import FLAGS
 from network.models import IpRange, SubmissionClient
-from network.verdicts import NetworkVerdict, RangeMatch, aggregate, not_checked
+from network.verdicts import ACTIONS, KIND_ORDER, LEVELS, NetworkVerdict, RangeMatch, aggregate, not_checked
 from policy.settings import NetworkLevels
 
 
@@ -44,3 +52,157 @@ def submission_clients(submission_ids: list[str]) -> dict[str, tuple[str | None,
         "submission_id", "ip_address", "network_verdict", "device_verdict"
     )
     return {sid: (ip, network, device) for sid, ip, network, device in rows}
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard's Preverification pages (docs/preverification.md): a project's checked clients,
+# newest first, keyset-paginated by (created_at, id) over ``subclient_project_created_idx``.
+
+DETECTIONS = (*KIND_ORDER, "none")
+DECISIONS = ("block", "review", "allow")
+DEVICE_VERDICTS = ("pass", "static", "fingerprint", *FLAGS)
+SUBNET_BITS = {4: 24, 6: 64}  # "subnet attempts": the project's clients in the same /24 or /64
+
+
+@dataclass(frozen=True)
+class ClientPage:
+    items: list[SubmissionClient]
+    next_key: SubmissionClient | None  # the last item, when more follow
+
+
+@dataclass(frozen=True)
+class NetworkFilters:
+    created_from: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    detection: str = ""  # one of DETECTIONS: a kind found, or "none" (looked up, nothing found)
+    decision: str = ""  # one of DECISIONS, at the project's levels (``network_decision``)
+    ip_prefix: str = ""  # the address as text starts with it ("198.51.100.", "2001:db8:")
+
+
+@dataclass(frozen=True)
+class DeviceFilters:
+    created_from: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    verdict: str = ""  # one of DEVICE_VERDICTS
+    duplicate: bool | None = None  # True: the device fingerprint is shared with another submission
+
+
+def network_decision(verdict: dict[str, Any] | None, levels: NetworkLevels) -> str:
+    """Block, review or allow, as the policy engine treats the kinds found at ``levels`` (the
+    stored ``action`` was computed at the default levels when the run looked the address up)."""
+    kinds = (verdict or {}).get("kinds") or ()
+    level = max((levels.level(kind) for kind in kinds if kind in KIND_ORDER), key=LEVELS.index, default="none")
+    return ACTIONS[level]
+
+
+def network_clients(
+    *,
+    project_id: int,
+    filters: NetworkFilters,
+    levels: NetworkLevels,
+    count: int,
+    after: tuple[dt.datetime, int] | None,
+) -> ClientPage:
+    """The project's clients whose address was looked up, newest first."""
+    clients = _dated(project_id, filters.created_from, filters.created_before).filter(network_verdict__checked=True)
+    if filters.detection == "none":
+        clients = clients.filter(network_verdict__kinds=[])
+    elif filters.detection:
+        clients = clients.filter(network_verdict__contains={"kinds": [filters.detection]})
+    if filters.decision:
+        clients = clients.filter(_decision_q(filters.decision, levels))
+    if filters.ip_prefix:
+        clients = clients.filter(ip_address__startswith=filters.ip_prefix)
+    return _page(clients, count=count, after=after)
+
+
+def device_clients(
+    *, project_id: int, filters: DeviceFilters, count: int, after: tuple[dt.datetime, int] | None
+) -> ClientPage:
+    """The project's clients whose device was judged, newest first."""
+    clients = _dated(project_id, filters.created_from, filters.created_before).filter(device_verdict__checked=True)
+    if filters.verdict == "pass":
+        clients = clients.filter(device_verdict__static_passed=True, device_verdict__fingerprint_flags=[])
+    elif filters.verdict == "static":
+        clients = clients.filter(device_verdict__static_passed=False)
+    elif filters.verdict == "fingerprint":
+        clients = clients.exclude(device_verdict__fingerprint_flags=[])
+    elif filters.verdict:
+        clients = clients.filter(device_verdict__contains={"fingerprint_flags": [filters.verdict]})
+    if filters.duplicate is not None:
+        shared = Q(device_hash__gt="") & Exists(_same_device())
+        clients = clients.filter(shared if filters.duplicate else ~shared)
+    return _page(clients, count=count, after=after)
+
+
+def client_get(*, project_id: int, submission_id: str) -> SubmissionClient | None:
+    return SubmissionClient.objects.filter(project_id=project_id, submission_id=submission_id).first()
+
+
+def subnet_attempts(client: SubmissionClient) -> tuple[str, int] | None:
+    """(the /24 or /64 of the client's address, how many of the project's clients came from it,
+    this one included); None without an address."""
+    address = parse_address(client.ip_address or "")
+    if address is None:
+        return None
+    network = ipaddress.ip_network(f"{address}/{SUBNET_BITS[address.version]}", strict=False)
+    # inet compares as addresses on PostgreSQL, so the range is the subnet
+    same = SubmissionClient.objects.filter(
+        project_id=client.project_id, ip_address__range=(str(network.network_address), str(network.broadcast_address))
+    )
+    return str(network), same.count()
+
+
+def device_duplicate_counts(clients: list[SubmissionClient]) -> dict[str, int]:
+    """Submission id → how many OTHER submissions of the project share its device, for a page,
+    in one query over ``subclient_device_idx``."""
+    hashes = {c.device_hash for c in clients if c.device_hash}
+    if not hashes:
+        return {}
+    project_ids = {c.project_id for c in clients}
+    rows = SubmissionClient.objects.filter(project_id__in=project_ids, device_hash__in=hashes)
+    per_hash = {
+        (row["project_id"], row["device_hash"]): row["n"]
+        for row in rows.values("project_id", "device_hash").annotate(n=Count("id"))
+    }
+    return {c.submission_id: per_hash.get((c.project_id, c.device_hash), 1) - 1 for c in clients if c.device_hash}
+
+
+def _dated(project_id: int, created_from: dt.datetime | None, created_before: dt.datetime | None) -> QuerySet:
+    clients = SubmissionClient.objects.filter(project_id=project_id)
+    if created_from is not None:
+        clients = clients.filter(created_at__gte=created_from)
+    if created_before is not None:
+        clients = clients.filter(created_at__lt=created_before)
+    return clients
+
+
+def _decision_q(decision: str, levels: NetworkLevels) -> Q:
+    def any_kind(level: str) -> Q:
+        found = Q(pk__in=[])  # no kind at this level: matches no row
+        for kind in KIND_ORDER:
+            if levels.level(kind) == level:
+                found |= Q(network_verdict__contains={"kinds": [kind]})
+        return found
+
+    high, medium = any_kind("high"), any_kind("medium")
+    if decision == "block":
+        return high
+    if decision == "review":
+        return medium & ~high
+    return ~high & ~medium
+
+
+def _same_device() -> QuerySet:
+    return SubmissionClient.objects.filter(
+        project_id=OuterRef("project_id"), device_hash=OuterRef("device_hash")
+    ).exclude(pk=OuterRef("pk"))
+
+
+def _page(clients: QuerySet, *, count: int, after: tuple[dt.datetime, int] | None) -> ClientPage:
+    if after is not None:
+        created_at, pk = after
+        clients = clients.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk))
+    rows = list(clients.order_by("-created_at", "-id")[: count + 1])
+    items = rows[:count]
+    return ClientPage(items=items, next_key=items[-1] if len(rows) > count else None)
