@@ -7,11 +7,14 @@ harmless (a conditional claim, upserted check results, a fenced decision).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import shared_task
 
 from idcheck.celery import Queue
+
+logger = logging.getLogger("idcheck.aml")
 
 
 @shared_task(bind=True, queue=Queue.PIPELINE.value, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -34,3 +37,19 @@ def submissions_expire_incomplete_task() -> None:
     from submissions.services import submissions_expire_incomplete
 
     submissions_expire_incomplete()
+
+
+@shared_task(queue=Queue.PIPELINE.value, acks_late=True, ignore_result=True)
+def submission_aml_screen_task(submission_id: str) -> None:
+    """The screening on approval (``submissions.services.aml``); a refusal (no name to screen,
+    deleted meanwhile) is logged, and there is nothing to retry."""
+    from submissions.models import Submission
+    from submissions.services.aml import AmlRefused, submission_aml_screen
+
+    submission = Submission.objects.select_related("project").filter(pk=submission_id).first()
+    if submission is None:
+        return
+    try:
+        submission_aml_screen(project=submission.project, submission_id=submission_id)
+    except AmlRefused as exc:
+        logger.info("AML screening of %s refused: %s", submission_id, exc.code)

@@ -12,6 +12,7 @@ from projects.selectors import projection_hidden_fields, projection_ids
 from submissions.evidence import identity_data
 from submissions.models import SubmissionStatus
 from submissions.selectors import SubmissionView
+from submissions.services.aml import aml_json
 
 NETWORK_KEYS = ("checked", "kinds", "level", "risk_score", "action", "connection_type")
 DEVICE_KEYS = ("checked", "mobile", "static_passed", "static_failures", "fingerprint_flags")
@@ -19,11 +20,11 @@ DEVICE_KEYS = ("checked", "mobile", "static_passed", "static_failures", "fingerp
 LIVEFORM_KEYS = ("review", "additional_list", "token_id", "policy_overrides", "camera_errors", "projection")
 # ``request_type`` slices (spec §2.1): "kyc" the verification outcome, "data" the personal
 # information, "others" every other field, "aml" the AML result. Each field of an item belongs to
-# exactly one of kyc, data and others; every slice keeps ``submission_id``.
+# exactly one of kyc, aml, data and others; every slice keeps ``submission_id``.
 REQUEST_TYPES = ("kyc", "aml", "data", "others")
 KYC_FIELDS = ("kyc", "argos_score", "recognition_score", "reviewer", "pending_at", "kyc_result_at", "idcheck")
 PERSONAL_FIELDS = ("email", "userid", "data", "review")
-# AML screening is not built yet, so every submission reads as an unscreened one (§4.10, §8.12).
+# A submission never screened reads as ``Not Screened`` (§4.10, §8.12; submissions.services.aml).
 AML_NOT_SCREENED = {"currentstatus": "Not Screened", "risk_level_summary": "Not Screened"}
 # A projection's field names (spec §2.13) → the ``review`` keys holding the same values.
 REVIEW_KEYS = {
@@ -227,6 +228,11 @@ class SubmissionItemSerializer(serializers.Serializer):
     tokenId = serializers.CharField(  # noqa: N815 (wire name)
         required=False, help_text="Liveform in private mode: the Token ID the link carried (spec §6.5)"
     )
+    aml = serializers.DictField(
+        required=False,
+        help_text="Once AML-screened (docs/aml.md): currentstatus, risk_level_summary, threshold, screened_at, and "
+        "on a Red Flag matches [{resourceId, category, score}]",
+    )
     idcheck = ExtensionSerializer(help_text="ID Check extension: processing state and the decision trace")
 
     class Meta:
@@ -308,6 +314,7 @@ def _item(view: SubmissionView) -> dict[str, Any]:
         "review": review.get("confirmed"),
         "additional_list": metadata.get("additional_list"),
         "tokenId": metadata.get("token_id") or None,
+        "aml": aml_json(submission),  # only once screened
         "idcheck": extension,
     }
     return {key: value for key, value in item.items() if value is not None}
@@ -316,11 +323,11 @@ def _item(view: SubmissionView) -> dict[str, Any]:
 def item_slice(item: dict[str, Any], request_type: str) -> dict[str, Any]:
     """The part of ``item`` that ``request_type`` asks for (see :data:`REQUEST_TYPES`)."""
     if request_type == "aml":
-        return {"submission_id": item["submission_id"], "aml": dict(AML_NOT_SCREENED)}
+        return {"submission_id": item["submission_id"], "aml": item.get("aml") or dict(AML_NOT_SCREENED)}
     if request_type == "kyc":
         kept = {key: value for key, value in item.items() if key in KYC_FIELDS}
     elif request_type == "data":
         kept = {key: value for key, value in item.items() if key in PERSONAL_FIELDS}
     else:
-        kept = {key: value for key, value in item.items() if key not in (*KYC_FIELDS, *PERSONAL_FIELDS)}
+        kept = {key: value for key, value in item.items() if key not in (*KYC_FIELDS, *PERSONAL_FIELDS, "aml")}
     return {"submission_id": item["submission_id"], **kept}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from submissions.api.aml import AmlReportApi, SubmissionAmlApi
 from submissions.api.applicant import ApplicantSubmissionsApi
 from submissions.api.create import SubmissionCreateApi
 from submissions.api.delete import SubmissionDeleteApi, SubmissionPartialDeleteApi
@@ -27,4 +28,6 @@ urlpatterns = [
     path("submission/migration", SubmissionMigrationApi.as_view(), name="submission-migration"),
     path("submission/image", SubmissionImageApi.as_view(), name="submission-image"),
     path("image", ImageApi.as_view(), name="image"),
+    path("submission/aml", SubmissionAmlApi.as_view(), name="submission-aml"),
+    path("report/aml", AmlReportApi.as_view(), name="report-aml"),
 ]

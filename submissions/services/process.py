@@ -57,6 +57,7 @@ from submissions.evidence import build_evidence, document_evidence, face_evidenc
 from submissions.models import ImageKind, RunState, Submission, SubmissionSource, SubmissionStatus
 from submissions.pipeline.intake import decode_image
 from submissions.services import steps
+from submissions.services.aml import submission_aml_schedule
 from submissions.services.client import client_evidence
 from submissions.services.create import POLICY_OVERRIDES_KEY, REVIEW_KEY
 from submissions.services.retry import retry_code
@@ -304,6 +305,7 @@ def _emit_outcome(submission: Submission) -> None:
         resource_id=submission.id,
         payload={"webhook_trigger": event, "submission_id": submission.id, **payload},
     )
+    submission_aml_schedule(submission)  # screened after the commit when the project asks for it
 
 
 @transaction.atomic

@@ -63,6 +63,7 @@ from submissions import duplicates, vault
 from submissions.duplicates.identity import custom_di_text, di_text, hash_custom_di, hash_di
 from submissions.duplicates.services import custom_di_fields, custom_di_values
 from submissions.models import RunState, Submission, SubmissionStatus
+from submissions.services.aml import submission_aml_schedule
 from submissions.services.create import _remember, _replay
 from submissions.services.delete import _admin, _check_key, _fingerprint, _locked
 from submissions.services.review import MAX_COMMENT_LENGTH
@@ -255,6 +256,8 @@ def _update(
     if changed:
         _save(submission, changed, evidence, metadata, now)
         _record(actor, submission, changed, admin, before["kycStatus"], now)
+        if "kycStatus" in changed:
+            submission_aml_schedule(submission)
     if idempotency_key:
         _remember(project, idempotency_key, fingerprint, submission)
     return SubmissionUpdate(submission, changed)
