@@ -286,6 +286,7 @@ class SubmissionView:
     evidence: Evidence | None  # None until decided
     decision: dict[str, Any] | None  # policy.engine.Decision.to_json(), trace included
     client: ClientView | None = None  # what the network app stored; None: no client captured
+    memo: dict[str, str] | None = None  # the reviewers' memo: {"text", "updated_at" (ISO)}; None: none
 
 
 @dataclass(frozen=True)
@@ -311,10 +312,11 @@ def submission_view(
         metadata = vault.open_json(submission, submission.sealed_metadata, context=vault.METADATA_CONTEXT) or {}
         evidence_json = vault.open_json(submission, submission.sealed_evidence, context=vault.EVIDENCE_CONTEXT)
         decision = vault.open_json(submission, submission.sealed_decision, context=vault.DECISION_CONTEXT)
+        memo = vault.open_json(submission, submission.sealed_memo, context=vault.MEMO_CONTEXT)
     except DecryptionError:
         return SubmissionView(submission, {}, None, None, client)
     evidence = Evidence.from_json(evidence_json) if evidence_json is not None else None
-    return SubmissionView(submission, metadata, evidence, decision, client)
+    return SubmissionView(submission, metadata, evidence, decision, client, memo or None)
 
 
 def submission_views(submissions: list[Submission]) -> list[SubmissionView]:

@@ -39,6 +39,7 @@ WRAP_PURPOSE = "submission-data-key"
 METADATA_CONTEXT = "submissions.submission.metadata"
 EVIDENCE_CONTEXT = "submissions.submission.evidence"
 DECISION_CONTEXT = "submissions.submission.decision"
+MEMO_CONTEXT = "submissions.submission.memo"
 _VERSION = b"\x01"
 _NONCE_LEN = 12
 

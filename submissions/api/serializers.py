@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from drf_spectacular.utils import inline_serializer
@@ -225,6 +226,12 @@ class SubmissionItemSerializer(serializers.Serializer):
     additional_list = AdditionalAnswerSerializer(
         many=True, required=False, help_text="Liveform: the answers to the project's additional-info questions"
     )
+    memo = inline_serializer(
+        "SubmissionMemo",
+        fields={"text": serializers.CharField(), "updated_at": serializers.CharField()},
+        required=False,
+        help_text="The reviewers' memo (spec §3.1); absent without one",
+    )
     tokenId = serializers.CharField(  # noqa: N815 (wire name)
         required=False, help_text="Liveform in private mode: the Token ID the link carried (spec §6.5)"
     )
@@ -315,9 +322,17 @@ def _item(view: SubmissionView) -> dict[str, Any]:
         "additional_list": metadata.get("additional_list"),
         "tokenId": metadata.get("token_id") or None,
         "aml": aml_json(submission),  # only once screened
+        "memo": _memo(view.memo),
         "idcheck": extension,
     }
     return {key: value for key, value in item.items() if value is not None}
+
+
+def _memo(memo: dict[str, str] | None) -> dict[str, str] | None:
+    """§3.1 ``{"text", "updated_at"}``, the time in the item's compact format."""
+    if not memo:
+        return None
+    return {"text": memo["text"], "updated_at": format_compact(dt.datetime.fromisoformat(memo["updated_at"]))}
 
 
 def item_slice(item: dict[str, Any], request_type: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from submissions import vault
 from submissions.models import Submission
 from submissions.services.delete import _locked
 
-MEMO_CONTEXT = "submissions.submission.memo"
+MEMO_CONTEXT = vault.MEMO_CONTEXT
 MAX_MEMO_LENGTH = 2000
 
 

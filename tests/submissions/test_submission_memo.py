@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from idcheck.timeformat import format_compact
 from projects.actors import Actor
 from projects.models import AuditEvent
 from submissions.models import Submission
@@ -96,3 +97,16 @@ def test_a_deletion_takes_the_memo_and_a_deleted_submission_gets_none(project, s
     with pytest.raises(SubmissionNotFound):
         submission_memo_set(project=project, submission_id=submission.pk, text=TEXT, actor=ACTOR)
     assert len(_memo_events(project)) == 1
+
+
+def test_get_shows_the_memo_as_the_spec_spells_it_and_nothing_without_one(project, submission, api_client):
+    # given: no memo yet
+    url = f"/v3/submission?submission_id={submission.pk}"
+    assert "memo" not in api_client.get(url).json()["Items"][0]
+
+    # when
+    memo = submission_memo_set(project=project, submission_id=submission.pk, text=TEXT, actor=ACTOR)
+
+    # then: §3.1 {"text", "updated_at"} in the item's compact time format
+    item = api_client.get(url).json()["Items"][0]
+    assert item["memo"] == {"text": TEXT, "updated_at": format_compact(memo.updated_at)}
