@@ -19,6 +19,7 @@ a row) and records how many in the Event Log.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,7 +27,8 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from idcheck.celery import app as celery_app
@@ -248,20 +250,30 @@ def _walk(root: Path, folder: Path) -> Iterator[tuple[str, int, float]]:
             yield Path(entry.path).relative_to(root).as_posix(), stat.st_size, stat.st_mtime
 
 
+def _temp_table() -> str:
+    return "pg_temp.reconcile_files" if connection.vendor == "postgresql" else "temp.reconcile_files"
+
+
 def _load_files(root: Path) -> None:
-    """The storage folder as ``pg_temp.reconcile_files`` of this connection (dropped by the caller)."""
+    """The storage folder as the temporary table ``reconcile_files`` of this connection (dropped
+    by the caller): COPY on PostgreSQL, batched inserts on SQLite (``make run``'s database)."""
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.reconcile_files")
+        cursor.execute(f"DROP TABLE IF EXISTS {_temp_table()}")
         cursor.execute("CREATE TEMP TABLE reconcile_files (name text PRIMARY KEY, size bigint, mtime double precision)")
-        with cursor.cursor.copy("COPY reconcile_files (name, size, mtime) FROM STDIN") as copy:
-            for row in _walk(root, root / SUBMISSIONS_FOLDER):
-                copy.write_row(row)
+        files = _walk(root, root / SUBMISSIONS_FOLDER)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy("COPY reconcile_files (name, size, mtime) FROM STDIN") as copy:
+                for row in files:
+                    copy.write_row(row)
+        else:
+            while batch := list(itertools.islice(files, 1000)):
+                cursor.executemany("INSERT INTO reconcile_files (name, size, mtime) VALUES (%s, %s, %s)", batch)
         cursor.execute("ANALYZE reconcile_files")
 
 
 def _drop_files() -> None:
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.reconcile_files")
+        cursor.execute(f"DROP TABLE IF EXISTS {_temp_table()}")
 
 
 _ORPHANS = (
@@ -360,6 +372,11 @@ def rows_reconcile(scope: Scope) -> CheckReport:
         missing_step |= ~Exists(CheckResult.objects.filter(submission=OuterRef("pk"), step=step))
     kept = (~Q(sealed_metadata=None) | ~Q(sealed_evidence=None) | ~Q(sealed_decision=None) | ~Q(sealed_memo=None)
             | ~Q(email_lookup="") | ~Q(userid_lookup=""))  # fmt: skip
+    # A partial deletion of ``applicant_id`` leaves an approval without one on purpose (the JSON
+    # list as text: SQLite has no JSON containment).
+    unassigned = live.filter(status=SubmissionStatus.APPROVED, applicant_id="").annotate(
+        exclusions=Cast("duplicate_exclusions", TextField())
+    )
     derived = Exists(CheckResult.objects.filter(submission=OuterRef("pk"))) | Exists(
         FaceTemplate.objects.filter(submission=OuterRef("pk"))
     )
@@ -373,8 +390,7 @@ def rows_reconcile(scope: Scope) -> CheckReport:
             _finding("decided without its sealed evidence", decided.filter(submitted_at__isnull=False,
                                                                           sealed_evidence=None)),
             _finding("decided run without the check results every run stores", ran.filter(missing_step)),
-            _finding("approved without an applicant id", live.filter(status=SubmissionStatus.APPROVED, applicant_id="")
-                     .exclude(duplicate_exclusions__contains=["applicant_id"])),
+            _finding("approved without an applicant id", unassigned.exclude(exclusions__contains='"applicant_id"')),
             _finding("deleted but sealed data or e-mail/userid lookups kept", gone.filter(kept)),
             _finding("deleted but check results or face templates kept", gone.filter(derived)),
         ),

@@ -418,6 +418,17 @@ def test_it_reports_a_decided_run_without_its_check_results_and_an_approval_with
     }
 
 
+def test_an_approval_whose_applicant_id_was_deleted_on_request_is_whole(world):
+    # given: a partial deletion of applicant_id (spec §2.6) leaves the approval without one
+    Submission.objects.filter(pk=world.approved.pk).update(applicant_id="", duplicate_exclusions=["applicant_id"])
+
+    # when
+    status, report = _reconcile()
+
+    # then
+    assert (status, report["offenders"]) == (0, 0)
+
+
 def test_it_reports_a_deleted_submission_that_kept_its_lookups_or_results(world):
     # given
     Submission.objects.filter(pk=world.deleted.pk).update(email_lookup="f" * 64)
