@@ -100,8 +100,11 @@ def register_webhook_settings() -> None:
     register(
         ProjectSetting(
             key="webhook_secure_transfer",
-            label="Secure Data Transfer for webhooks",
-            help='true sends each body as {"data": "<ciphertext>"}, encrypted under the API key (spec §4.14).',
+            label="Secure Data Transfer (API bodies and webhooks)",
+            help=(
+                'true: webhook bodies and the /v3/ API\'s JSON requests and answers travel as {"data": "<ciphertext>"}, '
+                "encrypted under the API key (spec §4.14, §5; docs/secure-data-transfer.md). Needs a webhook URL."
+            ),
             parse=parse_bool,
             clean=clean_bool,
             read=read_secure,
@@ -115,8 +118,9 @@ def register_webhook_settings() -> None:
             key="webhook_secure_transfer_cipher",
             label="Secure Data Transfer cipher",
             help=(
-                "gcm: base64(12-byte nonce | ciphertext | tag). cbc: base64(16-byte IV | ciphertext), PKCS#7, for "
-                "receivers written for the original; CBC has no integrity of its own, so verify the webhook signature."
+                "gcm: base64(12-byte nonce | ciphertext | tag) both ways. cbc, the original's: API requests AES-256-ECB, "
+                "answers and webhooks base64(16-byte IV | ciphertext), PKCS#7, for clients written for the original; "
+                "neither has integrity of its own, so verify the webhook signature."
             ),
             parse=str,
             clean=clean_cipher,

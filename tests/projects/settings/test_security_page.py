@@ -18,7 +18,7 @@ def test_it_shows_the_allow_lists_and_secure_transfer(project, dashboard_client)
     page = dashboard_client.get(PAGE.url(project)).content.decode()
 
     assert "<h1>Security</h1>" in page
-    for label in ["API IP allow-list", "Dashboard IP allow-list", "Secure Data Transfer for webhooks",
+    for label in ["API IP allow-list", "Dashboard IP allow-list", "Secure Data Transfer (API bodies and webhooks)",
                   "Secure Data Transfer cipher"]:  # fmt: skip
         assert label in page
 
