@@ -412,7 +412,7 @@ def test_it_reports_a_decided_run_without_its_check_results_and_an_approval_with
     assert status == 1
     assert _findings(report) == {
         "rows": {
-            "decided run without the check results every run stores": (1, [world.approved.id]),
+            "decided run without its liveness check result": (1, [world.approved.id]),
             "approved without an applicant id": (1, [world.approved.id]),
         }
     }
