@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from network.addresses import address_key, candidate_starts, parse_address
@@ -108,7 +109,7 @@ def network_clients(
     if filters.detection == "none":
         clients = clients.filter(network_verdict__kinds=[])
     elif filters.detection:
-        clients = clients.filter(network_verdict__contains={"kinds": [filters.detection]})
+        clients = clients.filter(_has_kind(filters.detection))
     if filters.decision:
         clients = clients.filter(_decision_q(filters.decision, levels))
     if filters.ip_prefix:
@@ -128,7 +129,7 @@ def device_clients(
     elif filters.verdict == "fingerprint":
         clients = clients.exclude(device_verdict__fingerprint_flags=[])
     elif filters.verdict:
-        clients = clients.filter(device_verdict__contains={"fingerprint_flags": [filters.verdict]})
+        clients = clients.filter(_listed("device_verdict", "fingerprint_flags", filters.verdict))
     if filters.duplicate is not None:
         shared = Q(device_hash__gt="") & Exists(_same_device())
         clients = clients.filter(shared if filters.duplicate else ~shared)
@@ -146,10 +147,13 @@ def subnet_attempts(client: SubmissionClient) -> tuple[str, int] | None:
     if address is None:
         return None
     network = ipaddress.ip_network(f"{address}/{SUBNET_BITS[address.version]}", strict=False)
-    # inet compares as addresses on PostgreSQL, so the range is the subnet
-    same = SubmissionClient.objects.filter(
-        project_id=client.project_id, ip_address__range=(str(network.network_address), str(network.broadcast_address))
-    )
+    same = SubmissionClient.objects.filter(project_id=client.project_id)
+    if address.version == 4:
+        # "a.b.c." as text: the /24 on every database
+        same = same.filter(ip_address__startswith=str(network.network_address).rsplit(".", 1)[0] + ".")
+    else:
+        # inet compares as addresses on PostgreSQL (the embedded SQLite demo compares text)
+        same = same.filter(ip_address__range=(str(network.network_address), str(network.broadcast_address)))
     return str(network), same.count()
 
 
@@ -182,7 +186,7 @@ def _decision_q(decision: str, levels: NetworkLevels) -> Q:
         found = Q(pk__in=[])  # no kind at this level: matches no row
         for kind in KIND_ORDER:
             if levels.level(kind) == level:
-                found |= Q(network_verdict__contains={"kinds": [kind]})
+                found |= _has_kind(kind)
         return found
 
     high, medium = any_kind("high"), any_kind("medium")
@@ -191,6 +195,19 @@ def _decision_q(decision: str, levels: NetworkLevels) -> Q:
     if decision == "review":
         return medium & ~high
     return ~high & ~medium
+
+
+def _has_kind(kind: str) -> Q:
+    return _listed("network_verdict", "kinds", kind)
+
+
+def _listed(field: str, key: str, value: str) -> Q:
+    """The JSON list ``field[key]`` holds ``value``. JSON containment (``@>``) on PostgreSQL; the
+    embedded SQLite demo has none, so there the quoted value is looked for in the list's text (no
+    kind or flag name holds another)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": {key: [value]}})
+    return Q(**{f"{field}__{key}__icontains": f'"{value}"'})
 
 
 def _same_device() -> QuerySet:
@@ -202,7 +219,8 @@ def _same_device() -> QuerySet:
 def _page(clients: QuerySet, *, count: int, after: tuple[dt.datetime, int] | None) -> ClientPage:
     if after is not None:
         created_at, pk = after
-        clients = clients.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk))
+        # the redundant bound lets the index scan start at the cursor instead of filtering every row
+        clients = clients.filter(Q(created_at__lte=created_at), Q(created_at__lt=created_at) | Q(id__lt=pk))
     rows = list(clients.order_by("-created_at", "-id")[: count + 1])
     items = rows[:count]
     return ClientPage(items=items, next_key=items[-1] if len(rows) > count else None)

@@ -132,7 +132,10 @@ def test_a_row_shows_each_column_or_says_it_is_not_available(project, owner, net
     page = client_for(owner).get(_network_url(project, "?detection=tor")).content.decode()
     # then
     row = page[page.index("<tr data-row>") : page.index("</tr>", page.index("<tr data-row>"))]
-    cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    cells = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
     assert cells == ["2026-03-07 12:00:00", "p@example.com", network_rows["tor"], "TOR HOSTING", "192.0.2.200",
                      "95", "n/a", "Data Center", "Block", "Incomplete"]  # fmt: skip
     assert "data-detection-off" in page  # detection is off for this project: said above the list
@@ -165,8 +168,10 @@ def test_a_viewer_sees_no_email_in_the_lists_but_on_one_detail_page(project, ran
 
 
 def test_the_network_detail_words_the_verdict_and_links_the_submission(project, owner, ranges):
-    # given: two submissions from the same /24
+    # given: three submissions from the same /24, one from the next
     checked(project, "192.0.2.1", days_ago=1)
+    checked(project, "192.0.2.3", days_ago=1)
+    checked(project, "192.0.3.1", days_ago=1)
     sid = checked(project, "192.0.2.200")
     # when
     response = client_for(owner).get(_network_url(project, f"{sid}/"))
@@ -180,9 +185,21 @@ def test_the_network_detail_words_the_verdict_and_links_the_submission(project, 
         "switched on: it is off for this project, so this verdict decided nothing."
     )
     assert f'href="/dashboard/p/{project.pid}/submissions/{sid}/" data-submission-link' in page
-    assert re.search(r"<dd data-subnet>(.*?)</dd>", page)[1] == "2 submissions of this project from 192.0.2.0/24"
+    assert re.search(r"<dd data-subnet>(.*?)</dd>", page)[1] == "3 submissions of this project from 192.0.2.0/24"
     assert "192.0.2.128/25" in page
     assert "tor-exits" in page
+
+
+def test_subnet_attempts_count_the_same_64_of_an_ipv6_address(project, owner, ranges):
+    # given
+    sid = checked(project, "2001:db8::1")
+    checked(project, "2001:db8::ffff:1")
+    checked(project, "2001:db8:0:1::1")
+    checked(ProjectFactory(), "2001:db8::2")
+    # when
+    page = client_for(owner).get(_network_url(project, f"{sid}/")).content.decode()
+    # then
+    assert re.search(r"<dd data-subnet>(.*?)</dd>", page)[1] == "2 submissions of this project from 2001:db8::/64"
 
 
 @pytest.fixture
