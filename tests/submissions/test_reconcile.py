@@ -27,12 +27,20 @@ from projects.actors import Actor
 from projects.models import AuditEvent, CreditLedgerEntry, Project
 from projects.models.credits import CreditReason
 from projects.services import credits_top_up
-from submissions.models import CheckResult, RunState, Submission, SubmissionImage
+from submissions.models import CheckResult, LivenessCapture, RunState, Submission, SubmissionImage
 from submissions.reconcile import ORPHANS_DELETED
-from submissions.services import SubmissionDetails, process, submission_create, submission_delete, submission_process
-from tests.factories import ProjectFactory, SubmissionFactory
+from submissions.services import (
+    SubmissionDetails,
+    process,
+    submission_create,
+    submission_delete,
+    submission_migrate,
+    submission_process,
+    submissions_expire_incomplete,
+)
+from tests.factories import MembershipFactory, ProjectFactory, SubmissionFactory
 from tests.submissions.api.helpers import passport_case, photo, stored_files
-from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookOutbox
+from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookOutbox
 from webhooks.services import webhook_endpoint_set
 
 ACTOR = Actor.system("test")
@@ -45,6 +53,8 @@ class World:
     approved: Submission
     queued: Submission
     deleted: Submission
+    migrated: Submission
+    expired: Submission
 
 
 @pytest.fixture
@@ -63,10 +73,18 @@ def world(db, monkeypatch, django_capture_on_commit_callbacks) -> World:
                                 details=SubmissionDetails(email="d@example.com"))  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         submission_delete(project=project, submission_id=deleted.id, actor=ACTOR)
-    for submission in (approved, queued, deleted):
+    # free and without a run: no debit, no sealed decision
+    admin = MembershipFactory(project=project).user
+    migrated = submission_migrate(project=project, actor=ACTOR, fields={
+        "admin": admin.email, "email": "m@example.com", "fullName": "ERIKSSON ANNA", "birthDate": "1990-01-31",
+        "kycStatus": "approved"})  # fmt: skip
+    # never submitted, rejected by the timeout: a sealed decision, no evidence
+    expired = submission_create(project=project, source="liveform", actor=ACTOR)
+    assert submissions_expire_incomplete(now=timezone.now() + dt.timedelta(days=2)) == 1
+    for submission in (approved, queued, deleted, expired):
         submission.refresh_from_db()
-    assert approved.status == "approved"
-    return World(project, approved, queued, deleted)
+    assert (approved.status, expired.status) == ("approved", "rejected")
+    return World(project, approved, queued, deleted, migrated, expired)
 
 
 def _reconcile(*args: str) -> tuple[int, dict]:
@@ -272,9 +290,11 @@ def test_it_reports_a_delivery_locked_long_past_its_lease(world):
 
 def test_delivered_and_dead_deliveries_and_a_disabled_endpoint_are_not_offenders(world):
     # given
-    WebhookDelivery.objects.filter(resource_id=world.approved.id).update(status=DeliveryStatus.DELIVERED)
+    WebhookDelivery.objects.filter(resource_id__in=[world.approved.id, world.expired.id]).update(
+        status=DeliveryStatus.DELIVERED
+    )
     WebhookDelivery.objects.filter(resource_id=world.queued.id).update(status=DeliveryStatus.DEAD)
-    world.project.webhook_endpoint.__class__.objects.filter(project=world.project).update(is_active=False)
+    WebhookEndpoint.objects.filter(project=world.project).update(is_active=False)
     WebhookDelivery.objects.filter(resource_id=world.deleted.id).update(
         next_attempt_at=timezone.now() - dt.timedelta(days=1)
     )
@@ -323,6 +343,21 @@ def test_it_reports_a_row_whose_file_is_missing_and_a_file_of_another_size(world
             "image row whose file is missing": (1, [f"{world.approved.id}/id_front"]),
             "image file of another size than its row records": (1, [f"{world.approved.id}/selfie"]),
         }
+    }
+
+
+def test_it_reports_a_liveness_row_whose_frames_file_is_missing(world):
+    # given: a live capture's row committed, its sealed frames never written
+    LivenessCapture.objects.create(submission=world.approved, plan={}, nonce_sent="n", received_at_ms=0, frame_count=3,
+                                   storage_name="submissions/zz/frames.bin", sha256="0" * 64, size=10)  # fmt: skip
+
+    # when
+    status, report = _reconcile()
+
+    # then
+    assert status == 1
+    assert _findings(report) == {
+        "files": {"liveness row whose file is missing": (1, [f"{world.approved.id}/liveness"])}
     }
 
 
@@ -389,15 +424,36 @@ def test_fix_orphans_deletes_only_the_orphan_file_and_records_it(world):
 
 
 def test_it_reports_a_decided_submission_without_its_sealed_decision(world):
-    # given
-    Submission.objects.filter(pk=world.approved.pk).update(sealed_decision=None)
+    # given: the run's and the timeout's decisions lost; a migration never had one
+    Submission.objects.filter(pk__in=[world.approved.pk, world.expired.pk]).update(sealed_decision=None)
 
     # when
     status, report = _reconcile()
 
     # then
     assert status == 1
-    assert _findings(report) == {"rows": {"decided without its sealed decision": (1, [world.approved.id])}}
+    assert _findings(report) == {
+        "rows": {"decided without its sealed decision": (2, sorted([world.approved.id, world.expired.id]))}
+    }
+
+
+def test_it_reports_a_migrated_submission_without_its_sealed_evidence_or_with_a_debit(world):
+    # given
+    Submission.objects.filter(pk=world.migrated.pk).update(sealed_evidence=None)
+    balance = Project.objects.get(pk=world.project.pk).credits - 1
+    Project.objects.filter(pk=world.project.pk).update(credits=balance)
+    debit = CreditLedgerEntry.objects.create(project=world.project, delta=-1, balance_after=balance,
+                                             reason=CreditReason.SUBMISSION, submission=world.migrated)  # fmt: skip
+
+    # when
+    status, report = _reconcile()
+
+    # then
+    assert status == 1
+    assert _findings(report) == {
+        "credits": {"debit of a migrated submission (never charged)": (1, [str(debit.pk)])},
+        "rows": {"decided without its sealed evidence": (1, [world.migrated.id])},
+    }
 
 
 def test_it_reports_a_decided_run_without_its_check_results_and_an_approval_without_applicant(world):
