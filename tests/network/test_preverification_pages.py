@@ -190,6 +190,19 @@ def test_the_network_detail_words_the_verdict_and_links_the_submission(project, 
     assert "tor-exits" in page
 
 
+def test_a_submission_without_an_address_is_not_listed_and_its_detail_says_so(project, owner, ranges):
+    # given
+    sid = checked(project, "")
+    client = client_for(owner)
+    # when
+    page = client.get(_network_url(project, f"{sid}/")).content.decode()
+    # then
+    assert listed(client, _network_url(project)) == []
+    assert re.search(r"<p data-verdict-words>\s*(.*?)\s*</p>", page, re.S)[1] == "The address was not looked up."
+    assert "data-decision" not in page
+    assert "<dt>Pass / fail</dt><dd>not checked</dd>" in page
+
+
 def test_subnet_attempts_count_the_same_64_of_an_ipv6_address(project, owner, ranges):
     # given
     sid = checked(project, "2001:db8::1")
