@@ -8,6 +8,7 @@ every process reaches the same index from the same rows, so correctness never de
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 
 from policy.aml.matching import Profile, WatchlistIndex
@@ -22,10 +23,13 @@ def _build() -> WatchlistIndex:
     rows = WatchlistEntry.objects.order_by("id").values_list(
         "id", "name", "aliases", "birth_dates", "nationalities", "category", "risk_level", "source_id", "external_id"
     )
+    # Codes and dates repeat across a million rows: one shared string each instead of one per row.
+    shared = sys.intern
     index = WatchlistIndex.build(
-        Profile(key, name, tuple(aliases), tuple(dates), tuple(countries), category, risk, names[source], external)
+        Profile(key, name, tuple(aliases), tuple(map(shared, dates)), tuple(map(shared, countries)), shared(category),
+                shared(risk), names[source], external)
         for key, name, aliases, dates, countries, category, risk, source, external in rows.iterator(chunk_size=10_000)
-    )
+    )  # fmt: skip
     # A million profiles are millions of objects the cyclic collector would walk on every full
     # collection (seconds each, measured); they live until the next list version, so they are
     # moved out of its sight. A replaced index is then freed by reference counting alone.

@@ -55,7 +55,7 @@ _VOWELS = re.compile(r"[aeiouy]")
 _REPEATS = re.compile(r"(.)\1+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Name:
     """A name as the matcher compares it: tokens, and whether it came from an abjad script."""
 
@@ -121,7 +121,7 @@ def name_score(a: Name, b: Name) -> int:
     return round(max(score, 0.0))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     """The screened person: a full name, the birth date (``YYYY-MM-DD``) and nationality (alpha-3)."""
 
@@ -130,7 +130,7 @@ class Person:
     nationality: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Profile:
     """A watch-list entry as the matcher sees it; ``key`` is the caller's id for it."""
 
@@ -149,7 +149,7 @@ class Profile:
         return (self.name, *self.aliases)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """One profile at or above the threshold, with how its score came about."""
 
