@@ -26,6 +26,7 @@ from django.db import transaction
 from idcheck.errors import ApplicationError
 from idcheck.lib.crypto import DecryptionError
 from idcheck.timeformat import format_iso
+from policy.aml.index import watchlist_index
 from policy.aml.matching import Match, Person
 from policy.aml.report import aml_report_pdf
 from policy.aml.selectors import aml_settings_get
@@ -84,6 +85,7 @@ def submission_aml_screen(
 ) -> AmlScreening:
     """Screen one approved submission of ``project`` and store the result (module doc).
     ``AmlRefused`` with the spec's code when it cannot run; nothing is written then."""
+    watchlist_index()  # a cold index takes seconds to build: not while the submission's row is locked
     try:
         submission = _locked(project, submission_id)
     except SubmissionNotFound:
