@@ -61,6 +61,9 @@ ORPHAN_GRACE = dt.timedelta(minutes=15)
 SUBMISSIONS_FOLDER = "submissions"
 # vault.seal_bytes: a version byte and a nonce before the ciphertext, the GCM tag after it.
 SEALED_OVERHEAD = len(vault._VERSION) + vault._NONCE_LEN + 16
+# The longest incomplete_timeout_hours a project may set (policy.settings: 1–720): an incomplete
+# submission older than that was due for the expiry sweep whatever its project's setting.
+LONGEST_TIMEOUT = dt.timedelta(hours=720)
 STEPS_OF_EVERY_RUN = ("document_front", "liveness")  # steps.run_document / run_liveness always store one
 ORPHANS_DELETED = "media.orphan_files_deleted"
 RECONCILE_ACTOR = Actor.system("reconcile")
@@ -170,6 +173,7 @@ def runs_reconcile(scope: Scope) -> CheckReport:
     requeue_every = _beat_interval("submissions-requeue-stuck")
     queued_by = scope.now - (QUEUED_STALE + requeue_every + SLACK)
     claimed_by = scope.now - (processing_lease() + requeue_every + SLACK)
+    expired_by = scope.now - (LONGEST_TIMEOUT + _beat_interval("submissions-expire-incomplete") + SLACK)
     runs = scope.of(Submission.objects.all())
     return CheckReport(
         name="runs",
@@ -183,6 +187,8 @@ def runs_reconcile(scope: Scope) -> CheckReport:
             _finding("decided without a decision", runs.filter(
                 Q(decided_at__isnull=True) | Q(status=SubmissionStatus.INCOMPLETE), run_state=RunState.DECIDED)),
             _finding("failed without a reason", runs.filter(run_state=RunState.FAILED, failure_reason="")),
+            _finding("incomplete long past any timeout (the expiry sweep did not reject it)", runs.filter(
+                status=SubmissionStatus.INCOMPLETE, submitted_at__isnull=True, created_at__lt=expired_by)),
         ),
     )  # fmt: skip
 

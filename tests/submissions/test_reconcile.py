@@ -239,6 +239,21 @@ def test_it_reports_a_run_processing_long_past_its_lease_and_a_failure_without_r
     }
 
 
+def test_it_reports_an_incomplete_submission_the_expiry_sweep_missed(world):
+    # given: never submitted, created 31 days ago (past the longest timeout a project may set)
+    waiting = submission_create(project=world.project, source="liveform", actor=ACTOR)
+    Submission.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - dt.timedelta(days=31))
+
+    # when
+    status, report = _reconcile()
+
+    # then
+    assert status == 1
+    assert _findings(report) == {
+        "runs": {"incomplete long past any timeout (the expiry sweep did not reject it)": (1, [waiting.id])}
+    }
+
+
 # --- 3. webhooks ---------------------------------------------------------------------------------
 
 
