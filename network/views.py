@@ -6,6 +6,9 @@ The submission's e-mail is sealed in its metadata: the lists open it per row onl
 reviewers (a page of many people's e-mails is what the CSV export keeps from viewers); a detail
 page shows one person's, as the submission page does for every role. Block, review or allow is
 worked out at the project's current VPN/proxy levels (``network.selectors.network_decision``).
+
+Only this interface reads ``submissions`` (status, sealed e-mail): the network app's models,
+services and selectors still never import it, so the dependency runs submissions → network.
 """
 
 from __future__ import annotations

@@ -157,9 +157,11 @@ def test_a_viewer_sees_no_email_in_the_lists_but_on_one_detail_page(project, ran
     # given
     sid = checked(project, "198.51.100.7", email="anna@example.com")
     owner, viewer = client_for(member(project, "owner")), client_for(member(project, "viewer"))
+    reviewer = client_for(member(project, "reviewer"))
     for url in (_network_url(project), _devices_url(project)):
         # when / then: the list is a page of many people's e-mails, like the CSV export
         assert b"anna@example.com" in owner.get(url).content
+        assert b"anna@example.com" in reviewer.get(url).content
         viewer_page = viewer.get(url).content
         assert b"anna@example.com" not in viewer_page
         assert b"<th>E-mail</th>" not in viewer_page
