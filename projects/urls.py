@@ -49,5 +49,5 @@ urlpatterns = [
     path("p/<str:pid>/settings/policy/", include("policy.urls")),
     path("p/<str:pid>/webhooks/", include("webhooks.urls")),
     path("p/<str:pid>/submissions/", include("submissions.dashboard_urls")),
-    path("p/<str:pid>/preverification/", include("network.dashboard_urls")),
+    path("p/<str:pid>/preverification/", include("submissions.preverification.urls")),
 ]

@@ -7,8 +7,8 @@ reviewers (a page of many people's e-mails is what the CSV export keeps from vie
 page shows one person's, as the submission page does for every role. Block, review or allow is
 worked out at the project's current VPN/proxy levels (``network.selectors.network_decision``).
 
-Only this interface reads ``submissions`` (status, sealed e-mail): the network app's models,
-services and selectors still never import it, so the dependency runs submissions → network.
+These pages read submissions (status, sealed e-mail), so they belong to the submissions app:
+the network app never imports submissions, the dependency runs submissions → network.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from idcheck.lib.crypto import DecryptionError
-from network.forms import DeviceFilterForm, NetworkFilterForm, cursor_encode
 from network.models import SubmissionClient
 from network.selectors import (
     ClientPage,
@@ -37,6 +36,7 @@ from projects.access import otp_required, project_membership
 from projects.models import Membership, Project
 from submissions import vault
 from submissions.models import Submission
+from submissions.preverification.forms import DeviceFilterForm, NetworkFilterForm, cursor_encode
 
 PAGE_SIZE = 50
 

@@ -270,7 +270,7 @@ def test_the_device_detail_lists_the_same_device_and_words_the_verdict(project, 
 
 def test_pages_follow_each_other_without_overlap(project, owner, ranges, monkeypatch):
     # given: five checked addresses, two per page
-    from network import views
+    from submissions.preverification import views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     ids = [checked(project, f"10.0.0.{n}", days_ago=n) for n in range(5)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from network import views
+from submissions.preverification import views
 
 urlpatterns = [
     path("vpn-proxy/", views.network_list_page, name="preverification_network"),
