@@ -2,10 +2,11 @@
 
 **Normalisation.** Every name is transliterated to ASCII with ``anyascii`` (Cyrillic, Hangul,
 CJK, Arabic… all land in one alphabet), lower-cased and cut into tokens at anything that is not
-a letter or digit. Hangul and CJK come out of ``anyascii`` as capitalised syllables run together
-(``習近平`` → ``XiJinPing``), so for those scripts the syllables become tokens. Arabic script is
-written without short vowels, so a name from it is also compared by its consonant *skeleton*
-(``mohammed`` and ``mhmd`` both give ``mhmd``).
+a letter or digit. Each Hangul or CJK syllable becomes a token (``習近平`` → ``xi jin ping``), and
+a Hangul name is also tried with its surname as Koreans spell it in Latin letters (``박`` is
+``bag`` in the Revised Romanisation, ``park`` on passports; :data:`KOREAN_SURNAMES`). Arabic
+script is written without short vowels, so a name from it is also compared by its consonant
+*skeleton* (``mohammed`` and ``mhmd`` both give ``mhmd``).
 
 **Name score** (0–100), the best over the profile's name and aliases, of three comparisons, so
 that word order, spacing and extra middle names matter little and typos cost a few points each:
@@ -49,18 +50,35 @@ MAX_CANDIDATES = 3_000  # profiles scored per screening, those sharing the most 
 
 _SYLLABIC = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _VOWELS = re.compile(r"[aeiouy]")
 _REPEATS = re.compile(r"(.)\1+")
+# Common Korean surnames and their usual Latin spellings (passports, lists), beside the Revised
+# Romanisation anyascii gives (박 → bag).
+KOREAN_SURNAMES = {
+    "김": ("kim",), "이": ("lee", "yi", "rhee"), "박": ("park",), "최": ("choi",), "정": ("jung", "jeong", "chung"),
+    "강": ("kang",), "조": ("cho", "jo"), "윤": ("yoon", "yun"), "장": ("jang", "chang"), "임": ("lim", "im"),
+    "한": ("han",), "오": ("oh",), "서": ("seo", "suh"), "신": ("shin",), "권": ("kwon",), "황": ("hwang",),
+    "안": ("ahn",), "송": ("song",), "류": ("ryu", "yoo"), "유": ("yoo", "yu"), "전": ("jeon", "jun", "chun"),
+    "홍": ("hong",), "고": ("ko", "go"), "문": ("moon", "mun"), "양": ("yang",), "손": ("son", "sohn"),
+    "배": ("bae",), "백": ("baek", "paik"), "허": ("heo", "huh"), "노": ("noh", "roh"), "남": ("nam",),
+    "심": ("shim", "sim"), "곽": ("kwak",), "성": ("sung", "seong"), "차": ("cha",), "주": ("joo", "ju"),
+    "우": ("woo",), "구": ("koo", "gu"), "민": ("min",), "진": ("jin",), "지": ("ji",), "엄": ("um", "eom"),
+    "채": ("chae",), "원": ("won",), "천": ("cheon", "chun"), "방": ("bang",), "공": ("kong",), "현": ("hyun",),
+    "변": ("byun",), "염": ("yeom",), "여": ("yeo",), "추": ("choo",), "도": ("do",), "석": ("seok", "suk"),
+    "선": ("sun", "seon"), "설": ("seol",), "길": ("gil",), "표": ("pyo",), "명": ("myung",), "기": ("ki",),
+    "반": ("ban",), "금": ("keum",), "옥": ("ok",), "육": ("yook",), "맹": ("maeng",), "탁": ("tak",),
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class Name:
-    """A name as the matcher compares it: tokens, and whether it came from an abjad script."""
+    """A name as the matcher compares it: tokens, whether it came from an abjad script, and the
+    name as it was spelled (shown as the matched name)."""
 
     tokens: tuple[str, ...]
     abjad: bool = False
+    spelled: str = ""
 
     @property
     def text(self) -> str:
@@ -68,11 +86,25 @@ class Name:
 
 
 def normalise(name: str) -> Name:
-    text = anyascii(name or "")
-    if _SYLLABIC.search(name or ""):
-        text = _CAMEL.sub(" ", text)
+    name = name or ""
+    if _SYLLABIC.search(name):
+        text = anyascii("".join(f" {char} " if _SYLLABIC.match(char) else char for char in name))
+    else:
+        text = anyascii(name)
     tokens = tuple(sys.intern(token) for token in _NON_ALNUM.split(text.lower()) if token)
-    return Name(tokens, abjad=bool(_ABJAD.search(name or "")))
+    return Name(tokens, abjad=bool(_ABJAD.search(name)), spelled=name)
+
+
+def variants(name: str) -> tuple[Name, ...]:
+    """The normalised name, and for a Hangul name the same with its surname as Koreans write it
+    in Latin letters (``박민준`` → ``bag min jun`` and ``park min jun``): the transliteration
+    follows the Revised Romanisation, passports and lists mostly do not."""
+    base = normalise(name)
+    surname = (name or "").strip()[:1]
+    if not base.tokens or surname not in KOREAN_SURNAMES:
+        return (base,)
+    others = (alt for alt in KOREAN_SURNAMES[surname] if alt != base.tokens[0])
+    return (base, *(Name((alt, *base.tokens[1:]), spelled=name) for alt in others))
 
 
 def skeleton(token: str) -> str:
@@ -195,14 +227,19 @@ def nationality_points(nationality: str, listed: Iterable[str]) -> tuple[str, in
     return ("match", NATIONALITY_MATCH) if nationality in listed else ("different", 0)
 
 
-def score_profile(person: Person, screened: Name, profile: Profile, names: Iterable[Name] | None = None) -> Match:
-    normalised = list(names) if names is not None else [normalise(name) for name in profile.names]
-    best, spelled = max(((name_score(screened, name), text) for name, text in zip(normalised, profile.names, strict=True)),
-                        key=lambda pair: pair[0])  # fmt: skip
+def score_profile(
+    person: Person, profile: Profile, *, screened: Iterable[Name] | None = None, names: Iterable[Name] | None = None
+) -> Match:
+    """``person`` against ``profile``: the best pair of the person's and the profile's names
+    (``variants`` of each, computed here unless given), then the boosts."""
+    screened = tuple(screened) if screened is not None else variants(person.name)
+    names = tuple(names) if names is not None else tuple(v for name in profile.names for v in variants(name))
+    best, query, listed = max(((name_score(query, name), query, name) for query in screened for name in names),
+                              key=lambda triple: triple[0])  # fmt: skip
     dob, dob_points = birth_date_points(person.birth_date, profile.birth_dates)
     nationality, nat_points = nationality_points(person.nationality, profile.nationalities)
     total = min(100, round(NAME_WEIGHT * best + dob_points + nat_points))
-    return Match(profile, total, best, spelled, screened.text, dob, dob_points, nationality, nat_points)
+    return Match(profile, total, best, listed.spelled, query.text, dob, dob_points, nationality, nat_points)
 
 
 @dataclass
@@ -222,7 +259,7 @@ class WatchlistIndex:
 
     def add(self, profile: Profile) -> None:
         position = len(self.profiles)
-        names = tuple(normalise(name) for name in profile.names)
+        names = tuple(v for name in profile.names for v in variants(name))
         self.profiles.append(profile)
         self.names.append(names)
         for key in set().union(*(name_keys(name) for name in names)):
@@ -231,9 +268,9 @@ class WatchlistIndex:
     def __len__(self) -> int:
         return len(self.profiles)
 
-    def candidates(self, screened: Name) -> list[int]:
-        keys = sorted((key for key in name_keys(screened) if key in self.postings),
-                      key=lambda key: len(self.postings[key]))  # fmt: skip
+    def candidates(self, screened: Iterable[Name]) -> list[int]:
+        found = set().union(*(name_keys(name) for name in screened))
+        keys = sorted((key for key in found if key in self.postings), key=lambda key: len(self.postings[key]))
         usable = [key for key in keys if len(self.postings[key]) <= MAX_POSTING] or keys[:1]
         hits: Counter[int] = Counter()
         for key in usable:
@@ -242,11 +279,11 @@ class WatchlistIndex:
 
     def screen(self, person: Person, threshold: int) -> list[Match]:
         """The profiles scoring at least ``threshold``, best first (ties by list order)."""
-        screened = normalise(person.name)
-        if not screened.tokens:
+        screened = variants(person.name)
+        if not screened[0].tokens:
             return []
         found = [
-            score_profile(person, screened, self.profiles[position], self.names[position])
+            score_profile(person, self.profiles[position], screened=screened, names=self.names[position])
             for position in self.candidates(screened)
         ]
         kept = [match for match in found if match.score >= threshold]

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from policy.aml.matching import Person, Profile, normalise, score_profile
+from policy.aml.matching import Person, Profile, score_profile
 from policy.aml.models import DEFAULT_THRESHOLD
 from policy.aml.selectors import aml_settings_get
 from projects.models import Project
@@ -79,7 +79,7 @@ class Command(BaseCommand):
         pairs = read_pairs(path)
         if not pairs:
             raise CommandError(f"{path.name} has no pairs.")
-        scores = [(score_profile(person, normalise(person.name), profile).score, listed)
+        scores = [(score_profile(person, profile).score, listed)
                   for person, profile, listed in pairs]  # fmt: skip
         flagged = [(score >= threshold, listed) for score, listed in scores]
         tp = sum(1 for hit, listed in flagged if hit and listed)

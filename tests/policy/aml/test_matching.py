@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from policy.aml.matching import Person, Profile, WatchlistIndex, name_score, normalise
+from policy.aml.matching import Person, Profile, WatchlistIndex, name_score, normalise, variants
 
 PUTIN_LIKE = Profile(1, "Ivan Petrovich Sidorov", ("Иван Сидоров",), ("1952-10-07",), ("RUS",), "PEP", "MEDIUM")
 XI_LIKE = Profile(2, "Wang Weiqiang", ("王伟强",), ("1953-06-15",), ("CHN",), "SAN", "HIGH")
@@ -88,3 +88,18 @@ def test_the_match_explains_its_score():
 def test_name_score_is_symmetric_enough_for_extra_tokens():
     short, long = normalise("Ivan Sidorov"), normalise("Ivan Petrovich Sidorov")
     assert name_score(short, long) == name_score(long, short) == 95
+
+
+def test_a_hangul_name_meets_its_passport_spelling_both_ways():
+    # given profiles listed only in Latin letters or only in Hangul
+    index = WatchlistIndex.build([Profile(1, "Lee Ji Ho"), Profile(2, "박서연")])
+
+    # when the person's name is written the other way, then the usual surname spelling matches (80 + 8 + 3)
+    assert [(m.profile.key, m.score, m.screened_name) for m in index.screen(Person("이지호"), 90)] == [
+        (1, 91, "lee ji ho")
+    ]
+    assert [(m.profile.key, m.score, m.matched_name) for m in index.screen(Person("PARK SEO YEON"), 90)] == [
+        (2, 91, "박서연")
+    ]
+    assert variants("정은지")[0].tokens == ("jeong", "eun", "ji")
+    assert [name.tokens[0] for name in variants("정은지")] == ["jeong", "jung", "chung"]

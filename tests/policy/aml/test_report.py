@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from policy.aml.matching import Person, Profile, normalise, score_profile
+from policy.aml.matching import Person, Profile, score_profile
 from policy.aml.report import aml_report_pdf
 from submissions.services.aml import match_json
 
@@ -20,7 +20,7 @@ def pdf_text(pdf: bytes) -> str:
 def test_the_report_shows_the_profile_the_person_and_the_explanation():
     profile = Profile(7, "Ivan Sidorov", ("Иван Сидоров",), ("1952-10-07",), ("RUS",), "SAN", "HIGH", "sample", "row-9")
     person = Person("Иван Сидоров", "1952-10-07", "")
-    match = score_profile(person, normalise(person.name), profile)
+    match = score_profile(person, profile)
 
     pdf = aml_report_pdf(
         resource_id="abc123",
