@@ -489,6 +489,34 @@ def test_it_reports_a_decided_run_without_its_check_results_and_an_approval_with
     }
 
 
+def test_deep_reports_a_step_the_evidence_references_without_its_check_result(world):
+    # given: the face comparison's result lost (only --deep reads the evidence that references it)
+    CheckResult.objects.filter(submission=world.approved, step="face").delete()
+
+    # when
+    quick_status, quick = _reconcile()
+    deep_status, deep = _reconcile("--deep")
+
+    # then
+    assert (quick_status, quick["offenders"]) == (0, 0)
+    assert deep_status == 1
+    assert _findings(deep) == {
+        "rows": {"decided run without a check result its evidence references": (1, [world.approved.id])}
+    }
+
+
+def test_deep_reports_sealed_evidence_that_does_not_open(world):
+    # given
+    Submission.objects.filter(pk=world.approved.pk).update(sealed_evidence=b"\x01" + bytes(40))
+
+    # when
+    status, report = _reconcile("--deep")
+
+    # then
+    assert status == 1
+    assert _findings(report) == {"rows": {"sealed evidence that does not open": (1, [world.approved.id])}}
+
+
 def test_an_approval_whose_applicant_id_was_deleted_on_request_is_whole(world):
     # given: a partial deletion of applicant_id (spec §2.6) leaves the approval without one
     Submission.objects.filter(pk=world.approved.pk).update(applicant_id="", duplicate_exclusions=["applicant_id"])
