@@ -66,9 +66,26 @@ def gateway_error_responses() -> dict[int, OpenApiResponse]:
     }
 
 
+# The 403 of an operation that also refuses in its own words (``service_blocked``…): the gateway's
+# refusals have no errorCode, so it cannot be required.
+REFUSAL_403 = inline_serializer(
+    "Refusal403",
+    fields={
+        "errorCode": serializers.CharField(required=False, help_text="absent in the gateway's refusals"),
+        "message": serializers.CharField(),
+    },
+)
+
 # Built once: drf-spectacular refuses two different inline "GatewayError" serializers, and every
 # app's API (submissions, projects) lists these same answers.
 GATEWAY_ERRORS = gateway_error_responses()
+
+
+def nul_free(value: Any) -> Any:
+    """An id or e-mail to look up, with any NUL replaced by U+FFFD. PostgreSQL text cannot hold
+    NUL (the query itself fails), so such a value names nothing stored; with U+FFFD it still names
+    nothing, and the operation answers its own not-found instead of a 500."""
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
 
 
 def _message(status_code: int, message: str, **headers: str) -> Response:

@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import GATEWAY_ERRORS, InvalidQueryString
+from idcheck.api_errors import GATEWAY_ERRORS, InvalidQueryString, nul_free
 from projects.actors import Actor
 from projects.selectors import projection_get, projection_list
 from projects.services import ProjectionError, ProjectionNotFound, projection_delete, projection_save
@@ -204,7 +204,7 @@ class ProjectionItemApi(_ProjectionApi):
     )
     def get(self, request: Request, projection_id: str) -> Response:
         """One projection of the project."""
-        projection = projection_get(project=request.user.project, projection_id=projection_id)
+        projection = projection_get(project=request.user.project, projection_id=nul_free(projection_id))
         if projection is None:
             raise ProjectionNotFound()
         return Response({"item": projection_item(projection), "message": "Get projection success"})
@@ -229,7 +229,7 @@ class ProjectionItemApi(_ProjectionApi):
         """Delete one projection of the project; an Idempotency-Key replays the first answer."""
         projection_delete(
             project=request.user.project,
-            projection_id=projection_id,
+            projection_id=nul_free(projection_id),
             actor=self.actor(request),
             idempotency_key=request.headers.get("Idempotency-Key", ""),
         )

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import GATEWAY_ERRORS
+from idcheck.api_errors import GATEWAY_ERRORS, nul_free
 from idcheck.errors import ApplicationError, NotFound
 from projects.actors import Actor
 from submissions.api.migration import SubmissionMigrationApi
@@ -95,7 +95,7 @@ class SubmissionAmlApi(APIView):
             raise ApplicationError("Invalid payload.", code="invalid_payload")
         screening = submission_aml_screen(
             project=request.user.project,
-            submission_id=submission_id,
+            submission_id=nul_free(submission_id),
             actor=Actor.from_request(request, api_key=request.user.api_key),
             threshold=_threshold(body),
         )
@@ -124,7 +124,7 @@ class AmlReportApi(APIView):
         resource_id = request.query_params.get("resourceId", "").strip()
         if not resource_id:
             raise ApplicationError("resourceId is required.", code="missing_parameter")
-        pdf = aml_report(project=request.user.project, resource_id=resource_id)
+        pdf = aml_report(project=request.user.project, resource_id=nul_free(resource_id))
         if pdf is None:
             raise NotFound("Cannot find report.")
         response = HttpResponse(pdf, content_type="application/pdf")

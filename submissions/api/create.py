@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import GATEWAY_ERRORS
+from idcheck.api_errors import GATEWAY_ERRORS, REFUSAL_403
 from idcheck.errors import ApplicationError
 from network.device import DeviceSignals
 from network.models import IpOrigin
@@ -131,7 +131,7 @@ class SubmissionCreateApi(APIView):
             ),
             402: OpenApiResponse(_ERRORS, description="`insufficient_credits`"),
             403: OpenApiResponse(
-                _ERRORS,
+                REFUSAL_403,
                 description="`service_blocked` (emergency stop) or `project_closed`; gateway `{message}` refusals "
                 "as for every operation",
             ),

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import GATEWAY_ERRORS, InvalidQueryString
+from idcheck.api_errors import GATEWAY_ERRORS, InvalidQueryString, nul_free
 from idcheck.errors import ApplicationError
 from projects.actors import Actor
 from submissions.services.delete import DATA_FIELDS, PARTIAL_FIELDS, submission_delete, submission_delete_partial
@@ -43,7 +43,13 @@ _RESULT = inline_serializer(
     },
 )
 _ERROR = inline_serializer(
-    "SubmissionDeleteError", fields={"message": serializers.CharField(), "statusCode": serializers.IntegerField()}
+    "SubmissionDeleteError",
+    fields={
+        "message": serializers.CharField(),
+        "statusCode": serializers.IntegerField(
+            required=False, help_text="absent in the gateway's `Invalid Query String parameters`"
+        ),
+    },
 )
 _IDEMPOTENCY_ERRORS = {
     409: OpenApiResponse(_ERROR, description="the first request with this Idempotency-Key is in flight"),
@@ -135,9 +141,9 @@ class SubmissionDeleteApi(APIView):
         try:
             submission = submission_delete(
                 project=request.user.project,
-                submission_id=params["submission_id"],
+                submission_id=nul_free(params["submission_id"]),
                 actor=Actor.from_request(request, api_key=request.user.api_key),
-                admin_name=params.get("admin_name", ""),
+                admin_name=nul_free(params.get("admin_name", "")),
                 idempotency_key=request.headers.get("Idempotency-Key", ""),
             )
         except ApplicationError as exc:
@@ -204,11 +210,11 @@ class SubmissionPartialDeleteApi(APIView):
         try:
             deletion = submission_delete_partial(
                 project=request.user.project,
-                submission_id=str(params["submission_id"]),
+                submission_id=nul_free(str(params["submission_id"])),
                 fields=_names(fields, "fields"),
                 data_fields=_names(data_fields, "data_fields") if data_fields and data_fields.strip() else None,
                 actor=Actor.from_request(request, api_key=request.user.api_key),
-                admin_name=str(params.get("admin_name", "")),
+                admin_name=nul_free(str(params.get("admin_name", ""))),
                 idempotency_key=request.headers.get("Idempotency-Key", ""),
             )
         except ApplicationError as exc:

@@ -29,7 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import GATEWAY_ERRORS
+from idcheck.api_errors import GATEWAY_ERRORS, nul_free
 from idcheck.errors import ApplicationError
 from policy.id_types import ID_TYPES
 from projects.actors import Actor
@@ -100,7 +100,7 @@ class ImageApi(APIView):
             raise ApplicationError("invalid format: type", code="invalid_format", extra={"field": "type"})
         image = submission_image_read(
             project=request.user.project,
-            submission_id=spellings.pop(),
+            submission_id=nul_free(spellings.pop()),
             kind=IMAGE_FIELDS[params["type"]],
             actor=Actor.from_request(request, api_key=request.user.api_key),
         )

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import GATEWAY_ERRORS
+from idcheck.api_errors import GATEWAY_ERRORS, REFUSAL_403
 from idcheck.errors import ApplicationError
 from policy.id_types import ID_TYPES
 from projects.actors import Actor
@@ -93,7 +93,7 @@ class SubmissionMigrationApi(APIView):
                 "project), `invalid_admin` `Invalid admin`, `invalid_parameter` `invalid parameter: …`, "
                 "`invalid_format` `invalid format: …`, `processing_error` `Failed to complete migration`",
             ),
-            403: OpenApiResponse(_ERROR, description="`service_blocked` (emergency stop); gateway refusals"),
+            403: OpenApiResponse(REFUSAL_403, description="`service_blocked` (emergency stop); gateway refusals"),
             409: OpenApiResponse(_ERROR, description="`idempotency_key_in_use`: the first request is in flight"),
             422: OpenApiResponse(_ERROR, description="`idempotency_key_reused` with a different body"),
         },

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import GATEWAY_ERRORS
+from idcheck.api_errors import GATEWAY_ERRORS, nul_free
 from idcheck.errors import ApplicationError
 from projects.actors import Actor
 from submissions.api.delete import _IDEMPOTENCY
@@ -98,9 +98,9 @@ class SubmissionPatchApi(APIView):
         try:
             submission_update(
                 project=request.user.project,
-                submission_id=body["submissionId"],
+                submission_id=nul_free(body["submissionId"]),
                 changes=body["data"],
-                admin=body["admin"],
+                admin=nul_free(body["admin"]),
                 comment=body.get("comment", ""),
                 actor=Actor.from_request(request, api_key=request.user.api_key),
                 idempotency_key=request.headers.get("Idempotency-Key", ""),

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import GATEWAY_ERRORS
+from idcheck.api_errors import GATEWAY_ERRORS, nul_free
 from idcheck.errors import ApplicationError
 from projects.actors import Actor
 from submissions.api.delete import _IDEMPOTENCY
@@ -101,8 +101,8 @@ class SubmissionReviewApi(APIView):
         try:
             submission = submission_review_by_client(
                 project=request.user.project,
-                submission_id=body.get("submissionId", ""),
-                admin=body.get("admin", ""),
+                submission_id=nul_free(body.get("submissionId", "")),
+                admin=nul_free(body.get("admin", "")),
                 status=body.get("status", ""),
                 reject_comment=body.get("rejectComment", ""),
                 update_fields=body.get("updateFields"),

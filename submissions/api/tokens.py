@@ -24,7 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import GATEWAY_ERRORS
+from idcheck.api_errors import GATEWAY_ERRORS, nul_free
 from idcheck.timeformat import format_iso
 from projects.actors import Actor
 from projects.models import LiveformToken
@@ -197,7 +197,7 @@ class TokenQueryApi(_TokenApi):
             raise _payload_error(f"Unknown parameters: {', '.join(unknown)}.")
         project = request.user.project
         if "tokenId" in params:
-            token = liveform_token_get(project=project, token_id=params["tokenId"])
+            token = liveform_token_get(project=project, token_id=nul_free(params["tokenId"]))
             if token is None:
                 raise TokenError("token_not_found", "Token not found.", http_status=404)
             return Response({"success": True, "tokenId": token.token_id, "data": _token_data(token)})
@@ -227,7 +227,7 @@ def _after(params: Any) -> tuple[dt.datetime, str] | None:
     moment = _utc_instant(key_time)
     if not key_id or moment is None:
         raise _payload_error("nextPageKeyId and nextPageKeyTime come together, as the previous page gave them.")
-    return moment, key_id
+    return moment, nul_free(key_id)
 
 
 def _utc_instant(text: Any) -> dt.datetime | None:
