@@ -19,6 +19,7 @@ from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 from django.utils import timezone
 
 from policy.rules import RuleSet
@@ -27,6 +28,7 @@ from projects.actors import Actor
 from projects.models import AuditEvent, CreditLedgerEntry, Project
 from projects.models.credits import CreditReason
 from projects.services import credits_top_up
+from submissions.management.commands import reconcile as reconcile_command
 from submissions.models import CheckResult, LivenessCapture, RunState, Submission, SubmissionImage
 from submissions.reconcile import ORPHANS_DELETED
 from submissions.services import (
@@ -147,6 +149,24 @@ def test_the_text_report_says_ok_per_check_and_sums_up_in_a_table(world):
 def test_an_unknown_project_is_a_clear_error(world):
     with pytest.raises(CommandError, match="No project with pid 'nosuchpid0'"):
         call_command("reconcile", "--project", "nosuchpid0", stdout=io.StringIO())
+
+
+def test_a_database_that_cannot_be_read_is_a_clear_error_with_its_own_exit_status(db, monkeypatch):
+    # given: PostgreSQL still down
+    def down(scope, *, deep=False):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(reconcile_command, "reconcile_all", down)
+
+    # when
+    with pytest.raises(CommandError) as refused:
+        call_command("reconcile", stdout=io.StringIO())
+
+    # then
+    assert (str(refused.value), refused.value.returncode) == (
+        "reconcile could not read the database: connection refused",
+        2,
+    )
 
 
 # --- 1. credits ----------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 Runs the checks of ``submissions.reconcile`` (docs/reconcile.md) and prints one line per check,
 OK or its offenders with the first ids, then a summary table; ``--json`` prints the same as one
-JSON object. Exits 1 when any check found something. Reads only, except ``--fix-orphans``,
-which first deletes files no row names (never a row) and records it in the Event Log.
+JSON object. Exits 1 when any check found something, 2 when it could not check (the database
+or the storage folder cannot be read: the outage is not over). Reads only, except
+``--fix-orphans``, which first deletes files no row names (never a row) and records it in the
+Event Log.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils import timezone
 
 from projects.models import Project
@@ -30,6 +33,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self._reconcile(options)
+        except DatabaseError as error:
+            raise CommandError(f"reconcile could not read the database: {error}".strip(), returncode=2) from None
+        except OSError as error:
+            raise CommandError(f"reconcile could not read the storage folder: {error}", returncode=2) from None
+
+    def _reconcile(self, options: dict[str, Any]) -> None:
         project = None
         if options["project"]:
             project = Project.objects.filter(pid=options["project"]).first()
