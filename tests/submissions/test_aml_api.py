@@ -12,6 +12,7 @@ from projects.actors import Actor
 from projects.models import AuditEvent
 from projects.services import api_key_issue
 from submissions.models import AmlMatch, AmlScreening, Submission, SubmissionStatus
+from submissions.services import submission_delete
 from tests.conftest import TEST_HOST
 from tests.factories import ProjectFactory
 from tests.policy.builders import genuine, with_fields
@@ -129,6 +130,19 @@ def test_the_report_is_a_pdf_of_the_matched_profile(api_client, approved):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
     assert response.content.startswith(b"%PDF-")
+
+
+def test_a_deleted_submission_has_no_report_any_more(api_client, project, approved):
+    # given a Red Flag
+    post(api_client, {"submissionId": approved.pk})
+    resource_id = AmlMatch.objects.get(rank=1).resource_id
+
+    # when the submission is deleted
+    submission_delete(project=project, submission_id=approved.pk, actor=Actor.system("test"))
+
+    # then its report cannot be read, and it cannot be screened again
+    assert api_client.get("/v3/report/aml", {"resourceId": resource_id}).status_code == 404
+    assert post(api_client, {"submissionId": approved.pk}).json()["errorCode"] == "invalid_submissionId"
 
 
 def test_the_report_refusals(api_client, approved):

@@ -1,0 +1,36 @@
+"""The worker's own approval screens the person too (``process._emit_outcome``), end to end on
+the passport specimen: the real run reads the name, the list names that person, Red Flag."""
+
+from __future__ import annotations
+
+from projects.services import project_settings_update
+from submissions.models import AmlScreening, SubmissionStatus
+from submissions.services import submission_process
+from submissions.services.aml import screened_person
+from tests.factories import ProjectFactory
+from tests.submissions.test_aml_screening import ACTOR, _eager, aml_events, import_list  # noqa: F401 (the fixture)
+from tests.submissions.test_process_run import _passport_submission
+
+
+def test_an_automatic_approval_of_a_listed_person_raises_a_red_flag(db, tmp_path, django_capture_on_commit_callbacks):
+    # given the specimen's holder as the run reads them (a first run in another project)
+    probe = _passport_submission(ProjectFactory(credits=1))
+    submission_process(submission_id=probe.pk)
+    probe.refresh_from_db()
+    person = screened_person(probe)
+    import_list(tmp_path, "name,aliases,birth_date,nationality,category,source\n"
+                          f"{person.name},,{person.birth_date},{person.nationality},SAN,test\n")  # fmt: skip
+    # and a project screening on approval
+    project = ProjectFactory(credits=1)
+    project_settings_update(project=project, changes={"aml_screening": True}, actor=ACTOR)
+    submission = _passport_submission(project)
+
+    # when the worker approves it
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_process(submission_id=submission.pk)
+
+    # then the approval was followed by a Red Flag and the aml webhook
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.APPROVED
+    assert AmlScreening.objects.get(submission=submission).current_status == "Red Flag"
+    assert aml_events(submission)[0]["aml_result"] == {"currentstatus": "Red Flag", "risk_level_summary": "HIGH"}
