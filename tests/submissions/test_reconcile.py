@@ -39,6 +39,7 @@ from submissions.services import (
     submission_migrate,
     submission_process,
     submissions_expire_incomplete,
+    submissions_requeue_stuck,
 )
 from tests.factories import MembershipFactory, ProjectFactory, SubmissionFactory
 from tests.submissions.api.helpers import passport_case, photo, stored_files
@@ -237,6 +238,29 @@ def test_a_submission_queued_a_moment_ago_is_still_in_flight(world):
 
     # then
     assert (status, report["offenders"]) == (0, 0)
+
+
+def test_a_run_whose_worker_died_three_times_is_reported_until_the_sweeper_fails_it_visibly(
+    world, django_capture_on_commit_callbacks
+):
+    # given: the third claim's worker was killed two hours ago
+    Submission.objects.filter(pk=world.queued.pk).update(
+        run_state=RunState.PROCESSING, claimed_at=timezone.now() - dt.timedelta(hours=2), attempts=3
+    )
+    before_status, before = _reconcile()
+
+    # when: the sweeper runs
+    with django_capture_on_commit_callbacks(execute=False):
+        assert submissions_requeue_stuck().failed == 1
+
+    # then: before, the stuck run; after, a visible failure sent to review, and nothing to report
+    after_status, after = _reconcile()
+    assert before_status == 1
+    assert _findings(before) == {"runs": {"processing long past its lease": (1, [world.queued.id])}}
+    assert (after_status, after["offenders"]) == (0, 0)
+    world.queued.refresh_from_db()
+    assert (world.queued.run_state, world.queued.status) == (RunState.FAILED, "pending")
+    assert world.queued.failure_reason == "the worker was lost during each of 3 attempts"
 
 
 def test_it_reports_a_run_processing_long_past_its_lease_and_a_failure_without_reason(world):
