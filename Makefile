@@ -53,6 +53,8 @@ run: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) seed_demo
+	@# The synthetic sample watch list, for AML screening in the demo (re-imported atomically each run)
+	$(MANAGE) import_watchlist policy/aml/samples/watchlist.csv --source sample --format csv -v0
 	@# Sample documents to try the engine on: manage.py read_document var/demo/*.jpg
 	@[ -f var/demo/labels.jsonl ] || $(MANAGE) make_specimens var/demo --count 3 --kinds td3,td1,dl_back --conditions clear --seed 1
 	$(MANAGE) serve --port $(PORT)

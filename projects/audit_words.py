@@ -15,6 +15,7 @@ from projects.models import AuditEvent
 EVENT_LOG_EXPORTED = "event_log.exported"
 
 ACTION_WORDS: dict[str, str] = {
+    "aml.watchlist_imported": "Watch list imported",
     "api.ip_denied": "API call refused: address not on the allow-list",
     "api.key_in_query_string_refused": "API call refused: key sent in the URL",
     "api_key.created": "API key issued",
@@ -36,6 +37,7 @@ ACTION_WORDS: dict[str, str] = {
     "liveform.result_page_changed": "Liveform result page changed",
     "liveform_tokens.deleted": "Liveform tokens deleted",
     "liveform_tokens.registered": "Liveform tokens registered",
+    "media.orphan_files_deleted": "Orphan media files deleted (reconcile)",
     "membership.added": "Admin added",
     "membership.removed": "Admin removed",
     "membership.role_changed": "Admin role changed",
@@ -47,6 +49,7 @@ ACTION_WORDS: dict[str, str] = {
     "projection.created": "Projection created",
     "projection.deleted": "Projection deleted",
     "projection.updated": "Projection's fields replaced",
+    "submission.aml_screened": "Submission screened against the watch lists",
     "submission.created": "Submission created",
     "submission.decided": "Submission decided automatically",
     "submission.deleted": "Submission deleted",
@@ -82,6 +85,7 @@ NOTABLE_ACTIONS = frozenset(
         "api_key.revoked",
         "membership.removed",
         "projection.deleted",  # the submissions that chose it show every field again
+        "media.orphan_files_deleted",
     }
 )
 

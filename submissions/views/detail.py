@@ -18,6 +18,7 @@ from submissions.evidence import identity_data
 from submissions.forms import RejectForm
 from submissions.models import CheckResult, ImageKind, Submission, SubmissionStatus
 from submissions.selectors import review_queue_position, submission_view
+from submissions.services.aml import aml_json
 from submissions.services.delete import PARTIAL_FIELDS
 from submissions.services.memo import MAX_MEMO_LENGTH, memo_open
 from submissions.services.review import MAX_COMMENT_LENGTH
@@ -137,6 +138,7 @@ def render_detail(
         "queue": review_queue_position(project=membership.project, submission=submission) if in_queue else None,
         "sealed_lost": submission.wrapped_data_key is None,
         "camera_errors": view.metadata.get("camera_errors", []),
+        "aml": aml_json(submission),
     }
     alive = submission.wrapped_data_key is not None
     current = properties(submission, view.evidence, view.metadata)

@@ -12,6 +12,8 @@ from projects.audit_words import ACTION_WORDS
 
 APPS = ("idcheck", "projects", "submissions", "policy", "webhooks", "network", "registry")
 RECORDED = re.compile(r'action="([a-z_]+\.[a-z_.]+)"')
+# An action kept in a module constant first: NAME = "media.orphan_files_deleted", then action=NAME
+BY_NAME = re.compile(r"action=([A-Z][A-Z0-9_]*)\b")
 
 
 def _recorded_actions() -> set[str]:
@@ -19,7 +21,10 @@ def _recorded_actions() -> set[str]:
     found = set()
     for app in APPS:
         for path in (root / app).rglob("*.py"):
-            found.update(RECORDED.findall(path.read_text()))
+            text = path.read_text()
+            found.update(RECORDED.findall(text))
+            for name in BY_NAME.findall(text):
+                found.update(re.findall(rf'^{name} = "([a-z_]+\.[a-z_.]+)"', text, re.MULTILINE))
     return found
 
 

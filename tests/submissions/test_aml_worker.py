@@ -34,3 +34,34 @@ def test_an_automatic_approval_of_a_listed_person_raises_a_red_flag(db, tmp_path
     assert submission.status == SubmissionStatus.APPROVED
     assert AmlScreening.objects.get(submission=submission).current_status == "Red Flag"
     assert aml_events(submission)[0]["aml_result"] == {"currentstatus": "Red Flag", "risk_level_summary": "HIGH"}
+
+
+def test_the_submission_page_shows_the_red_flag_and_its_profiles(db, tmp_path, django_capture_on_commit_callbacks):
+    # given: a listed person approved and screened, as above
+    from tests.conftest import TEST_HOST, sign_in
+    from tests.factories import MembershipFactory, TOTPDeviceFactory
+
+    probe = _passport_submission(ProjectFactory(credits=1))
+    submission_process(submission_id=probe.pk)
+    probe.refresh_from_db()
+    person = screened_person(probe)
+    import_list(tmp_path, "name,aliases,birth_date,nationality,category,source\n"
+                          f"{person.name},,{person.birth_date},{person.nationality},PEP,test\n")  # fmt: skip
+    project = ProjectFactory(credits=1)
+    project_settings_update(project=project, changes={"aml_screening": True}, actor=ACTOR)
+    submission = _passport_submission(project)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_process(submission_id=submission.pk)
+    owner = MembershipFactory(project=project).user
+    TOTPDeviceFactory(user=owner)
+    from django.test import Client
+
+    # when
+    page = sign_in(Client(HTTP_HOST=TEST_HOST), owner).get(f"/dashboard/p/{project.pid}/submissions/{submission.pk}/")
+
+    # then
+    text = page.content.decode()
+    screening = AmlScreening.objects.get(submission=submission)
+    [match] = screening.matches.all()
+    assert "<dt>Result</dt><dd>Red Flag (risk MEDIUM)</dd>" in text  # a PEP is a medium risk (docs/aml.md)
+    assert f"<td>{match.resource_id}</td><td>PEP</td><td>{match.score}</td>" in text

@@ -1,4 +1,4 @@
-"""Anti-fraud (spec §8.6 face duplication, §8.10 Proxy & VPN, §8.11 device verification)."""
+"""Anti-fraud (spec §8.6 face duplication, §8.10 Proxy & VPN, §8.11 device verification, §8.12 AML)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ AREA = SettingsArea(
         "policy_device_duplicate_limit",
         "policy_device_duplicate_period_days",
         "policy_device_duplicate_policy",
+        "aml_screening",
+        "aml_threshold",
     ),
 )
 
