@@ -77,6 +77,11 @@ class SubmissionFilterForm(forms.Form):
     id_type = forms.ChoiceField(
         required=False, label="ID type", choices=[("", "Any ID type"), *[(t, t.replace("_", " ")) for t in ID_TYPES]]
     )
+    aml = forms.ChoiceField(
+        required=False, label="AML result",
+        choices=[("", "Any AML result"), ("red_flag", "Red Flag"), ("clean", "Screened, no match"),
+                 ("not_screened", "Not screened")],
+    )  # fmt: skip
     q = forms.CharField(required=False, max_length=260, label="Search", help_text=KEYWORD_HELP)
     sort = forms.ChoiceField(required=False, choices=SORTS)
     after = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
@@ -102,6 +107,7 @@ class SubmissionFilterForm(forms.Form):
             issuing_country=(data["country"] or "").upper(),
             id_type=data["id_type"],
             nationality=(data["nationality"] or "").upper(),
+            aml=data["aml"],
             submission_id=text.lower() if kind == "id" else "",
             email=text if kind == "email" else "",
             userid=text if kind == "userid" else "",

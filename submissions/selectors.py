@@ -63,6 +63,14 @@ def submission_list(
     return SubmissionPage(items=items, next_key=items[-1] if has_more else None)
 
 
+# The list's AML filter (spec §8.12): one screening per submission at most (``AmlScreening``).
+AML_RESULTS = {
+    "red_flag": Q(aml_screening__current_status="Red Flag"),
+    "clean": Q(aml_screening__isnull=False) & ~Q(aml_screening__current_status="Red Flag"),
+    "not_screened": Q(aml_screening__isnull=True),
+}
+
+
 @dataclass(frozen=True)
 class SubmissionFilters:
     """The dashboard list's filters. Each is served by an index, but ``name``: e-mail and userid
@@ -77,6 +85,7 @@ class SubmissionFilters:
     issuing_country: str = ""  # as claimed (the document's own is sealed in the evidence)
     id_type: str = ""  # as claimed
     nationality: str = ""  # as the run read it from the document
+    aml: str = ""  # red_flag, clean (screened, nothing matched) or not_screened (``AML_RESULTS``)
     submission_id: str = ""
     email: str = ""
     userid: str = ""
@@ -99,6 +108,7 @@ class SubmissionFilters:
             "country": self.issuing_country,
             "id_type": self.id_type,
             "nationality": self.nationality,
+            "aml": self.aml,
             "submission_id": self.submission_id,
             "keyword": keyword,
             "sort": "oldest" if self.oldest_first else "",
@@ -139,6 +149,8 @@ def _filtered(project: Project, filters: SubmissionFilters) -> QuerySet[Submissi
         submissions = submissions.filter(claimed_id_type=filters.id_type)
     if filters.nationality:
         submissions = submissions.filter(nationality=filters.nationality)
+    if filters.aml:
+        submissions = submissions.filter(AML_RESULTS[filters.aml])
     if filters.submission_id:
         submissions = submissions.filter(pk=filters.submission_id)
     submissions = _by_lookups(submissions, email=filters.email, userid=filters.userid)

@@ -244,3 +244,21 @@ def test_each_filter_is_served_by_its_index(project, filters, index):
     # then
     assert index in plan, plan
     assert "Seq Scan" not in plan, plan
+
+
+def test_the_aml_filter_keeps_red_flags_clean_screenings_or_the_unscreened(project, owner):
+    # given: a Red Flag, a screening that matched nothing, and a submission never screened
+    from submissions.models import AmlScreening
+
+    flagged, clean, unscreened = (_create(project, minutes) for minutes in (1, 2, 3))
+    for sid, status, risk in ((flagged, "Red Flag", "HIGH"), (clean, "Not Screened", "Not Screened")):
+        AmlScreening.objects.create(submission_id=sid, project=project, current_status=status,
+                                    risk_level_summary=risk, threshold=90)  # fmt: skip
+    client = client_for(owner)
+    url = f"/dashboard/p/{project.pid}/submissions/"
+
+    # when / then
+    assert _ids(client.get(url, {"aml": "red_flag"})) == [flagged]
+    assert _ids(client.get(url, {"aml": "clean"})) == [clean]
+    assert _ids(client.get(url, {"aml": "not_screened"})) == [unscreened]
+    assert _ids(client.get(url)) == [unscreened, clean, flagged]
