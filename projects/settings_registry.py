@@ -178,6 +178,14 @@ def _register_builtins() -> None:
             _render_list,
         ),
         (
+            "privacy_display",
+            "Privacy display",
+            "true shows ID images and selfies blurred in the dashboard until a reviewer reveals one.",
+            parse_bool,
+            clean_bool,
+            _render_bool,
+        ),
+        (
             "dashboard_ip_allowlist",
             "Dashboard IP allow-list",
             "CIDR networks from which admins may open this project; empty allows every address.",
@@ -189,6 +197,7 @@ def _register_builtins() -> None:
     choices = {
         "status": tuple((value, label) for value, label in ProjectStatus.choices),
         "emergency_stop": (("false", "Normal operation"), ("true", "Stopped")),
+        "privacy_display": (("false", "Images shown"), ("true", "Images blurred until revealed")),
     }
     for key, label, help_text, parse, clean, render in builtins:
         read, write = _field(key)

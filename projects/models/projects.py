@@ -38,6 +38,8 @@ class Project(models.Model):
     rate_limit_per_day = models.PositiveIntegerField(null=True, blank=True)
     api_ip_allowlist = models.JSONField(default=list, blank=True)
     dashboard_ip_allowlist = models.JSONField(default=list, blank=True)
+    # Privacy display: the dashboard shows ID images and selfies blurred until a reviewer reveals one.
+    privacy_display = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

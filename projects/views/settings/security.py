@@ -16,7 +16,7 @@ AREA = SettingsArea(
     url_name="settings_security",
     title="Security",
     template="dashboard/settings/security.html",
-    keys=(*ALLOWLIST_KEYS, "webhook_secure_transfer", "webhook_secure_transfer_cipher"),
+    keys=(*ALLOWLIST_KEYS, "privacy_display", "webhook_secure_transfer", "webhook_secure_transfer_cipher"),
     # The private-mode settings arrive with the token API; until then the page goes without them.
     optional_keys=("liveform_private_mode", "liveform_token_expiry_uses", "liveform_token_expiry_hours"),
 )

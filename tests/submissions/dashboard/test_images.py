@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
+from projects.actors import Actor
 from projects.models import AuditEvent, Role
+from projects.services import project_settings_update
 from submissions.models import SubmissionImage
 from submissions.storage import image_file_read
 from tests.submissions.dashboard.helpers import client_for, member, specimen_submission
@@ -43,3 +45,20 @@ def test_an_image_the_submission_does_not_have_is_404(project, owner):
     # then
     assert (missing.status_code, unknown.status_code) == (404, 404)
     assert not AuditEvent.objects.filter(action="submission.image_viewed").exists()
+
+
+def test_privacy_display_shows_the_images_blurred_until_revealed(project, owner):
+    # given: a submission with its document and selfie
+    submission = specimen_submission(project)
+    url = f"/dashboard/p/{project.pid}/submissions/{submission.pk}/"
+    client = client_for(owner)
+    assert 'class="privacy-blur"' not in client.get(url).content.decode()
+
+    # when: the project asks for privacy display (Settings › Security)
+    project_settings_update(project=project, changes={"privacy_display": True}, actor=Actor.system("test"))
+
+    # then: every image is blurred, each with its own reveal switch
+    page = client.get(url).content.decode()
+    assert page.count('<figure class="privacy-blur">') == 2
+    assert '<input class="privacy-reveal" type="checkbox" id="reveal-id_front" aria-label="Show ID front">' in page
+    assert '<label for="reveal-selfie">show / hide</label>' in page
