@@ -196,6 +196,7 @@ class TokenQueryApi(_TokenApi):
         if unknown:
             raise _payload_error(f"Unknown parameters: {', '.join(unknown)}.")
         project = request.user.project
+        count, after = _limit(params), _after(params)  # refused when malformed, also where unused
         if "tokenId" in params:
             token = liveform_token_get(project=project, token_id=nul_free(params["tokenId"]))
             if token is None:
@@ -206,7 +207,7 @@ class TokenQueryApi(_TokenApi):
                 raise _payload_error("type must be count.")
             total, expired = liveform_token_count(project=project)
             return Response({"success": True, "count": total, "expiredCount": expired})
-        items, last = liveform_token_page(project=project, count=_limit(params), after=_after(params))
+        items, last = liveform_token_page(project=project, count=count, after=after)
         body: dict[str, Any] = {"success": True, "count": len(items), "data": [_token_data(t) for t in items]}
         if last is not None:
             body.update(nextPageKeyId=last.token_id, nextPageKeyTime=_key_time(last.updated_at))

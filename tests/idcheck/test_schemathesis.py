@@ -2,7 +2,9 @@
 
 Every operation of ``idcheck/openapi-v3.yaml`` gets valid and invalid generated requests sent
 with a valid key (no network: the app is called through WSGI). No answer may be a 5xx, every
-status must be one the operation documents, and every body must match its documented schema.
+status must be one the operation documents, every body and content type must match what it
+documents, invalid data must be refused, and no answer may carry a traceback, SQL, a file path
+or a secret.
 Each case runs inside a savepoint rolled back afterwards, so no write leaks into the next case.
 Examples are derandomised, so a failure reproduces on every run.
 """
@@ -29,25 +31,48 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure, FailureGroup
-from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
+from policy.services import policy_settings_update
 from projects.actors import Actor
 from projects.models import AuditEvent
-from projects.services import api_key_issue
-from submissions.models import Submission
+from projects.services import api_key_issue, liveform_tokens_register, projection_save
+from submissions.models import AmlMatch, Submission
+from submissions.services.aml import submission_aml_screen
 from tests.conftest import TEST_HOST
 from tests.factories import MembershipFactory, ProjectFactory
+from tests.submissions.test_aml_screening import _eager, import_list  # noqa: F401 (the fixture)
 from tests.submissions.test_submission_update import decided_submission
 
 logger = logging.getLogger("idcheck.tests")
+ACTOR = Actor.system("test")
 SCHEMA = schemathesis.openapi.from_path(Path(settings.BASE_DIR) / "idcheck" / "openapi-v3.yaml")
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
-MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+# Random ids name nothing, so valid requests rarely get past the lookup: a third pass sends valid
+# requests whose ids, e-mails and names are the project's real ones ("aimed").
+MODES = ((GenerationMode.POSITIVE, False), (GenerationMode.NEGATIVE, False), (GenerationMode.POSITIVE, True))
 TOTAL = 1000
 # Hypothesis stops early on an operation with few distinct inputs (GET /v3/projection has none),
 # so each (operation, mode) is asked for twice its share of the total.
 MAX_EXAMPLES = 2 * math.ceil(TOTAL / (len(OPERATIONS) * len(MODES)))
-CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+# ``ignored_auth`` is left out: it takes the valid key this test sends for generated auth and
+# flags every 200. Missing and wrong keys are test_api_isolation's matrix, on every operation.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+    content_type_conformance,
+    response_headers_conformance,
+]
+# What an answer must never carry (G11): a traceback, SQL or driver text, a file path, a secret.
+LEAKS = ("Traceback", "psycopg", "SELECT ", "INSERT ", "/home/", str(settings.BASE_DIR), "whsec_")
 
 
 @pytest.fixture
@@ -62,15 +87,46 @@ def wsgi_app():
 
 
 @pytest.fixture
-def api_key(db, settings):
+def project(db, settings):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]  # Schemathesis' WSGI host
-    project = ProjectFactory(credits=100_000)
-    MembershipFactory(project=project)
+    return ProjectFactory(credits=100_000)
+
+
+@pytest.fixture
+def api_key(project):
     return api_key_issue(project=project, actor=Actor.system("test")).plaintext
 
 
-def _fuzz(operation, mode: GenerationMode, app, api_key: str, statuses: Counter, failures: list[str]) -> None:
+@pytest.fixture
+def aim(project, tmp_path) -> dict[str, str]:
+    """The project's real objects, by the names of the parameters and members that take them."""
+    admin = MembershipFactory(project=project).user.email
+    policy_settings_update(project=project, changes={"policy_reviewer": "client_api"}, actor=ACTOR)
+    import_list(tmp_path)
+    decided = decided_submission(project)
+    submission_aml_screen(project=project, submission_id=decided.pk, actor=ACTOR)
+    liveform_tokens_register(project=project, token_ids=["tokenA0000"], actor=ACTOR)
+    projection = projection_save(project=project, name="a_minimal", mode="exclude", fields=["gender"], actor=ACTOR)
+    return {
+        "submission_id": decided.pk, "submissionId": decided.pk, "nextpage_id": decided.pk,
+        "applicant_id": decided.applicant_id, "admin": admin, "admin_name": admin, "email": "person@example.com",
+        "userid": "user-7", "tokenId": "tokenA0000", "nextPageKeyId": "tokenA0000",
+        "projection_id": projection.item["projection_id"], "name": "a_minimal",
+        "resourceId": AmlMatch.objects.filter(project=project).values_list("resource_id", flat=True)[0],
+    }  # fmt: skip
+
+
+def _aimed(case, aim: dict[str, str]) -> None:
+    for container in (case.path_parameters, case.query, case.body):
+        if isinstance(container, dict):
+            for name in container.keys() & aim.keys():
+                container[name] = [aim[name]] if isinstance(container[name], list) else aim[name]
+
+
+def _fuzz(operation, mode: GenerationMode, aim: dict[str, str] | None, app, api_key: str, statuses: Counter,
+          failures: list[str]) -> None:  # fmt: skip
     """Send the operation's generated cases of one mode; count the answers, list every failure."""
+    label = f"{operation.label} [{mode.value}{', aimed' if aim else ''}]"
 
     @hypothesis_settings(
         max_examples=MAX_EXAMPLES,
@@ -82,19 +138,24 @@ def _fuzz(operation, mode: GenerationMode, app, api_key: str, statuses: Counter,
     )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case) -> None:
+        if aim:
+            _aimed(case, aim)
         with transaction.atomic():
             response = case.call(app=app, headers={"x-api-key": api_key})
             transaction.set_rollback(True)
         statuses[(operation.label, response.status_code)] += 1
+        leaks = [text for text in (*LEAKS, api_key, api_key[:8]) if text.encode() in response.content]
+        if leaks:
+            failures.append(f"{label} answer carries {leaks}: {response.content[:200]!r}")
         try:
             case.validate_response(response, checks=CHECKS)
         except (Failure, FailureGroup) as exc:  # every failure is listed, not only the first
-            failures.append(f"{operation.label} [{mode.value}] {exc}")
+            failures.append(f"{label} {exc}")
 
     run()
 
 
-def test_generated_requests_over_the_whole_schema_get_documented_answers(wsgi_app, api_key):
+def test_generated_requests_over_the_whole_schema_get_documented_answers(wsgi_app, api_key, aim):
     # given
     app = wsgi_app
     statuses: Counter[tuple[str, int]] = Counter()
@@ -103,8 +164,8 @@ def test_generated_requests_over_the_whole_schema_get_documented_answers(wsgi_ap
 
     # when
     for operation in OPERATIONS:
-        for mode in MODES:
-            _fuzz(operation, mode, app, api_key, statuses, failures)
+        for mode, aimed in MODES:
+            _fuzz(operation, mode, aim if aimed else None, app, api_key, statuses, failures)
 
     # then
     elapsed = time.monotonic() - started
@@ -164,3 +225,20 @@ def test_a_nul_character_in_an_id_or_email_is_an_unknown_one_not_a_500(db, metho
     # then
     assert (response.status_code, response.json()) == (status, answer)
     assert (list(Submission.objects.values()), AuditEvent.objects.filter(project=project).count()) == before
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("type=count&limit=null", "limit must be a whole number from 1 to 10,000."),
+        ("tokenId=tokenA0000&nextPageKeyTime=yesterday",
+         "nextPageKeyId and nextPageKeyTime come together, as the previous page gave them."),
+    ],
+)  # fmt: skip
+def test_a_malformed_page_parameter_is_refused_also_where_it_is_not_used(api_client, query, message):
+    # given: found by negative_data_rejection, which saw ``?type=count&limit=null`` answered 200
+    # when
+    response = api_client.get(f"/v3/submission/tokens?{query}")
+
+    # then
+    assert (response.status_code, response.json()) == (400, {"errorCode": "invalid_payload", "errorMessage": message})
