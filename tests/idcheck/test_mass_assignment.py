@@ -11,6 +11,7 @@ project changed and the project's credits moved only by the operation's own pric
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -199,6 +200,23 @@ def _outcome(project: Project) -> tuple:
         sorted(Projection.objects.filter(project=project).values_list("name", "fields")),
         sorted(AmlScreening.objects.filter(project=project).values_list("current_status", "threshold")),
     )
+
+
+def test_no_serializer_or_form_takes_every_field_of_a_model():
+    # given: every module of the apps
+    root = Path(settings.BASE_DIR)
+    apps = ("idcheck", "network", "policy", "projects", "registry", "submissions", "webhooks")
+    found = []
+
+    # when
+    for path in sorted(p for app in apps for p in (root / app).rglob("*.py") if "migrations" not in p.parts):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value == "__all__":
+                if any(isinstance(target, ast.Name) and target.id == "fields" for target in node.targets):
+                    found.append(f"{path.relative_to(root)}:{node.lineno}")
+
+    # then: writable fields are an explicit allowlist (G10)
+    assert found == []
 
 
 def test_every_write_operation_of_the_schema_is_covered():
