@@ -8,6 +8,7 @@ settings with :func:`register` from their app's ``AppConfig.ready``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -125,6 +126,30 @@ def clean_allowlist(value: Any) -> list[str]:
         raise ValidationError(str(exc)) from None
 
 
+def parse_moment(text: str) -> dt.datetime | None:
+    """``2026-12-01`` (midnight UTC), ``2026-12-01T09:30:00Z`` or with an offset; ``none`` clears it."""
+    value = text.strip()
+    if value.lower() in {"", "none", "default"}:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValidationError(f"Expected a date or a date and time like 2026-12-01T09:30:00Z, not {text!r}.") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def clean_moment(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise ValidationError("Expected a date and time with its time zone, or none.")
+    return value.astimezone(dt.UTC)
+
+
+def _render_moment(value: Any) -> str:
+    return "none" if value is None else value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
 def _field(name: str) -> tuple[Callable[[Project], Any], Callable[[Project, Any], None]]:
     return (lambda project: getattr(project, name)), (lambda project, value: setattr(project, name, value))
 
@@ -176,6 +201,22 @@ def _register_builtins() -> None:
             parse_list,
             clean_allowlist,
             _render_list,
+        ),
+        (
+            "submission_period_start",
+            "Submission period: start",
+            "UTC; before it the Liveform shows 'period' and the API refuses new submissions. 'none' for no start.",
+            parse_moment,
+            clean_moment,
+            _render_moment,
+        ),
+        (
+            "submission_period_end",
+            "Submission period: end",
+            "UTC, excluded; from it on, as before the start. 'none' for no end.",
+            parse_moment,
+            clean_moment,
+            _render_moment,
         ),
         (
             "privacy_display",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import string
 
@@ -40,6 +41,10 @@ class Project(models.Model):
     dashboard_ip_allowlist = models.JSONField(default=list, blank=True)
     # Privacy display: the dashboard shows ID images and selfies blurred until a reviewer reveals one.
     privacy_display = models.BooleanField(default=False)
+    # The submission period (spec §8.14): outside it the Liveform shows ``period`` and the API
+    # refuses new submissions; either bound may be open.
+    submission_period_start = models.DateTimeField(null=True, blank=True)
+    submission_period_end = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,6 +65,10 @@ class Project(models.Model):
     @property
     def effective_rate_limit_per_day(self) -> int:
         return self.rate_limit_per_day or settings.IDCHECK_RATE_LIMIT_PER_DAY
+
+    def in_submission_period(self, now: dt.datetime) -> bool:
+        starts, ends = self.submission_period_start, self.submission_period_end
+        return (starts is None or now >= starts) and (ends is None or now < ends)
 
     @property
     def accepts_submissions(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
 from idcheck.errors import ApplicationError
 from projects.actors import Actor
@@ -34,6 +35,9 @@ def _refusal(project: Project) -> ApplicationError:
         return SubmissionsPaused("This project is closed and accepts no submissions.", code="project_closed")
     if current.emergency_stop:
         return SubmissionsPaused("Submissions are paused for this project (emergency stop).")
+    if not current.in_submission_period(timezone.now()):
+        return SubmissionsPaused("This project accepts submissions only during its submission period.",
+                                 code="out_of_period")  # fmt: skip
     return InsufficientCredits()
 
 
@@ -48,7 +52,11 @@ def credits_debit_for_submission(*, project: Project, submission: object) -> Cre
     writer re-checks the condition against the winner's committed row (RELIABILITY.md A5),
     and an emergency stop committed a moment earlier is seen the same way.
     """
-    accepting = Q(pk=project.pk, credits__gte=1, emergency_stop=False) & ~Q(status=ProjectStatus.CLOSED)
+    now = timezone.now()
+    in_period = (Q(submission_period_start__isnull=True) | Q(submission_period_start__lte=now)) & (
+        Q(submission_period_end__isnull=True) | Q(submission_period_end__gt=now)
+    )
+    accepting = Q(pk=project.pk, credits__gte=1, emergency_stop=False) & ~Q(status=ProjectStatus.CLOSED) & in_period
     debited = Project.objects.filter(accepting).update(credits=F("credits") - 1)
     if debited != 1:
         raise _refusal(project)
@@ -66,9 +74,7 @@ def credits_top_up(*, project: Project, amount: int, actor: Actor, note: str = "
     """Staff add credits to a project (negative amounts are corrections, never below zero)."""
     if amount == 0 or abs(amount) > MAX_TOP_UP:
         raise ApplicationError(f"Amount must be between 1 and {MAX_TOP_UP:,} (or its negative).", code="invalid_amount")
-    changed = Project.objects.filter(pk=project.pk, credits__gte=max(0, -amount)).update(
-        credits=F("credits") + amount
-    )
+    changed = Project.objects.filter(pk=project.pk, credits__gte=max(0, -amount)).update(credits=F("credits") + amount)
     if changed != 1:
         raise ApplicationError("A correction cannot take the balance below zero.", code="invalid_amount")
     entry = CreditLedgerEntry.objects.create(

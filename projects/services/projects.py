@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -59,6 +60,8 @@ def project_settings_clean(changes: dict[str, Any]) -> dict[str, Any]:
 def _audit_value(value: Any) -> Any:
     """The value as the Event Log keeps it: a URL loses its user info, query and fragment,
     where integrators put tokens (``https://hooks.example.com/in?token=…``)."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
     if isinstance(value, str) and value.startswith(("http://", "https://")):
         parts = urlsplit(value)
         host = parts.hostname or ""
@@ -66,6 +69,13 @@ def _audit_value(value: Any) -> Any:
         hidden = "?…" if parts.query or parts.fragment else ""
         return urlunsplit((parts.scheme, netloc, parts.path, "", "")) + hidden
     return value
+
+
+def _check_period(project: Project) -> None:
+    """A submission period must end after it starts: the other way round would close the project."""
+    starts, ends = project.submission_period_start, project.submission_period_end
+    if starts is not None and ends is not None and ends <= starts:
+        raise InvalidSettings({"submission_period_end": "The submission period must end after it starts."})
 
 
 @transaction.atomic
@@ -79,6 +89,7 @@ def project_settings_update(*, project: Project, changes: dict[str, Any], actor:
         return []
     for key in changed:
         get_setting(key).write(locked, cleaned[key])
+    _check_period(locked)
     locked.save()
     audit_record(
         actor=actor,

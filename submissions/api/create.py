@@ -132,7 +132,7 @@ class SubmissionCreateApi(APIView):
             402: OpenApiResponse(_ERRORS, description="`insufficient_credits`"),
             403: OpenApiResponse(
                 REFUSAL_403,
-                description="`service_blocked` (emergency stop) or `project_closed`; gateway `{message}` refusals "
+                description="`service_blocked` (emergency stop), `project_closed` or `out_of_period` (outside the submission period); gateway `{message}` refusals "
                 "as for every operation",
             ),
             409: OpenApiResponse(_ERRORS, description="`idempotency_key_in_use`: the first request is in flight"),

@@ -55,6 +55,12 @@ ERROR_PAGES: dict[str, ErrorPage] = {
     "project-closed": ErrorPage(
         "PV-40030", 403, _("Verification closed"), _("This service no longer accepts identity verifications.")
     ),
+    "period": ErrorPage(
+        "PV-40031",
+        403,
+        _("Verification not open"),
+        _("This service accepts identity verifications only during its submission period. Please try again then."),
+    ),
     "service-blocked": ErrorPage(
         "SE-50010",
         503,

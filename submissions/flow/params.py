@@ -113,6 +113,8 @@ def liveform_params(project: Project, query: Mapping[str, str], *, now: dt.datet
         raise FlowRefused("project-closed")
     if project.emergency_stop:
         raise FlowRefused("service-blocked")
+    if not project.in_submission_period(now):
+        raise FlowRefused("period")
     return _validated(values, projection=_projection(project, values) if encrypted else ("", ()))
 
 

@@ -11,7 +11,8 @@ AREA = SettingsArea(
     url_name="project_settings",
     title="System Operation",
     template="dashboard/settings/system.html",
-    keys=("name", "status", "emergency_stop", "rate_limit_per_second", "rate_limit_per_day"),
+    keys=("name", "status", "emergency_stop", "submission_period_start", "submission_period_end",
+          "rate_limit_per_second", "rate_limit_per_day"),
 )
 
 

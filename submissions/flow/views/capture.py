@@ -105,7 +105,8 @@ def hand_over(
     try:
         flow_submit(request, state, project, live_capture=live_capture)
     except SubmissionsPaused as refusal:
-        return error_redirect("project-closed" if refusal.code == "project_closed" else "service-blocked")
+        pages = {"project_closed": "project-closed", "out_of_period": "period"}
+        return error_redirect(pages.get(refusal.code, "service-blocked"))
     except InsufficientCredits:
         return error_redirect("service-blocked")
     except (IdempotencyConflict, SubmissionNotWaiting):
