@@ -159,9 +159,9 @@ class SubmissionImageApi(APIView):
         images = {IMAGE_FIELDS[name]: _image(name, fields[name]) for name in IMAGE_FIELDS if name in fields}
         submission_images_update(
             project=request.user.project,
-            submission_id=fields.get("submissionId", ""),
+            submission_id=nul_free(fields.get("submissionId", "")),
             images=images,
-            admin=fields.get("admin", ""),
+            admin=nul_free(fields.get("admin", "")),
             id_type=fields.get("idType", ""),
             actor=Actor.from_request(request, api_key=request.user.api_key),
         )

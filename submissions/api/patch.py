@@ -120,6 +120,8 @@ class SubmissionPatchApi(APIView):
         texts = ("submissionId", "admin", "comment")
         if any(not isinstance(body.get(name, ""), str) for name in texts):
             return None
+        if "\x00" in body.get("comment", ""):  # stored as text, which cannot hold NUL
+            return None
         if not isinstance(body.get("data", {}), dict):
             return None
         return body

@@ -120,4 +120,6 @@ class SubmissionReviewApi(APIView):
             return None
         if not isinstance(body, dict) or any(not isinstance(body.get(name, ""), str) for name in TEXT_KEYS):
             return None
+        if "\x00" in body.get("rejectComment", ""):  # stored as text, which cannot hold NUL
+            return None
         return body

@@ -47,6 +47,7 @@ from submissions.models import AmlMatch, Submission
 from submissions.services.aml import submission_aml_screen
 from tests.conftest import TEST_HOST
 from tests.factories import MembershipFactory, ProjectFactory
+from tests.submissions.api.helpers import b64, photo
 from tests.submissions.test_aml_screening import _eager, import_list  # noqa: F401 (the fixture)
 from tests.submissions.test_submission_update import decided_submission
 
@@ -175,8 +176,9 @@ def test_generated_requests_over_the_whole_schema_get_documented_answers(wsgi_ap
 
 
 NUL = "a\x00b"
-# Found by the run above: PostgreSQL text cannot hold NUL, and these lookups answered 500. An id
-# or e-mail with one names nothing, so each now gets the operation's own not-found answer.
+# Found by the run above and by hand after it: PostgreSQL text cannot hold NUL, and these answered
+# 500. An id or e-mail with one names nothing, so it gets the operation's own not-found (or
+# not-a-member) answer; a comment to store with one is a malformed body.
 NUL_CASES = [
     ("get", "/v3/image", {"submission_id": NUL, "type": "idImage"}, None,
      404, {"errorCode": "image_not_found", "message": "Image not found."}),
@@ -197,13 +199,23 @@ NUL_CASES = [
      400, {"errorCode": "admin is not a member of this project."}),
     ("post", "/v3/submission/review", {}, {"submissionId": "{submission}", "admin": NUL, "status": "approved"},
      400, {"message": "Access denied. The admin is not registered in the project."}),
+    ("patch", "/v3/submission", {}, {"submissionId": "{submission}", "admin": "{admin}",
+                                      "data": {"kycStatus": "rejected"}, "comment": NUL},
+     400, {"errorCode": "data parsing error. please check input data."}),
+    ("put", "/v3/submission/image", {}, {"submissionId": "{submission}", "admin": NUL, "selfieImage": "{photo}"},
+     400, {"errorCode": "invalid_admin", "message": "Invalid admin."}),
+    ("post", "/v3/submission/review", {}, {"submissionId": "{submission}", "admin": "{admin}", "status": "rejected",
+                                           "rejectComment": NUL},
+     400, {"message": "Invalid data format."}),
     ("post", "/v3/submission/aml", {}, {"submissionId": NUL},
      400, {"errorCode": "invalid_submissionId", "message": "Cannot find submission."}),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("method", "path", "query", "body", "status", "answer"), NUL_CASES)
-def test_a_nul_character_in_an_id_or_email_is_an_unknown_one_not_a_500(db, method, path, query, body, status, answer):
+def test_a_nul_character_in_an_id_an_email_or_a_comment_is_refused_not_a_500(
+    db, method, path, query, body, status, answer
+):
     # given
     project = ProjectFactory()
     admin = MembershipFactory(project=project).user.email
@@ -211,7 +223,7 @@ def test_a_nul_character_in_an_id_or_email_is_an_unknown_one_not_a_500(db, metho
     api = Client(
         HTTP_HOST=TEST_HOST, HTTP_X_API_KEY=api_key_issue(project=project, actor=Actor.system("test")).plaintext
     )
-    fill = {"{admin}": admin, "{submission}": submission.pk}
+    fill = {"{admin}": admin, "{submission}": submission.pk, "{photo}": b64(photo())}
     before = (list(Submission.objects.values()), AuditEvent.objects.filter(project=project).count())
 
     # when
