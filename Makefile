@@ -9,7 +9,7 @@ STAMP := .venv/.requirements-installed
 # Debian packages the set-up needs (checked with dpkg -s, installed when running as root).
 SYSTEM_PACKAGES := python3 python3-venv python3-dev gcc fonts-ocr-b fonts-dejavu-core fonts-liberation
 # What `make test` needs on top: the local servers it starts and the browser for e2e tests.
-TEST_SYSTEM_PACKAGES := postgresql redis-server chromium
+TEST_SYSTEM_PACKAGES := postgresql redis-server chromium gettext
 
 .PHONY: run test check worker worker-pipeline beat lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions bench-webhooks bench-dashboard
 

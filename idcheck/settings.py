@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "idcheck.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "submissions.flow.language.LiveformLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -84,6 +85,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "projects.context_processors.dashboard",
@@ -116,6 +118,28 @@ LOGIN_URL = "dashboard:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 
 LANGUAGE_CODE = "en"
+# The Liveform's languages (issue 6): its `lang` parameter or the browser's Accept-Language
+# chooses (submissions.flow.language); the dashboard stays English. locale/<code>/ holds each
+# one's messages, compiled (.mo) in the repository so a fresh machine needs no gettext tools.
+LANGUAGES = [
+    ("en", "English"),
+    ("ko", "한국어"),
+    ("ja", "日本語"),
+    ("zh-hans", "简体中文"),
+    ("zh-hant", "繁體中文"),
+    ("es", "Español"),
+    ("pt", "Português"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("it", "Italiano"),
+    ("ru", "Русский"),
+    ("ar", "العربية"),
+    ("tr", "Türkçe"),
+    ("vi", "Tiếng Việt"),
+    ("th", "ไทย"),
+    ("id", "Bahasa Indonesia"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -17,7 +17,8 @@ values. Readings where the spec is silent or tagged [INFER] (docs/liveform.md):
   plain, but then anyone could lift the project's age limit or duplicate check by editing the
   link. A plain lifting switch is ignored like a plain ``allowedCountries``; a value other than
   the spec's is refused (``invalid-parameter``).
-* ``lang``: English only for now; any value shows English.
+* ``lang``: one of the Liveform's languages (``settings.LANGUAGES``), kept for the browser's
+  session; an unknown one is ignored (``flow.language``).
 * ``token`` (private mode, §6.5) is read here as text and judged when the flow starts
   (``projects.services.liveform_token_use``); with private mode off it is only echoed as the
   submission's ``tokenId``.
