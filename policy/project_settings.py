@@ -414,6 +414,18 @@ def _aml_settings() -> list[ProjectSetting]:
             lambda project: aml_settings_get(project).threshold,
             write("threshold"),
         ),
+        ProjectSetting(
+            "aml_monitoring",
+            "AML ongoing monitoring",
+            "true: every approved submission is registered in the default worklist and rescreened after each "
+            "watch-list import (docs/aml.md).",
+            parse_bool,
+            clean_bool,
+            lambda project: aml_settings_get(project).monitoring,
+            write("monitoring"),
+            _render_bool,
+            ON_OFF,
+        ),
     ]
 
 

@@ -16,6 +16,7 @@ EVENT_LOG_EXPORTED = "event_log.exported"
 
 ACTION_WORDS: dict[str, str] = {
     "aml.watchlist_imported": "Watch list imported",
+    "aml.monitor_records_deleted": "AML monitoring records deleted",
     "api.ip_denied": "API call refused: address not on the allow-list",
     "api.key_in_query_string_refused": "API call refused: key sent in the URL",
     "api_key.created": "API key issued",
@@ -50,6 +51,9 @@ ACTION_WORDS: dict[str, str] = {
     "projection.deleted": "Projection deleted",
     "projection.updated": "Projection's fields replaced",
     "submission.aml_screened": "Submission screened against the watch lists",
+    "submission.aml_monitor_registered": "Submission registered for AML monitoring",
+    "submission.aml_monitor_rescreened": "AML monitoring raised new matches",
+    "submission.aml_monitor_match_resolved": "AML monitoring match resolved",
     "submission.created": "Submission created",
     "submission.decided": "Submission decided automatically",
     "submission.deleted": "Submission deleted",

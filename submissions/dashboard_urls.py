@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from submissions.views import actions, analytics, detail, export, images, queue, review
+from submissions.views import actions, aml_monitoring, analytics, detail, export, images, queue, review
 from submissions.views import list as list_views
 
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("queue/", queue.review_queue_page, name="review_queue"),
     path("analytics/", analytics.analytics_page, name="analytics"),
     path("export/", export.submission_export, name="submissions_export"),
+    path("aml-monitoring/", aml_monitoring.aml_monitoring_page, name="aml_monitoring"),
+    path("aml-monitoring/<int:match_id>/", aml_monitoring.aml_monitoring_resolve, name="aml_monitoring_resolve"),
     path("<str:sid>/", detail.submission_detail_page, name="submission_detail"),
     path("<str:sid>/images/<str:kind>/", images.submission_image, name="submission_image"),
     path("<str:sid>/approve/", review.submission_approve, name="submission_approve"),

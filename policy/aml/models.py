@@ -65,6 +65,7 @@ class ProjectAmlSettings(models.Model):
 
     project = models.OneToOneField("projects.Project", on_delete=models.CASCADE, related_name="aml_settings")
     screening = models.BooleanField(default=False)  # screen every approved submission
+    monitoring = models.BooleanField(default=False)  # register every approved submission for monitoring
     threshold = models.PositiveSmallIntegerField(default=DEFAULT_THRESHOLD)
 
     class Meta:
@@ -74,3 +75,93 @@ class ProjectAmlSettings(models.Model):
 
     def __str__(self) -> str:
         return f"AML settings of project {self.project_id}"
+
+
+class AmlWorklist(models.Model):
+    """A project's monitoring workspace (spec §2.16, §8.12): the records registered in it are
+    rescreened after every list import. The id is the API's ``worklistId`` and the prefix of its
+    records' ids. ``is_default`` is the one approvals are registered in (``aml_monitoring``)."""
+
+    id = models.CharField(primary_key=True, max_length=20)
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="aml_worklists")
+    name = models.CharField(max_length=120)
+    active = models.BooleanField(default=True)
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["project", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["project"], condition=models.Q(is_default=True),
+                                    name="aml_worklist_one_default"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"AML worklist {self.id}"
+
+
+class AmlMonitorRecord(models.Model):
+    """One monitored person: an approved submission registered in a worklist. Who it is (name,
+    birth date, nationality) is sealed under the submission's data key by the submissions app,
+    which owns that key; ``screened_versions`` are the list versions it was last screened against,
+    so a rescreen of the same versions does nothing."""
+
+    id = models.CharField(primary_key=True, max_length=120)  # <worklist id>_<submission id>
+    worklist = models.ForeignKey(AmlWorklist, on_delete=models.CASCADE, related_name="records")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="+")
+    sealed_person = models.BinaryField(null=True, editable=False)
+    memo = models.TextField(blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    admin = models.CharField(max_length=254, blank=True)
+    screened_versions = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    update_time = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["worklist", "submission"], name="aml_monitor_record_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"AML monitor record {self.id}"
+
+
+class MonitorMatchStatus(models.TextChoices):
+    OPEN = "OPEN", "Open"
+    TRUE_POSITIVE = "TRUE_POSITIVE", "True positive"
+    FALSE_POSITIVE = "FALSE_POSITIVE", "False positive"
+    DISCARDED = "DISCARDED", "Discarded"
+
+
+class AmlMonitorMatch(models.Model):
+    """A profile a screening matched for a record, raised once per content of the profile (a re-import
+    of the same entry raises nothing; a changed entry is raised again) and at most once per list
+    version. The
+    profile and the explanation are sealed with the record's submission; category, score and
+    status are plain so the dashboard can list and count them."""
+
+    record = models.ForeignKey(AmlMonitorRecord, on_delete=models.CASCADE, related_name="matches")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=80)
+    external_id = models.CharField(max_length=200)
+    list_version = models.PositiveIntegerField()  # the source's version whose import raised it
+    profile_sha256 = models.CharField(max_length=64)  # the listed profile as matched: a changed one is raised again
+    category = models.CharField(max_length=3)
+    score = models.PositiveSmallIntegerField()
+    sealed_match = models.BinaryField(null=True, editable=False)
+    status = models.CharField(max_length=16, choices=MonitorMatchStatus.choices, default=MonitorMatchStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["project", "status", "created_at"], name="aml_monitor_match_queue_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "source", "external_id", "list_version"],
+                                    name="aml_monitor_match_once_per_version"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"AML monitor match {self.pk} ({self.status})"

@@ -12,11 +12,12 @@ from projects.models import Project
 class AmlSettings:
     screening: bool = False  # screen every approved submission
     threshold: int = DEFAULT_THRESHOLD
+    monitoring: bool = False  # register every approved submission for ongoing monitoring
 
 
 def aml_settings_get(project: Project) -> AmlSettings:
     row = ProjectAmlSettings.objects.filter(project=project).first()
-    return AmlSettings(row.screening, row.threshold) if row is not None else AmlSettings()
+    return AmlSettings(row.screening, row.threshold, row.monitoring) if row is not None else AmlSettings()
 
 
 def watchlist_sources() -> list[WatchlistSource]:

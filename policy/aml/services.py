@@ -136,12 +136,16 @@ def aml_screen(*, person: Person, threshold: int) -> AmlResult:
 
 
 @transaction.atomic
-def aml_settings_store(*, project: Project, screening: bool | None = None, threshold: int | None = None) -> None:
-    """The project settings registry's writer for ``aml_screening`` / ``aml_threshold`` (it
-    validates and writes the Event Log entry)."""
+def aml_settings_store(
+    *, project: Project, screening: bool | None = None, threshold: int | None = None, monitoring: bool | None = None
+) -> None:
+    """The project settings registry's writer for ``aml_screening`` / ``aml_threshold`` /
+    ``aml_monitoring`` (it validates and writes the Event Log entry)."""
     row, _ = ProjectAmlSettings.objects.select_for_update().get_or_create(project=project)
     if screening is not None:
         row.screening = screening
+    if monitoring is not None:
+        row.monitoring = monitoring
     if threshold is not None:
         row.threshold = threshold
     row.save()

@@ -35,7 +35,10 @@ from policy.evidence import Evidence
 from projects.actors import Actor
 from projects.models import Project
 from projects.services import audit_record
-from submissions import vault
+from submissions import (
+    tasks_aml_monitor,  # noqa: F401  the worker must know the monitoring tasks wherever it screens
+    vault,
+)
 from submissions.evidence import identity_data
 from submissions.models import AmlMatch, AmlScreening, Submission, SubmissionStatus
 from submissions.services.delete import SubmissionNotFound, _locked
@@ -52,7 +55,10 @@ class AmlRefused(ApplicationError):
 
 def submission_aml_schedule(submission: Submission) -> None:
     """Queue the screening of a just-approved submission after the commit, when the project
-    screens on approval; nothing for any other status."""
+    screens on approval; nothing for any other status. Ongoing monitoring registers it too."""
+    from submissions.services.aml_monitoring import aml_monitor_schedule
+
+    aml_monitor_schedule(submission)
     if submission.status != SubmissionStatus.APPROVED or not aml_settings_get(submission.project).screening:
         return
     submission_id = submission.pk

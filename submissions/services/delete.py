@@ -38,6 +38,7 @@ from django.utils import timezone
 from idcheck.errors import ApplicationError
 from idcheck.timeformat import format_iso
 from network.services import submission_client_forget_address, submission_client_purge
+from policy.aml.monitoring import aml_monitor_records_forget
 from policy.evidence import Evidence
 from projects.actors import Actor
 from projects.models import Membership, Project, User
@@ -222,6 +223,7 @@ def _delete(
             return replayed
     submission = _locked(project, submission_id)
     components = duplicates_forget(submission)
+    aml_monitor_records_forget(submission.pk)
     images = _images_delete(submission, ImageKind.values)
     results, _ = CheckResult.objects.filter(submission=submission).delete()
     submission_client_purge(submission_id=submission.pk)

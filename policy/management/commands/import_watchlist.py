@@ -1,7 +1,8 @@
 """``manage.py import_watchlist FILE --source NAME [--format ftm|simple|csv] [--category SAN]``.
 
 Replaces the source's entries with the file's in one transaction (``policy.aml.services``) and
-records its new version; prints a progress line every 50,000 entries and a summary table. The
+records its new version, then queues the rescreen of every monitored record (ongoing
+monitoring, ``policy.aml.monitoring``); prints a progress line every 50,000 entries and a summary table. The
 format defaults from the file name: ``.json``/``.jsonl``/``.ftm`` → ftm, a CSV whose header
 starts with ``id,schema`` → simple, any other CSV → csv (the plain
 ``name,aliases,birth_date,nationality,category,source``).
@@ -15,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from policy.aml.formats import CATEGORIES, FORMATS, WatchlistFormatError
+from policy.aml.monitoring import aml_monitor_rescreen_queue
 from policy.aml.services import watchlist_import
 from projects.actors import Actor
 
@@ -65,3 +67,6 @@ class Command(BaseCommand):
         for label, value in rows:
             self.stdout.write(f"  {label.ljust(width)}  {value}")
         self.stdout.write(self.style.SUCCESS(f"Source {report.source} is now version {report.version}."))
+        # The import has committed: monitored records are rescreened against the list just stored.
+        aml_monitor_rescreen_queue()
+        self.stdout.write("Rescreening of the monitored records queued.")

@@ -24,6 +24,7 @@ AREA = SettingsArea(
         "policy_device_duplicate_policy",
         "aml_screening",
         "aml_threshold",
+        "aml_monitoring",
     ),
 )
 
