@@ -16,6 +16,7 @@ from projects.services import api_key_issue
 from submissions.models import Submission
 from tests.factories import ProjectFactory
 from tests.submissions.api.helpers import passport_case
+from tests.submissions.test_process_celery import pipeline_worker  # noqa: F401 (a fixture)
 
 EXAMPLE = Path(settings.BASE_DIR) / "docs" / "examples" / "idcheck_client.py"
 
@@ -27,11 +28,11 @@ def _example():
     return module
 
 
+@pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_the_readme_client_submits_waits_and_finds_the_person(live_server, settings, tmp_path):
-    # given: a project with a key, the server running (tasks in-process, as with make run)
+def test_the_readme_client_submits_waits_and_finds_the_person(live_server, pipeline_worker, settings, tmp_path):  # noqa: F811
+    # given: a project with a key, the server and a real pipeline worker running
     settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     project = ProjectFactory(credits=5)
     key = api_key_issue(project=project, actor=Actor.system("test")).plaintext
     case = passport_case()
