@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from submissions.api.aml import AmlReportApi, SubmissionAmlApi
+from submissions.api.aml_monitor import AmlMonitorApi, AmlMonitorMissingWorklistApi, AmlMonitorRecordApi
 from submissions.api.applicant import ApplicantSubmissionsApi
 from submissions.api.create import SubmissionCreateApi
 from submissions.api.delete import SubmissionDeleteApi, SubmissionPartialDeleteApi
@@ -30,4 +31,11 @@ urlpatterns = [
     path("image", ImageApi.as_view(), name="image"),
     path("submission/aml", SubmissionAmlApi.as_view(), name="submission-aml"),
     path("report/aml", AmlReportApi.as_view(), name="report-aml"),
+    path("submission/aml/monitor", AmlMonitorMissingWorklistApi.as_view(), name="aml-monitor-no-worklist"),
+    path("submission/aml/monitor/<str:worklistId>", AmlMonitorApi.as_view(), name="aml-monitor"),
+    path(
+        "submission/aml/monitor/<str:worklistId>/<str:recordId>",
+        AmlMonitorRecordApi.as_view(),
+        name="aml-monitor-record",
+    ),  # fmt: skip
 ]

@@ -28,13 +28,15 @@ from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from idcheck.timeformat import format_compact
+from policy.aml.models import AmlMonitorMatch, AmlMonitorRecord, AmlWorklist
 from policy.services import policy_settings_update
 from projects.actors import Actor
 from projects.models import AuditEvent, LiveformToken, Projection
-from projects.services import api_key_issue, liveform_tokens_register, projection_save
+from projects.services import api_key_issue, liveform_tokens_register, project_settings_update, projection_save
 from submissions import vault
 from submissions.models import AmlMatch, AmlScreening, CheckResult, Submission, SubmissionImage, SubmissionStatus
 from submissions.services.aml import submission_aml_screen
+from submissions.services.aml_monitoring import aml_monitor_register
 from submissions.services.delete import DATA_FIELDS, PARTIAL_FIELDS
 from tests.conftest import TEST_HOST
 from tests.factories import MembershipFactory, ProjectFactory, SubmissionFactory
@@ -54,7 +56,10 @@ FORBIDDEN = {"message": "Forbidden"}
 # Query parameters that only mean something together (a page continuation).
 TOGETHER = ({"nextpage_id", "nextpage_date"}, {"nextPageKeyId", "nextPageKeyTime"})
 # drf-spectacular writes no request body for DELETE, so these bodies are not in the schema.
-DELETE_BODIES = {"tokens_delete": ({"tokenId": ["tokenB0001"]}, {"updatedBefore": "2100-01-01T00:00:00Z"})}
+DELETE_BODIES = {
+    "tokens_delete": ({"tokenId": ["tokenB0001"]}, {"updatedBefore": "2100-01-01T00:00:00Z"}),
+    "aml_monitor_delete": ({"recordIds": ["worklistB001_x"], "admin": "admin@example.com"},),
+}
 PHOTO = b64(photo())
 
 
@@ -68,6 +73,8 @@ class TenantB:
     resource_id: str
     projection_id: str
     token_id: str = "tokenB0001"
+    worklist_id: str = "worklistB001"
+    record_id: str = "worklistB001_decided_id"
     markers: set[str] = field(default_factory=set)
 
 
@@ -97,9 +104,19 @@ def tenant_b(db, tmp_path) -> TenantB:
     saved = projection_save(project=project, name="b_minimal", mode="exclude", fields=["gender"], actor=ACTOR)
     resource_id = AmlMatch.objects.filter(project=project).order_by("rank").values_list("resource_id", flat=True)[0]
     b = TenantB(project, decided, pending, resource_id, saved.item["projection_id"])
+    b.record_id = _monitored(project, b.worklist_id, decided)
     b.markers = {decided.pk, pending.pk, resource_id, b.projection_id, b.token_id, decided.applicant_id,
                  "ERIKSSON", "person@example.com", "user-7", "b_minimal"}  # fmt: skip
     return b
+
+
+def _monitored(project, worklist_id: str, submission: Submission) -> str:
+    """The project monitors, with worklist ``worklist_id`` holding ``submission`` (and its matches)."""
+    project_settings_update(project=project, changes={"aml_monitoring": True}, actor=ACTOR)
+    AmlWorklist.objects.create(id=worklist_id, project=project, name="default", is_default=True)
+    registered = aml_monitor_register(project=project, worklist_id=worklist_id, submission_ids=[submission.pk],
+                                      admin="admin@example.com", actor=ACTOR)  # fmt: skip
+    return registered.success[0]["recordIds"][0]
 
 
 @pytest.fixture
@@ -109,6 +126,7 @@ def tenant_a(db):
     admin = MembershipFactory(project=project).user
     policy_settings_update(project=project, changes={"policy_reviewer": "client_api"}, actor=ACTOR)
     key = api_key_issue(project=project, actor=ACTOR).plaintext
+    project_settings_update(project=project, changes={"aml_monitoring": True}, actor=ACTOR)
     return project, admin.email, key
 
 
@@ -124,7 +142,7 @@ def _values(b: TenantB, submission: Submission, admin: str) -> dict[str, Any]:
         "name": "b_minimal", "mode": "exclude", "status": "rejected", "rejectComment": "Not the person.",
         "data": {"fullName": "MALLORY EVE"}, "comment": "changed", "idImage": PHOTO, "selfieImage": PHOTO,
         "idType": "passport", "fullName": "MALLORY EVE", "birthDate": "1990-01-31", "kycStatus": "approved",
-        "amlThreshold": 0,
+        "amlThreshold": 0, "worklistId": b.worklist_id, "recordId": b.record_id, "submissionIds": [submission.pk],
     }  # fmt: skip
 
 
@@ -161,7 +179,7 @@ def _calls(operation_id: str, b: TenantB, admin: str) -> list[Call]:
         required = {p["name"]: values[p["name"]] for p in params if p["in"] == "query" and p.get("required")}
         body = None
         if content:
-            body = {name: ARRAYS[name] if spec.get("type") == "array" else values[name]
+            body = {name: ARRAYS[name] if spec.get("type") == "array" and name in ARRAYS else values[name]
                     for name, spec in properties["properties"].items() if name in values}  # fmt: skip
         optional = [p["name"] for p in params if p["in"] == "query" and not p.get("required") and p["name"] in values]
         groups = [next((g for g in TOGETHER if name in g), {name}) for name in optional]
@@ -201,6 +219,8 @@ def _snapshot(project) -> dict[str, list]:
         "audit": AuditEvent.objects.filter(**on),
         "aml": AmlScreening.objects.filter(**on),
         "matches": AmlMatch.objects.filter(**on),
+        "monitor_records": AmlMonitorRecord.objects.filter(**on),
+        "monitor_matches": AmlMonitorMatch.objects.filter(**on),
     }
     return {name: [_plain(row) for row in rows.order_by("pk").values()] for name, rows in tables.items()}
 
@@ -226,9 +246,13 @@ def _own(model, key: str):
 
 
 NO_SUBMISSION = (400, {"message": "not Exist Submission Data", "statusCode": 400})
+NO_WORKLIST = (400, {"errorCode": "invalid_worklist", "message": "Worklist is not found or not active: worklistB001"})
 # What A gets, per operation and, where it differs, per call: the operation's refusal of an id it
 # does not know, or A's own (empty) answer. A callable checks an answer that names a new object.
 EXPECTED: dict[str, Any] = {
+    "aml_monitor_delete": NO_WORKLIST,
+    "aml_monitor_record": NO_WORKLIST,
+    "aml_monitor_register": NO_WORKLIST,
     "aml_report": (404, {"errorCode": "not_found", "message": "Cannot find report."}),
     "image_get": (404, {"errorCode": "image_not_found", "message": "Image not found."}),
     "projection_create": _own(Projection, "projection_id"),
@@ -326,7 +350,7 @@ def test_project_a_sees_nothing_of_project_b_and_changes_nothing(tenant_a, tenan
 
 def _everything() -> dict[str, int]:
     models = (Submission, SubmissionImage, CheckResult, LiveformToken, Projection, WebhookOutbox, AuditEvent,
-              AmlScreening, AmlMatch)  # fmt: skip
+              AmlScreening, AmlMatch, AmlMonitorRecord, AmlMonitorMatch)  # fmt: skip
     return {model.__name__: model.objects.count() for model in models}
 
 

@@ -35,11 +35,13 @@ from submissions import vault
 from submissions.models import AmlScreening, Submission, SubmissionImage, SubmissionStatus
 from tests.conftest import TEST_HOST
 from tests.factories import MembershipFactory, ProjectFactory, SubmissionFactory
+from tests.idcheck.test_api_isolation import _monitored
 from tests.submissions.api.helpers import b64, photo
 from tests.submissions.test_aml_screening import _eager, import_list  # noqa: F401 (the fixture)
 from tests.submissions.test_submission_update import decided_submission
 
 ACTOR = Actor.system("test")
+WORKLIST = "worklistA001"
 SCHEMA = yaml.safe_load((Path(settings.BASE_DIR) / "idcheck" / "openapi-v3.yaml").read_text(encoding="utf-8"))
 WRITES = {
     operation["operationId"]: (method, path, operation)
@@ -98,6 +100,7 @@ def tenant(db, tmp_path) -> Tenant:
     liveform_tokens_register(project=project, token_ids=["tokenA0000"], actor=ACTOR)
     projection = projection_save(project=project, name="a_minimal", mode="exclude", fields=["gender"], actor=ACTOR)
     key = api_key_issue(project=project, actor=ACTOR).plaintext
+    _monitored(project, WORKLIST, decided)
     client = Client(HTTP_HOST=TEST_HOST, HTTP_X_API_KEY=key)
     return Tenant(project, admin, client, decided, pending, projection.item["projection_id"], ProjectFactory())
 
@@ -123,6 +126,10 @@ BASE = {
     "projection_create": lambda t: Call("post", "/v3/projection", {}, {
         "name": "a_new", "mode": "exclude", "fields": ["gender"]}),
     "projection_delete": lambda t: Call("delete", f"/v3/projection/{t.projection_id}", {}, None),
+    "aml_monitor_register": lambda t: Call("post", f"/v3/submission/aml/monitor/{WORKLIST}", {}, {
+        "submissionIds": [t.decided.pk], "admin": t.admin}),
+    "aml_monitor_delete": lambda t: Call("delete", f"/v3/submission/aml/monitor/{WORKLIST}", {}, {
+        "recordIds": [f"{WORKLIST}_{t.decided.pk}"], "admin": t.admin}),
 }  # fmt: skip
 
 
