@@ -26,6 +26,7 @@ from policy.aml.formats import FORMATS, ParsedEntry, WatchlistFormatError, parse
 from policy.aml.index import watchlist_index
 from policy.aml.matching import Match, Person
 from policy.aml.models import ProjectAmlSettings, WatchlistEntry, WatchlistSource
+from policy.aml.monitoring import aml_worklist_default
 from projects.actors import Actor
 from projects.models import Project
 from projects.services import audit_record
@@ -146,6 +147,8 @@ def aml_settings_store(
         row.screening = screening
     if monitoring is not None:
         row.monitoring = monitoring
+    if monitoring:
+        aml_worklist_default(project)  # its id is shown at once, for POST /v3/submission/aml/monitor/{worklistId}
     if threshold is not None:
         row.threshold = threshold
     row.save()

@@ -113,7 +113,7 @@ def tenant_b(db, tmp_path) -> TenantB:
 def _monitored(project, worklist_id: str, submission: Submission) -> str:
     """The project monitors, with worklist ``worklist_id`` holding ``submission`` (and its matches)."""
     project_settings_update(project=project, changes={"aml_monitoring": True}, actor=ACTOR)
-    AmlWorklist.objects.create(id=worklist_id, project=project, name="default", is_default=True)
+    AmlWorklist.objects.create(id=worklist_id, project=project, name="known id")
     registered = aml_monitor_register(project=project, worklist_id=worklist_id, submission_ids=[submission.pk],
                                       admin="admin@example.com", actor=ACTOR)  # fmt: skip
     return registered.success[0]["recordIds"][0]

@@ -210,3 +210,19 @@ def test_deleting_the_submission_deletes_its_records_and_matches(project, monito
 
     assert AmlMonitorRecord.objects.filter(pk=monitored.pk).count() == 0
     assert AmlMonitorMatch.objects.filter(project=project).count() == 0
+
+
+def test_turning_monitoring_on_creates_the_default_worklist_shown_on_the_page(project):
+    # given a project that never monitored
+    owner = member_client(project, Role.OWNER)
+    assert AmlWorklist.objects.filter(project=project).count() == 0
+
+    # when monitoring is turned on, twice
+    monitoring_on(project)
+    monitoring_on(project)
+
+    # then one default worklist exists and the page shows its id for the API
+    worklist = AmlWorklist.objects.get(project=project)
+    text = owner.get(f"/dashboard/p/{project.pid}/submissions/aml-monitoring/").content.decode()
+    assert f'<span class="mono">{worklist.pk}</span> Approved submissions' in text
+    assert "Ongoing monitoring is off" not in text
