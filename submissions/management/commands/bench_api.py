@@ -184,18 +184,25 @@ class Command(BaseCommand):
             raise CommandError(f"--seconds must be in (0, {MAX_SECONDS:.0f}] and --concurrency in 1–64.")
         if options["rows"] < 50 or options["creates"] < 2:
             raise CommandError("--rows must be at least 50 and --creates at least 2.")
+        reads, create = self.measure(seconds=seconds, concurrency=concurrency, rows=options["rows"],
+                                     creates=options["creates"])  # fmt: skip
+        self.stdout.write(format_table(reads, create, concurrency))
+
+    def measure(
+        self, *, seconds: float, concurrency: int, rows: int, creates: int
+    ) -> tuple[list[Measurement], Measurement]:
+        """The four reads (the two baselines last), then the creates; also for bench_report."""
         logging.getLogger("idcheck.access").setLevel(logging.WARNING)  # one line per request otherwise
-        project = Project.objects.create(name="bench api", credits=options["creates"])
+        project = Project.objects.create(name="bench api", credits=creates)
         try:
             key = _bench_key(project)
-            self._fill(project, options["rows"])
+            self._fill(project, rows)
             reads = self._reads(project, key, seconds=seconds, concurrency=concurrency)
-            create = self._creates(project, key, count=options["creates"], seconds=seconds)
+            return reads, self._creates(project, key, count=creates, seconds=seconds)
         finally:
             Submission.objects.filter(project=project).delete()
             ApiKey.objects.filter(project=project).delete()
             project.delete()
-        self.stdout.write(format_table(reads, create, concurrency))
 
     def _fill(self, project: Project, rows: int) -> None:
         now = timezone.now()
