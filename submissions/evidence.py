@@ -252,3 +252,56 @@ def identity_data(evidence: Evidence) -> dict[str, Any]:
         "address_country": evidence.address.country,
     }
     return {key: value for key, value in values.items() if value}
+
+
+# The document's identity fields by their §3.2 ``data`` names, for the reviewer's confidence column.
+DATA_NAMES = {
+    "surname": "last_name",
+    "given_names": "first_name",
+    "birth_date": "date_of_birth",
+    "document_number": "documentNumber",
+    "expiry_date": "idcard_expireDate",
+    "nationality": "nationality",
+    "sex": "gender",
+}
+MRZ_KINDS = frozenset({"td1", "td2", "td3", "mrva", "mrvb"})
+# The flow's recognition score uses the same scale (``submissions.flow.ocr``): verified 100,
+# unverified 60, contradicted by the printed side at most 50.
+VERIFIED, UNVERIFIED, CONTRADICTED = 100, 60, 50
+
+
+@dataclass(frozen=True)
+class FieldConfidence:
+    score: int  # 0–100
+    words: str  # how the value was read, for a reviewer
+
+
+def field_confidences(document: DocumentEvidence) -> dict[str, FieldConfidence]:
+    """How sure the run is of each identity field it read, by ``data`` name (pure): a verified
+    machine-readable zone or a PDF417 barcode 100, an MRZ whose check digits fail or the printed
+    text alone 60, a value the printed side contradicts at most 50; a field the person changed on
+    the confirmation page says so."""
+    contradicted = {check.field for check in document.visual if check.status == "mismatch"}
+    found = {}
+    for name, data_name in DATA_NAMES.items():
+        if not getattr(document.fields, name):
+            continue
+        score, words = _source(document, name)
+        if name in contradicted:
+            score, words = min(score, CONTRADICTED), f"{words}; the printed side says otherwise"
+        if name in document.edited_fields:
+            words += "; changed by the person on the confirmation page"
+        found[data_name] = FieldConfidence(score, words)
+    return found
+
+
+def _source(document: DocumentEvidence, name: str) -> tuple[int, str]:
+    if document.kind == "pdf417_back":
+        return VERIFIED, "PDF417 barcode"
+    if document.kind in MRZ_KINDS:
+        failed = [check for check in document.check_digit_failures if name in check or check in ("composite", "final")]
+        if document.mrz_valid and not failed:
+            return VERIFIED, "machine-readable zone, check digits pass"
+        return UNVERIFIED, "machine-readable zone, a check digit fails"
+    confidence = f", OCR confidence {round(document.ocr_confidence * 100)} %" if document.ocr_confidence else ""
+    return UNVERIFIED, f"printed text{confidence}"

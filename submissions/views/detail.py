@@ -12,9 +12,10 @@ from django import forms as django_forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from policy.evidence import Evidence
 from projects.access import otp_required
 from projects.models import Membership
-from submissions.evidence import identity_data
+from submissions.evidence import FieldConfidence, field_confidences, identity_data
 from submissions.forms import RejectForm
 from submissions.models import CheckResult, ImageKind, Submission, SubmissionStatus
 from submissions.selectors import review_queue_position, submission_view
@@ -104,6 +105,14 @@ def submission_detail_page(request: HttpRequest, pid: str, sid: str) -> HttpResp
     return render_detail(request, membership, submission)
 
 
+def _data(evidence: Evidence | None) -> list[tuple[str, Any, FieldConfidence | None]]:
+    """The extracted data with, per identity field, how sure the run is of it and why."""
+    if evidence is None:
+        return []
+    confidences = field_confidences(evidence.document)
+    return [(key, value, confidences.get(key)) for key, value in sorted(identity_data(evidence).items())]
+
+
 def render_detail(
     request: HttpRequest,
     membership: Membership,
@@ -125,7 +134,7 @@ def render_detail(
         "project": membership.project,
         "submission": submission,
         "metadata": [(key, view.metadata[key]) for key in METADATA_FIELDS if view.metadata.get(key)],
-        "data": sorted(identity_data(view.evidence).items()) if view.evidence is not None else [],
+        "data": _data(view.evidence),
         "images": _images(submission),
         "trace": explain(view.decision) if view.decision is not None else None,
         "steps": steps,

@@ -36,7 +36,7 @@ def test_a_reviewer_reads_why_the_submission_is_pending(project, owner):
     assert {row.label: (row.weight, row.points) for row in trace.score_rows} == EXPECTED_ROWS
     assert (trace.score, trace.threshold, trace.rules_version, trace.rules_fired) == (90, 99, 0, [])
     assert response.context["images"] == [("id_front", "ID front"), ("selfie", "Selfie")]
-    data = dict(response.context["data"])
+    data = {key: value for key, value, _ in response.context["data"]}
     assert (data["full_name"], data["documentNumber"], data["idType"]) == ("HORVATH TOMAS", "145454284", "passport")
     assert dict(response.context["metadata"]) == {"email": "person@example.com", "userid": "user-42"}
     assert response.context["steps"]["face"].outcome == "matched"
