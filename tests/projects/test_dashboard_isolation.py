@@ -79,6 +79,7 @@ def theirs(db) -> tuple[Project, dict[str, str]]:
     with transaction.atomic():
         event = webhook_event_emit(project=project, event="submission.updated", resource_id=submission.pk, payload={})
     recipient = webhook_recipient_add(project=project, name="B admin", email="b-admin@example.com", actor=ACTOR)
+    match = _monitor_match(project, submission)
     values = {
         "pid": project.pid,
         "sid": submission.pk,
@@ -86,8 +87,20 @@ def theirs(db) -> tuple[Project, dict[str, str]]:
         "event_id": str(event.pk),
         "webhook_id": event.deliveries.get().webhook_id,
         "recipient_id": str(recipient.pk),
+        "match_id": str(match.pk),
     }
     return project, values
+
+
+def _monitor_match(project: Project, submission: Any) -> Any:
+    """An open AML monitoring match of ``project`` (the rows monitoring writes, made directly)."""
+    from policy.aml.models import AmlMonitorMatch, AmlMonitorRecord, AmlWorklist
+
+    worklist = AmlWorklist.objects.create(id=f"wl{project.pid}", project=project, name="B", is_default=True)
+    record = AmlMonitorRecord.objects.create(id=f"{worklist.id}_{submission.pk}", worklist=worklist, project=project,
+                                             submission=submission)  # fmt: skip
+    return AmlMonitorMatch.objects.create(record=record, project=project, source="b-list", external_id="x1",
+                                          list_version=1, profile_sha256="0" * 64, category="SAN", score=95)  # fmt: skip
 
 
 def snapshot(project: Project) -> dict[str, Any]:

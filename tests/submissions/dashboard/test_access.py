@@ -15,13 +15,17 @@ from tests.submissions.dashboard.helpers import client_for, specimen_submission
 
 POST_ONLY = {
     "submission_approve", "submission_reject", "submission_edit", "submission_status_change", "submission_memo",
-    "submission_webhook_resend", "submissions_export",
+    "submission_webhook_resend", "submissions_export", "aml_monitoring_resolve",
 }  # fmt: skip
 
 
 def _url(pattern: URLPattern, pid: str, sid: str) -> str:
     route = (
-        str(pattern.pattern).replace("<str:sid>", sid).replace("<str:kind>", "selfie").replace("<int:event_id>", "1")
+        str(pattern.pattern)
+        .replace("<str:sid>", sid)
+        .replace("<str:kind>", "selfie")
+        .replace("<int:event_id>", "1")
+        .replace("<int:match_id>", "1")
     )
     return f"/dashboard/p/{pid}/submissions/{route}"
 
@@ -39,7 +43,7 @@ def test_the_matrix_covers_every_submissions_url():
     assert names == {
         "submissions", "review_queue", "submission_detail", "submission_image", "submission_approve", "submission_reject",
         "analytics", "submission_edit", "submission_status_change", "submission_memo", "submission_delete",
-        "submission_webhook_resend", "submissions_export",
+        "submission_webhook_resend", "submissions_export", "aml_monitoring", "aml_monitoring_resolve",
     }  # fmt: skip
 
 
@@ -50,7 +54,7 @@ def test_an_admin_of_another_project_gets_404_everywhere(project, owner):
     before = Submission.objects.values().get(pk=theirs.pk)
     client = client_for(owner)
     calls = _calls(other.pid, theirs.pk) + _calls(project.pid, theirs.pk, submission_pages_only=True)
-    assert len(calls) == 22
+    assert len(calls) == 24
 
     for method, url in calls:
         # when
