@@ -11,9 +11,9 @@ from rest_framework import serializers
 from idcheck.timeformat import format_compact
 from projects.selectors import projection_hidden_fields, projection_ids
 from submissions.evidence import identity_data
-from submissions.models import SubmissionStatus
+from submissions.models import AmlScreening, SubmissionStatus
 from submissions.selectors import SubmissionView
-from submissions.services.aml import aml_json
+from submissions.services.aml import aml_json, aml_screenings, aml_shown
 
 NETWORK_KEYS = ("checked", "kinds", "level", "risk_score", "action", "connection_type")
 DEVICE_KEYS = ("checked", "mobile", "static_passed", "static_failures", "fingerprint_flags")
@@ -184,13 +184,15 @@ class ExtensionSerializer(serializers.Serializer):
 
 
 class SubmissionItemListSerializer(serializers.ListSerializer):
-    """A page of items: the project's projections are read once for all of them."""
+    """A page of items: the project's projections and the page's AML screenings are read once
+    for all of them."""
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         views = list(data)
         chosen = any(view.metadata.get("projection") for view in views)
         live = projection_ids(project=views[0].submission.project) if chosen else frozenset()
-        return [item_json(view, live_projections=live) for view in views]
+        screenings = aml_screenings([view.submission.pk for view in views]) if views else {}
+        return [item_json(view, live_projections=live, screenings=screenings) for view in views]
 
 
 class SubmissionItemSerializer(serializers.Serializer):
@@ -249,10 +251,16 @@ class SubmissionItemSerializer(serializers.Serializer):
         return item_json(view)
 
 
-def item_json(view: SubmissionView, *, live_projections: frozenset[str] | None = None) -> dict[str, Any]:
+def item_json(
+    view: SubmissionView,
+    *,
+    live_projections: frozenset[str] | None = None,
+    screenings: dict[str, AmlScreening] | None = None,
+) -> dict[str, Any]:
     """One item; the fields of the submission's projection left out while it exists (spec
-    §2.13). ``live_projections``: the project's projection ids, read once for a page."""
-    item = _item(view)
+    §2.13). ``live_projections``: the project's projection ids, and ``screenings``: the AML
+    screenings of the page's submissions, each read once for a page."""
+    item = _item(view, screenings)
     chosen = view.metadata.get("projection")
     if not chosen:
         return item
@@ -273,7 +281,7 @@ def _projected(item: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
     return {key: value for key, value in projected.items() if value is not None}
 
 
-def _item(view: SubmissionView) -> dict[str, Any]:
+def _item(view: SubmissionView, screenings: dict[str, AmlScreening] | None = None) -> dict[str, Any]:
     submission, metadata = view.submission, view.metadata
     decided_at = format_compact(submission.decided_at) if submission.decided_at else None
     status = submission.status
@@ -321,7 +329,8 @@ def _item(view: SubmissionView) -> dict[str, Any]:
         "review": review.get("confirmed"),
         "additional_list": metadata.get("additional_list"),
         "tokenId": metadata.get("token_id") or None,
-        "aml": aml_json(submission),  # only once screened
+        # only once screened
+        "aml": aml_shown(screenings.get(submission.pk)) if screenings is not None else aml_json(submission),
         "memo": _memo(view.memo),
         "idcheck": extension,
     }

@@ -208,8 +208,19 @@ def aml_report(*, project: Project, resource_id: str) -> bytes | None:
 def aml_json(submission: Submission) -> dict[str, Any] | None:
     """The stored result as GET shows it: §4.10's two values, the threshold and time, and on a
     Red Flag one ``resourceId`` per matched profile with its category and score; None when the
-    submission was never screened."""
+    submission was never screened. A page of items reads them at once (``aml_screenings``)."""
     screening = AmlScreening.objects.filter(submission=submission).prefetch_related("matches").first()
+    return aml_shown(screening)
+
+
+def aml_screenings(submission_ids: list[str]) -> dict[str, AmlScreening]:
+    """The screenings of a page of submissions, with their matches, in two queries."""
+    found = AmlScreening.objects.filter(submission_id__in=submission_ids).prefetch_related("matches")
+    return {screening.submission_id: screening for screening in found}
+
+
+def aml_shown(screening: AmlScreening | None) -> dict[str, Any] | None:
+    """``aml_json`` of an already read screening."""
     if screening is None:
         return None
     shown: dict[str, Any] = {
