@@ -4,7 +4,6 @@ registrations racing for the last places, cleanup workers running at once."""
 from __future__ import annotations
 
 import datetime as dt
-from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -45,14 +44,16 @@ def test_of_eight_phones_opening_a_single_use_token_exactly_one_wins(run_in_thre
     assert WebhookOutbox.objects.filter(project=project, event="token_expired").count() == 1
 
 
-def test_concurrent_registrations_never_overfill_the_pool(run_in_threads):
-    # given: room for 5 more tokens, four callers with 2 new tokens each
+def test_concurrent_registrations_never_overfill_the_pool(run_in_threads, monkeypatch):
+    # given: room for 5 more tokens, four callers with 2 new tokens each. The limit is patched
+    # once, before the threads: a patch entered and left in each thread restores the value another
+    # thread saved, so the limit would leak past this test (and vary within it).
     project = ProjectFactory()
+    monkeypatch.setattr("projects.services.tokens.MAX_POOL", 5)
 
     def register(index: int):
-        with mock.patch("projects.services.tokens.MAX_POOL", 5):
-            ids = [f"caller{index}-token-a", f"caller{index}-token-b"]
-            return liveform_tokens_register(project=project, token_ids=ids, actor=ACTOR)
+        ids = [f"caller{index}-token-a", f"caller{index}-token-b"]
+        return liveform_tokens_register(project=project, token_ids=ids, actor=ACTOR)
 
     # when
     results = run_in_threads(register, 4)
