@@ -11,7 +11,8 @@ endpoint tells nobody which submissions exist elsewhere.
 PUT takes a multipart (or urlencoded, or JSON) form of base64 strings, as ``POST
 /v3/submission`` takes them; refusals are ``{"errorCode", "message"}`` with the spec's codes
 and messages (``submissions.services.images.submission_images_update`` says what it changes).
-Secure Data Transmission of request bodies is offered by no v3 endpoint.
+With Secure Data Transfer on, the JSON answers travel as ``{"data": …}``
+(``idcheck.secure_transfer``); the PUT's multipart form and the image bytes stay plain.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 integrator dictates, without verification (``submissions.services.migration`` says what it
 stores). The body is a JSON object of strings, also when sent as ``text/plain``; refusals are
 ``400 {"errorCode", "message"}`` with the spec's codes and messages, an emergency stop
-``403 service_blocked`` as for ``POST /v3/submission``. Secure Data Transmission of request
-bodies is not offered by any v3 endpoint, so ``isEncrypted`` is an unknown parameter.
+``403 service_blocked`` as for ``POST /v3/submission``. With Secure Data Transfer
+on, the body travels as ``{"data": …}`` (``isEncrypted`` beside it is accepted) and is decrypted
+before this view (``idcheck.secure_transfer``); a plain body's ``isEncrypted`` is an unknown parameter.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ time, every token registered before an instant. Bodies are JSON, also when sent 
 ``{"errorCode", "errorMessage", "details"?}``; a bad or missing key stays the gateway's
 ``403 {"message": "Forbidden"}`` as for every operation. Shapes the spec leaves open (the list
 and count answers, time-based deletion's parameters) are ours and listed in docs/private-mode.md.
-Secure Data Transfer of request bodies is not offered: no other v3 endpoint takes encrypted
-bodies either.
+With Secure Data Transfer on, the JSON bodies travel as ``{"data": …}`` both ways
+(``idcheck.secure_transfer``, docs/secure-data-transfer.md); this view sees them plain.
 """
 
 from __future__ import annotations

@@ -61,8 +61,11 @@ class DocumentFieldsForm(forms.Form):
     sex = forms.ChoiceField(label=_("Sex"), required=False,
                             choices=[("", "—"), ("F", _("Female")), ("M", _("Male")), ("X", _("Unspecified"))])  # fmt: skip
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, shown: tuple[str, ...] = (), **kwargs: object) -> None:
+        """``shown``: the only fields to ask about (the link's ``allowedDocumentFields``); empty: all."""
         super().__init__(*args, **kwargs)
+        for name in [name for name in self.fields if shown and name not in shown]:
+            del self.fields[name]
         styled(self)
 
     def clean(self) -> dict[str, object]:

@@ -51,7 +51,11 @@ from submissions.flow.errors import FlowRefused
 MAX_TEXT = 200  # userid, cf1–cf3: as the API accepts them
 MAX_EMAIL = 254
 _PID = re.compile(r"[a-z0-9]{10}")
-ENCRYPTED_ONLY = ("startValidUntil", "allowedCountries", "allowedIdTypes", *LIFTING_OVERRIDES)
+ENCRYPTED_ONLY = ("startValidUntil", "allowedCountries", "allowedIdTypes", "allowedDocumentFields", *LIFTING_OVERRIDES)
+# ``allowedDocumentFields`` names the confirmation page's fields by their §3.2 ``data`` names.
+DOCUMENT_FIELDS = {"last_name": "surname", "first_name": "given_names", "date_of_birth": "birth_date",
+                   "documentNumber": "document_number", "idcard_expireDate": "expiry_date",
+                   "nationality": "nationality", "gender": "sex"}  # fmt: skip
 # What the flow reads; the spec's other parameters are listed in docs/liveform.md.
 PLAIN = ("email", "userid", "cf1", "cf2", "cf3", "selectedIssuingCountry", "selectedIdType", "token",
          "rejectDuplicateUser")  # fmt: skip
@@ -66,6 +70,7 @@ class LiveformParams:
     cf3: str = ""
     allowed_countries: tuple[str, ...] = ()  # empty: every country
     allowed_id_types: tuple[str, ...] = ()  # empty: every type the project accepts
+    document_fields: tuple[str, ...] = ()  # the confirmation page's fields (form names); empty: all
     country: str = ""  # selectedIssuingCountry, or the only allowed country
     id_type: str = ""  # selectedIdType
     token: str = ""  # the private-mode Token ID, judged when the flow starts
@@ -76,7 +81,7 @@ class LiveformParams:
 
     def to_session(self) -> dict[str, Any]:
         return {**self.__dict__, "allowed_countries": list(self.allowed_countries),
-                "allowed_id_types": list(self.allowed_id_types),
+                "allowed_id_types": list(self.allowed_id_types), "document_fields": list(self.document_fields),
                 "policy_overrides": dict(self.policy_overrides), "projection_fields": list(self.projection_fields)}  # fmt: skip
 
     @classmethod
@@ -84,6 +89,7 @@ class LiveformParams:
         overrides = tuple(sorted(data.get("policy_overrides", {}).items()))
         return cls(**{**data, "allowed_countries": tuple(data.get("allowed_countries", ())),
                       "allowed_id_types": tuple(data.get("allowed_id_types", ())),
+                      "document_fields": tuple(data.get("document_fields", ())),
                       "policy_overrides": overrides, "projection_fields": tuple(data.get("projection_fields", ()))})  # fmt: skip
 
 
@@ -190,6 +196,7 @@ def _validated(values: Mapping[str, Any], *, projection: tuple[str, tuple[str, .
         cf3=_text(values, "cf3"),
         allowed_countries=allowed,
         allowed_id_types=id_types,
+        document_fields=_document_fields(values.get("allowedDocumentFields")),
         country=country,
         id_type=id_type,
         token=_text(values, "token"),
@@ -229,6 +236,21 @@ def _id_types(value: Any) -> tuple[str, ...]:
     if not types or any(id_type not in ID_TYPES for id_type in types):
         raise FlowRefused("invalid-parameter")
     return types
+
+
+def _document_fields(value: Any) -> tuple[str, ...]:
+    """``allowedDocumentFields`` [INFER: named without a syntax]: ``data`` names (§3.2) of the
+    fields the confirmation page shows, separated by commas or as a JSON list."""
+    if value is None or value == "" or value == []:
+        return ()
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise FlowRefused("invalid-parameter")
+    names = tuple(dict.fromkeys(item.strip() for item in value if item.strip()))
+    if not names or any(name not in DOCUMENT_FIELDS for name in names):
+        raise FlowRefused("invalid-parameter")
+    return tuple(DOCUMENT_FIELDS[name] for name in names)
 
 
 def _countries(value: Any) -> tuple[str, ...]:

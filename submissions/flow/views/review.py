@@ -61,10 +61,14 @@ def review(request: HttpRequest, state: FlowState, project: Project) -> HttpResp
         flow_save(request.session, state)
         return step_redirect(state.next_step())
     initial = {name: value for name, value in read.values.items() if value}
-    form = DocumentFieldsForm(request.POST if request.method == "POST" else None, initial=initial)
+    shown = state.params.document_fields
+    form = DocumentFieldsForm(request.POST if request.method == "POST" else None, initial=initial, shown=shown)
 
     def apply(data: dict[str, Any]) -> None:
-        confirmed = {name: _text(data.get(name)) for name in REVIEW_FIELDS}
+        # A field the link does not show stays as the engine read it.
+        confirmed = {
+            name: _text(data.get(name)) if name in form.fields else read.values[name] for name in REVIEW_FIELDS
+        }
         # A field typed in where the engine read nothing counts as edited: the value is the person's.
         edited = [name for name in REVIEW_FIELDS if confirmed[name] != read.values[name]]
         state.review = {"values": confirmed, "edited": edited, "skipped": False}

@@ -130,3 +130,43 @@ def test_the_edits_reach_the_runs_evidence_beside_the_engines_reading(client, pr
     assert evidence["document"]["edited_fields"] == ["given_names"]
     assert evidence["document"]["fields"]["given_names"] != "SOMEONE ELSE"
     assert evidence["document"]["fields"]["birth_date"] == "1996-02-17"
+
+
+def test_the_links_allowed_document_fields_are_the_only_ones_asked(issued_key):
+    # given: an encrypted link that shows only the surname and the date of birth
+    from tests.submissions.flow.helpers import encrypted, open_link, post
+
+    project = issued_key.api_key.project
+    client = flow_client()
+    link = {"email": "a@example.com", "allowedCountries": "EST", "selectedIdType": "passport",
+            "allowedDocumentFields": "last_name, date_of_birth"}  # fmt: skip
+    open_link(client, project.pid, encrypted=encrypted(issued_key.plaintext, link))
+    post(client, "/form/consent", {"agree": "on"})
+    assert _upload(client, "front")["Location"] == "/form/review"  # a photo the engine cannot read
+
+    # when
+    page = client.get("/form/review").content.decode()
+    response = post(client, "/form/review", {"surname": "doe", "birth_date": "1990-01-31"})
+
+    # then: two fields asked, the others left as read (nothing)
+    assert ('name="surname"' in page, 'name="birth_date"' in page) == (True, True)
+    assert [name for name in ("given_names", "document_number", "expiry_date", "nationality", "sex")
+            if f'name="{name}"' in page] == []  # fmt: skip
+    assert response.status_code == 302
+    review = client.session[SESSION_KEY]["review"]
+    assert review["values"] == {**dict.fromkeys(REVIEW_FIELDS, ""), "surname": "DOE", "birth_date": "1990-01-31"}
+
+
+@pytest.mark.parametrize("value", ["last_name,shoe_size", " , ", 5])
+def test_unknown_allowed_document_fields_are_an_invalid_parameter(issued_key, value):
+    from tests.submissions.flow.helpers import encrypted, open_link
+
+    project = issued_key.api_key.project
+    client = flow_client()
+
+    response = open_link(
+        client, project.pid, encrypted=encrypted(issued_key.plaintext, {"allowedDocumentFields": value})
+    )
+
+    assert response["Location"] == "/form/error-page/invalid-parameter"
+    assert SESSION_KEY not in client.session
