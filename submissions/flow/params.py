@@ -17,6 +17,8 @@ values. Readings where the spec is silent or tagged [INFER] (docs/liveform.md):
   plain, but then anyone could lift the project's age limit or duplicate check by editing the
   link. A plain lifting switch is ignored like a plain ``allowedCountries``; a value other than
   the spec's is refused (``invalid-parameter``).
+* ``mainColor`` / ``innerColor``: six hex digits, plain or encrypted (they only colour the page);
+  served as CSS custom properties by ``views.theme`` (the CSP forbids inline styles).
 * ``lang``: one of the Liveform's languages (``settings.LANGUAGES``), kept for the browser's
   session; an unknown one is ignored (``flow.language``).
 * ``token`` (private mode, §6.5) is read here as text and judged when the flow starts
@@ -58,7 +60,8 @@ DOCUMENT_FIELDS = {"last_name": "surname", "first_name": "given_names", "date_of
                    "nationality": "nationality", "gender": "sex"}  # fmt: skip
 # What the flow reads; the spec's other parameters are listed in docs/liveform.md.
 PLAIN = ("email", "userid", "cf1", "cf2", "cf3", "selectedIssuingCountry", "selectedIdType", "token",
-         "rejectDuplicateUser")  # fmt: skip
+         "rejectDuplicateUser", "mainColor", "innerColor")  # fmt: skip
+_COLOUR = re.compile(r"#?([0-9A-Fa-f]{6})")
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class LiveformParams:
     allowed_countries: tuple[str, ...] = ()  # empty: every country
     allowed_id_types: tuple[str, ...] = ()  # empty: every type the project accepts
     document_fields: tuple[str, ...] = ()  # the confirmation page's fields (form names); empty: all
+    main_color: str = ""  # mainColor, "#rrggbb": buttons, links, focus rings; "" the built-in blue
+    inner_color: str = ""  # innerColor, "#rrggbb": the page's background
     country: str = ""  # selectedIssuingCountry, or the only allowed country
     id_type: str = ""  # selectedIdType
     token: str = ""  # the private-mode Token ID, judged when the flow starts
@@ -197,6 +202,8 @@ def _validated(values: Mapping[str, Any], *, projection: tuple[str, tuple[str, .
         allowed_countries=allowed,
         allowed_id_types=id_types,
         document_fields=_document_fields(values.get("allowedDocumentFields")),
+        main_color=_colour(values.get("mainColor")),
+        inner_color=_colour(values.get("innerColor")),
         country=country,
         id_type=id_type,
         token=_text(values, "token"),
@@ -236,6 +243,17 @@ def _id_types(value: Any) -> tuple[str, ...]:
     if not types or any(id_type not in ID_TYPES for id_type in types):
         raise FlowRefused("invalid-parameter")
     return types
+
+
+def _colour(value: Any) -> str:
+    """``mainColor`` / ``innerColor`` [UNKNOWN format in the spec]: six hex digits, with or
+    without ``#`` (a URL must send ``#`` as ``%23``); anything else is refused."""
+    if value is None or value == "":
+        return ""
+    found = _COLOUR.fullmatch(value.strip()) if isinstance(value, str) else None
+    if found is None:
+        raise FlowRefused("invalid-parameter")
+    return f"#{found.group(1).lower()}"
 
 
 def _document_fields(value: Any) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from submissions.flow.views import camera, capture, details, entry, errors, handoff, inapp, live, outcome
+from submissions.flow.views import camera, capture, details, entry, errors, handoff, inapp, live, outcome, theme
 from submissions.flow.views.review import questions, review
 
 app_name = "liveform"
@@ -32,6 +32,7 @@ urlpatterns = [
     path("open-in-browser", inapp.open_in_browser, name="open-in-browser"),
     path("processing", outcome.processing, name="processing"),
     path("status", outcome.status, name="status"),
+    path("theme.css", theme.theme, name="theme"),
     path("result", outcome.result, name="result"),
     path("result/picture", outcome.result_picture, name="result-picture"),
     path("return", outcome.return_to, name="return"),
