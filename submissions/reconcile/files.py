@@ -38,7 +38,7 @@ RECONCILE_ACTOR = Actor.system("reconcile")
 def _storage_root() -> Path | None:
     try:
         return Path(default_storage.path(""))
-    except NotImplementedError:  # a bucket: no folder to walk
+    except NotImplementedError:  # object storage (S3 and the like) has no local folder to walk
         return None
 
 

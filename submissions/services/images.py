@@ -160,8 +160,8 @@ class ImageFile:
 
 def submission_image_read(*, project: Project, submission_id: str, kind: str, actor: Actor) -> ImageFile:
     """One stored image of a submission of ``project``, opened from the sealed store; every read
-    is a ``submission.image_viewed`` Event Log entry (the kind, never the image), as on the
-    dashboard. Whatever the reason it cannot be given, ``ImageNotFound``."""
+    is a ``submission.image_viewed`` Event Log entry (the kind, never the image). The dashboard's
+    image view and ``GET /v3/image`` both read through it. Whatever the reason it cannot be given, ``ImageNotFound``."""
     image = (
         SubmissionImage.objects.select_related("submission")
         .filter(submission__project=project, submission_id=submission_id, kind=kind)

@@ -16,7 +16,6 @@ import csv
 from collections.abc import Iterator
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -26,11 +25,10 @@ from django.views.decorators.http import require_POST
 from projects.access import otp_required, project_membership
 from projects.actors import Actor
 from projects.models import Project
-from projects.services import audit_record
 from submissions.forms import SubmissionFilterForm
 from submissions.selectors import EXPORT_MAX_ROWS, ExportRow, submission_export_ids, submission_export_rows
+from submissions.services.export import submissions_export_record
 
-EXPORTED = "submissions.exported"
 COLUMNS = ("Submission", "Created (UTC)", "Status", "Score", "Country", "Nationality", "ID type", "Reviewer",
            "Reject code", "Reject comment", "Decided by")  # fmt: skip
 PII_COLUMNS = ("E-mail", "Userid")
@@ -86,9 +84,8 @@ def submission_export(request: HttpRequest, pid: str) -> HttpResponse:
                                 "(the dates, say) and export again.")  # fmt: skip
         return redirect(back)
     with_pii = membership.can_review
-    with transaction.atomic():
-        audit_record(actor=Actor.from_request(request), action=EXPORTED, project=project, target_type="submission_list",
-                     details={"filters": filters.as_details(), "rows": len(ids), "email_userid": with_pii})  # fmt: skip
+    submissions_export_record(project=project, actor=Actor.from_request(request), filters=filters, rows=len(ids),
+                              with_pii=with_pii)  # fmt: skip
     response = StreamingHttpResponse(
         _csv_lines(project, ids, with_pii=with_pii), content_type="text/csv; charset=utf-8"
     )

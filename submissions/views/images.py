@@ -8,12 +8,10 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from idcheck.lib.crypto import DecryptionError
 from projects.access import otp_required
 from projects.actors import Actor
-from projects.services import audit_record
 from submissions.models import ImageKind
-from submissions.storage import image_file_read
+from submissions.services.images import ImageNotFound, submission_image_read
 from submissions.views.common import member_submission
 
 
@@ -23,22 +21,12 @@ def submission_image(request: HttpRequest, pid: str, sid: str, kind: str) -> Htt
     membership, submission = member_submission(request, pid, sid)
     if kind not in ImageKind.values:
         raise Http404("No such image kind")
-    image = submission.images.select_related("submission").filter(kind=kind).first()
-    if image is None:
-        raise Http404("No such image")
     try:
-        data = image_file_read(image)
-    except (DecryptionError, FileNotFoundError):
-        raise Http404("The image can no longer be read") from None
-    audit_record(
-        actor=Actor.from_request(request),
-        action="submission.image_viewed",
-        project=membership.project,
-        target_type="submission",
-        target_id=submission.pk,
-        details={"kind": kind},
-    )
-    response = HttpResponse(data, content_type=image.content_type)
+        image = submission_image_read(project=membership.project, submission_id=submission.pk, kind=kind,
+                                      actor=Actor.from_request(request))  # fmt: skip
+    except ImageNotFound:
+        raise Http404("No such image") from None
+    response = HttpResponse(image.data, content_type=image.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

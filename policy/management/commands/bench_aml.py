@@ -19,6 +19,9 @@ from django.core.management.base import BaseCommand
 
 from policy.aml.matching import Person, Profile, WatchlistIndex
 
+# Every synthetic profile and person has ICAO's fictitious "Utopia", the specimens' country.
+SYNTHETIC_NATIONALITY = "UTO"
+
 SYLLABLES = ("ka", "lo", "mi", "ra", "sen", "to", "vi", "an", "el", "dor", "ber", "gu", "ha", "jo", "ne", "ric",
              "sa", "ti", "ul", "wen", "yan", "zo", "mar", "kin", "lev", "ov", "ski", "son", "ez", "li")  # fmt: skip
 CATEGORIES = ("SAN", "PEP", "REL", "RRE", "POI", "INS", "DD")
@@ -37,7 +40,7 @@ def synthetic_profiles(count: int, seed: int = 7) -> list[Profile]:
         words = [rng.choice(given), *([rng.choice(given)] if rng.random() < 0.33 else []), rng.choice(surnames)]
         aliases = (f"{words[-1]} {words[0]}",) if rng.random() < 0.2 else ()
         year = rng.randint(1930, 2005)
-        profiles.append(Profile(key, " ".join(words), aliases, (f"{year}-{rng.randint(1, 12):02d}-01",), ("XXX",),
+        profiles.append(Profile(key, " ".join(words), aliases, (f"{year}-{rng.randint(1, 12):02d}-01",), (SYNTHETIC_NATIONALITY,),
                                 rng.choice(CATEGORIES), "HIGH"))  # fmt: skip
     return profiles
 
@@ -47,11 +50,11 @@ def queries(profiles: list[Profile], count: int, seed: int = 11) -> list[Person]
     people = []
     for number in range(count):
         if number % 2:
-            people.append(Person(f"{_word(rng, 2)} {_word(rng, 3)}", "1970-01-01", "XXX"))
+            people.append(Person(f"{_word(rng, 2)} {_word(rng, 3)}", "1970-01-01", SYNTHETIC_NATIONALITY))
             continue
         profile = rng.choice(profiles)
         name = " ".join(reversed(profile.name.split())) if rng.random() < 0.5 else profile.name[:-1] + "x"
-        people.append(Person(name, profile.birth_dates[0], "XXX"))
+        people.append(Person(name, profile.birth_dates[0], SYNTHETIC_NATIONALITY))
     return people
 
 

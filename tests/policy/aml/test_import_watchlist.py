@@ -108,8 +108,8 @@ def test_a_reimport_replaces_the_source_and_records_its_version(db, tmp_path):
         ("name,aliases\nX,Y\n", "line 1: the header must be name,aliases,birth_date,nationality,category,source"),
         ("name,aliases,birth_date,nationality,category,source\nA B,,1990,SWE,PEP,x\nC D,,31/01/1990,SWE,PEP,x\n",
          "line 3: the birth date '31/01/1990' is not YYYY-MM-DD, YYYY-MM or YYYY"),
-        ("name,aliases,birth_date,nationality,category,source\nA B,,1990,SWE,XXX,x\n",
-         "line 2: the category 'XXX' is not one of PEP, SAN, REL, RRE, POI, INS, DD"),
+        ("name,aliases,birth_date,nationality,category,source\nA B,,1990,SWE,ABC,x\n",
+         "line 2: the category 'ABC' is not one of PEP, SAN, REL, RRE, POI, INS, DD"),
         ("name,aliases,birth_date,nationality,category,source\n,,1990,SWE,PEP,x\n", "line 2: the name is empty"),
     ],
 )  # fmt: skip
