@@ -64,3 +64,18 @@ def walk_to_front(page, pid: str) -> None:
     page.select_option("select[name=choice]", "passport")
     page.click("text=Continue")
     page.wait_for_url("**/form/front")
+
+
+def sign_in_dashboard(page, user) -> None:
+    """Sign ``user`` (with a confirmed TOTP device and the factories' password) in to the
+    dashboard the way a person does: e-mail and password, then the authenticator's code."""
+    from tests.conftest import totp_code
+    from tests.factories import DEFAULT_PASSWORD
+
+    page.goto("/dashboard/login/")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/dashboard/otp/**")
+    page.fill("input[name=code]", totp_code(user.totpdevice_set.get(confirmed=True)))
+    page.click("button[type=submit]")

@@ -4,23 +4,12 @@ the report and saves nothing; the corrected file is saved and shown."""
 from __future__ import annotations
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from policy.selectors import policy_settings_get
-from tests.conftest import totp_code
-from tests.factories import DEFAULT_PASSWORD, MembershipFactory, ProjectFactory, TOTPDeviceFactory, UserFactory
+from tests.e2e.conftest import sign_in_dashboard
+from tests.factories import MembershipFactory, ProjectFactory, TOTPDeviceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _sign_in(page, email: str, user) -> None:
-    page.goto("/dashboard/")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/dashboard/otp/**")
-    page.fill("input[name=code]", totp_code(TOTPDevice.objects.get(user=user)))
-    page.click("button[type=submit]")
 
 
 def _upload(page, text: str) -> None:
@@ -35,7 +24,7 @@ def test_an_upload_with_a_wrong_line_is_reported_and_the_fixed_file_is_saved(pag
     owner = UserFactory(email="owner@example.com")
     MembershipFactory(user=owner, project=project, role="owner")
     TOTPDeviceFactory(user=owner)
-    _sign_in(page, "owner@example.com", owner)
+    sign_in_dashboard(page, owner)
     page.goto(f"/dashboard/p/{project.pid}/settings/policy/id-types/")
 
     # when: a file whose third line names an unknown ID type

@@ -7,20 +7,14 @@ import io
 import pytest
 from PIL import Image
 
-from tests.conftest import totp_code
-from tests.factories import DEFAULT_PASSWORD, MembershipFactory, ProjectFactory, TOTPDeviceFactory, UserFactory
+from tests.e2e.conftest import sign_in_dashboard
+from tests.factories import MembershipFactory, ProjectFactory, TOTPDeviceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _signed_in(page, user) -> None:
-    page.goto("/dashboard/login/")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/dashboard/otp/**")
-    page.fill("input[name=code]", totp_code(user.totpdevice_set.get()))
-    page.click("button[type=submit]")
+    sign_in_dashboard(page, user)
     page.wait_for_url("**/dashboard/**")
 
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from submissions.models import Submission, SubmissionStatus
-from tests.conftest import totp_code
-from tests.factories import DEFAULT_PASSWORD, MembershipFactory, ProjectFactory, TOTPDeviceFactory, UserFactory
+from tests.e2e.conftest import sign_in_dashboard
+from tests.factories import MembershipFactory, ProjectFactory, TOTPDeviceFactory, UserFactory
 from tests.submissions.dashboard.helpers import pending_policy, pending_submission
 from webhooks.models import WebhookOutbox
 
@@ -27,13 +26,7 @@ def test_a_reviewer_rejects_with_a_comment_after_an_empty_one_is_refused(page):
     pending_policy(project)
     with mock.patch("submissions.services.create._enqueue"):
         submission = pending_submission(project)
-    page.goto("/dashboard/")
-    page.fill("input[name=email]", "reviewer@example.com")
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/dashboard/otp/**")
-    page.fill("input[name=code]", totp_code(TOTPDevice.objects.get(user=reviewer)))
-    page.click("button[type=submit]")
+    sign_in_dashboard(page, reviewer)
     page.goto(f"/dashboard/p/{project.pid}/submissions/{submission.pk}/")
 
     # when: rejected without a comment
