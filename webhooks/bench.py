@@ -26,12 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from idcheck.lib.subprocesses import current_database_url
 from projects.models import Project
 from webhooks.services import webhook_endpoint_set, webhook_event_emit, webhook_secrets_live
 
@@ -109,7 +109,7 @@ class WorkerProcess:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        env = {**os.environ, "IDCHECK_OUTBOUND_ALLOW_LOCAL": "true", "DATABASE_URL": _database_url()}
+        env = {**os.environ, "IDCHECK_OUTBOUND_ALLOW_LOCAL": "true", "DATABASE_URL": current_database_url()}
         command = [sys.executable, "-m", "celery", "-A", "idcheck", "worker", "-Q", "webhooks", "-P", "solo",
                    "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING",
                    "-n", f"bench-webhooks-{uuid.uuid4().hex[:6]}@%h"]  # fmt: skip
@@ -122,13 +122,6 @@ class WorkerProcess:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-
-
-def _database_url() -> str:
-    """The database this process uses (under pytest, the test database), for the worker."""
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    return f"postgres://{quote(db['USER'] or '', safe='')}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @dataclass(frozen=True)

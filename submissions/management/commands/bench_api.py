@@ -40,13 +40,13 @@ from django.test import Client
 from django.utils import timezone
 
 from idcheck.lib.crypto import keyed_hash
+from idcheck.lib.subprocesses import current_database_url
 from idcheck.management.commands.serve import HOST, gunicorn_command
 from projects.models import ApiKey, Project
 from projects.models.api_keys import API_KEY_HASH_PURPOSE, API_KEY_LENGTH, API_KEY_PREFIX_LENGTH
 from submissions.evaluation.summary import percentile
 from submissions.models import Submission, SubmissionImage, SubmissionSource, SubmissionStatus
 from submissions.specimens import make_specimens
-from webhooks.bench import _database_url as database_url
 
 MAX_SECONDS = 60.0
 START_TIMEOUT_S = 60.0
@@ -129,7 +129,7 @@ class Gunicorn:
             "IDCHECK_RATE_LIMIT_PER_DAY": "1000000000",
         }
         if connection.vendor == "postgresql":  # under pytest, the test database
-            env["DATABASE_URL"] = database_url()
+            env["DATABASE_URL"] = current_database_url()
         # Its log (one access line per request) goes to a file, shown only if it fails to start.
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
