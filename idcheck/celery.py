@@ -47,8 +47,8 @@ app.conf.beat_schedule = {
     },
     # every five minutes (crontab.guru: "*/5 * * * *"), the spec's token cleanup interval
     # (§6.5): private-mode tokens expire by time, old expired ones are deleted.
-    "projects-expire-tokens": {
-        "task": "projects.tasks.liveform_tokens_expire_due_task",
+    "expire-liveform-tokens": {
+        "task": "submissions.tasks.liveform_tokens_expire_due_task",
         "schedule": 300.0,
         "options": {"queue": Queue.DEFAULT.value},
     },

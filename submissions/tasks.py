@@ -53,3 +53,11 @@ def submission_aml_screen_task(submission_id: str) -> None:
         submission_aml_screen(project=submission.project, submission_id=submission_id)
     except AmlRefused as exc:
         logger.info("AML screening of %s refused: %s", submission_id, exc.code)
+
+
+@shared_task(queue=Queue.DEFAULT.value, ignore_result=True)
+def liveform_tokens_expire_due_task() -> None:
+    """Private mode's token cleanup (spec §6.5): expiry by time, then deletion of old expired tokens."""
+    from submissions.services import liveform_tokens_expire_due
+
+    liveform_tokens_expire_due()

@@ -124,3 +124,41 @@ def test_the_rules_read_real_source():
     names = {str(path.relative_to(ROOT)) for path in _source_files()}
 
     assert {"idcheck/lib/crypto.py", "projects/services/audit.py", "submissions/api/views.py"} <= names
+
+
+# DESIGN.md "Dependency direction": everyone builds on projects, webhooks knows no submissions,
+# policy decides without knowing how a submission is stored. Lazy imports inside functions count.
+FORBIDDEN_DEPENDENCIES = {
+    "projects": {"submissions", "policy", "webhooks", "network", "registry"},
+    "webhooks": {"submissions", "policy", "network", "registry"},
+    "policy": {"submissions"},
+}
+
+
+def app_imports(source: str) -> set[str]:
+    """The top-level packages ``source`` imports (absolute imports only), anywhere in the file."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_the_dependency_checker_sees_lazy_imports():
+    source = "import os\nfrom projects.models import Project\ndef f():\n    from webhooks.services import emit\n"
+
+    assert app_imports(source) == {"os", "projects", "webhooks"}
+
+
+def test_apps_depend_only_in_the_designed_direction():
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imported)
+        for app, forbidden in FORBIDDEN_DEPENDENCIES.items()
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "migrations" not in path.parts
+        and (imported := app_imports(path.read_text(encoding="utf-8")) & forbidden)
+    }
+
+    assert offenders == {}, "see DESIGN.md, Dependency direction"

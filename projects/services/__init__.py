@@ -34,11 +34,8 @@ from projects.services.result_pages import (
 )
 from projects.services.tokens import (
     TokenError,
-    TokenRefused,
-    liveform_token_use,
     liveform_tokens_delete,
     liveform_tokens_delete_before,
-    liveform_tokens_expire_due,
     liveform_tokens_register,
 )
 from projects.services.users import (
@@ -57,7 +54,6 @@ __all__ = [
     "ProjectionNotFound",
     "ProjectionSaved",
     "TokenError",
-    "TokenRefused",
     "SubmissionsPaused",
     "IssuedApiKey",
     "api_key_issue",
@@ -67,10 +63,8 @@ __all__ = [
     "credits_top_up",
     "invitation_accept",
     "invitation_revoke",
-    "liveform_token_use",
     "liveform_tokens_delete",
     "liveform_tokens_delete_before",
-    "liveform_tokens_expire_due",
     "liveform_tokens_register",
     "membership_invite",
     "membership_remove",

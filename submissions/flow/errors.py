@@ -130,7 +130,7 @@ ERROR_PAGES: dict[str, ErrorPage] = {
     ),
 }
 NOT_FOUND = "page-not-found"
-# ``projects.services.TokenRefused.reason`` → the page that says so.
+# ``submissions.services.TokenRefused.reason`` → the page that says so.
 TOKEN_PAGES = {
     "missing": "token-missing",
     "expired": "token-expired",

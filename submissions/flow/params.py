@@ -22,7 +22,7 @@ values. Readings where the spec is silent or tagged [INFER] (docs/liveform.md):
 * ``lang``: one of the Liveform's languages (``settings.LANGUAGES``), kept for the browser's
   session; an unknown one is ignored (``flow.language``).
 * ``token`` (private mode, §6.5) is read here as text and judged when the flow starts
-  (``projects.services.liveform_token_use``); with private mode off it is only echoed as the
+  (``submissions.services.liveform_token_use``); with private mode off it is only echoed as the
   submission's ``tokenId``.
 * ``projectionId`` / ``projectionName`` (§2.13) count only inside ``encrypted``: a plain one
   would let the person hide their own data from the integrator. One naming no projection of

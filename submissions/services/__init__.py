@@ -22,6 +22,7 @@ from submissions.services.images import (
     submission_images_update,
 )
 from submissions.services.live_capture import LiveCapture
+from submissions.services.liveform_tokens import TokenRefused, liveform_token_use, liveform_tokens_expire_due
 from submissions.services.memo import MAX_MEMO_LENGTH, Memo, MemoTooLong, memo_open, submission_memo_set
 from submissions.services.migration import MigrationFailed, MigrationRefused, submission_migrate
 from submissions.services.process import (
@@ -64,9 +65,12 @@ __all__ = [
     "SubmissionUpdate",
     "SubmissionUpdateRefused",
     "SweepReport",
+    "TokenRefused",
     "submission_create",
     "submission_delete",
     "submission_delete_partial",
+    "liveform_token_use",
+    "liveform_tokens_expire_due",
     "memo_open",
     "submission_image_read",
     "submission_images_replace",

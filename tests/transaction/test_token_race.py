@@ -13,11 +13,9 @@ from projects.models import LiveformToken
 from projects.models.tokens import PrivateModeSettings
 from projects.services import (
     TokenError,
-    TokenRefused,
-    liveform_token_use,
-    liveform_tokens_expire_due,
     liveform_tokens_register,
 )
+from submissions.services import TokenRefused, liveform_token_use, liveform_tokens_expire_due
 from tests.factories import ProjectFactory
 from webhooks.models import WebhookOutbox
 

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from policy.selectors import policy_settings_get
 from projects.models import Project
-from projects.services import TokenRefused, liveform_token_use
 from submissions.flow.errors import TOKEN_PAGES, FlowRefused
 from submissions.flow.forms import ConsentForm
 from submissions.flow.funnel import START, funnel_count
@@ -30,6 +29,7 @@ from submissions.flow.views.common import (
 )
 from submissions.models import Submission, SubmissionSource, SubmissionStatus
 from submissions.selectors import submission_view
+from submissions.services import TokenRefused, liveform_token_use
 
 DECIDED = (SubmissionStatus.APPROVED, SubmissionStatus.PENDING, SubmissionStatus.REJECTED)
 
