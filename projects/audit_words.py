@@ -36,6 +36,8 @@ ACTION_WORDS: dict[str, str] = {
     "invitation.created": "Admin invited",
     "invitation.revoked": "Invitation withdrawn",
     "liveform.result_page_changed": "Liveform result page changed",
+    "liveform_token.refused": "Liveform link refused: token unknown, malformed or expired",
+    "liveform_token.throttled": "Liveform links refused from an address after too many wrong tokens",
     "liveform_tokens.deleted": "Liveform tokens deleted",
     "liveform_tokens.registered": "Liveform tokens registered",
     "media.orphan_files_deleted": "Orphan media files deleted (reconcile)",

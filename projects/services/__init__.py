@@ -36,6 +36,7 @@ from projects.services.tokens import (
     TokenError,
     liveform_tokens_delete,
     liveform_tokens_delete_before,
+    liveform_tokens_generate,
     liveform_tokens_register,
 )
 from projects.services.users import (
@@ -65,6 +66,7 @@ __all__ = [
     "invitation_revoke",
     "liveform_tokens_delete",
     "liveform_tokens_delete_before",
+    "liveform_tokens_generate",
     "liveform_tokens_register",
     "membership_invite",
     "membership_remove",

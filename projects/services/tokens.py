@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import secrets
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +30,11 @@ from projects.services.audit import audit_record
 MAX_PER_REQUEST = 500
 MAX_POOL = 100_000
 _TOKEN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{6,62}[A-Za-z0-9]")
+# Token IDs we generate (G24, ASVS 11.5.1): 24 letters and digits drawn by the operating
+# system's CSPRNG, 24 × log2(62) ≈ 142.9 bits; a UUIDv4 would carry only 122 random bits.
+GENERATED_LENGTH = 24
+GENERATED_ALPHABET = string.ascii_letters + string.digits
+MAX_GENERATED = 10_000
 FORMAT_MESSAGE = "A Token ID has 8 to 64 characters among a-z A-Z 0-9 - _ . and starts and ends with a letter or digit."
 
 
@@ -126,6 +133,22 @@ def liveform_tokens_register(*, project: Project, token_ids: Any, actor: Actor) 
                  target_id=project.pid, details={"processed": len(valid), "failed": len(failed)})  # fmt: skip
     processed = len(submitted) - len(failed)
     return TokensRegistered(len(submitted), processed, present + len(valid) - known, failed)
+
+
+def token_id_generate() -> str:
+    return "".join(secrets.choice(GENERATED_ALPHABET) for _ in range(GENERATED_LENGTH))
+
+
+@transaction.atomic
+def liveform_tokens_generate(*, project: Project, count: int, actor: Actor) -> list[str]:
+    """Issue ``count`` (1–``MAX_GENERATED``) unguessable Token IDs into the pool, all or none.
+    Customer-chosen ids may be short and guessable; these are not (docs/private-mode.md)."""
+    if not 1 <= count <= MAX_GENERATED:
+        raise TokenError("invalid_payload", f"Generate 1 to {MAX_GENERATED:,} Token IDs at a time.")
+    token_ids = [token_id_generate() for _ in range(count)]
+    for start in range(0, count, MAX_PER_REQUEST):
+        liveform_tokens_register(project=project, token_ids=token_ids[start : start + MAX_PER_REQUEST], actor=actor)
+    return token_ids
 
 
 @transaction.atomic

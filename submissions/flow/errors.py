@@ -122,6 +122,12 @@ ERROR_PAGES: dict[str, ErrorPage] = {
         _("Verification already done"),
         _("A verification with this link has already been decided. Ask for a new link to try again."),
     ),
+    "token-throttled": ErrorPage(
+        "TK-10007",
+        429,
+        _("Too many attempts"),
+        _("Too many verification links were tried from your network. Wait 10 minutes, then open your link again."),
+    ),
     "handoff-expired": ErrorPage(
         "RT-60003",
         410,
@@ -139,6 +145,7 @@ TOKEN_PAGES = {
     "approved": "token-approved",
     "pending": "token-pending",
     "rejected": "token-rejected",
+    "throttled": "token-throttled",
 }
 
 

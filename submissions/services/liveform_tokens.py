@@ -7,6 +7,12 @@ for the first's commit and then finds the token expired. An expiry (by count at 
 in ``liveform_tokens_expire_due``) is written by an UPDATE conditional on the token not being
 expired yet, with its ``token_expired`` event in the same transaction, so each expiry is
 reported exactly once however many workers run.
+
+Anti-enumeration (G24): a Token ID is customer-chosen and may be short, so guesses are counted.
+Each refused well-formed-or-not guess (``invalid``, ``not_registered``, ``expired``) of a visitor
+is one Event Log row; an address with too many in the window, or (while the project as a whole
+sees a storm of them) any address that has guessed wrong at all, is refused before its token is
+even looked at, so a throttled guesser learns nothing, not even from a right guess.
 """
 
 from __future__ import annotations
@@ -20,9 +26,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from idcheck.timeformat import format_iso
-from projects.models import LiveformToken, Project
+from projects.actors import Actor
+from projects.models import AuditEvent, LiveformToken, Project
 from projects.models.tokens import PrivateMode, PrivateModeSettings
 from projects.selectors import private_mode_settings_get
+from projects.services import audit_record
 from projects.services.tokens import token_id_valid
 from webhooks.services import webhook_event_emit
 
@@ -31,12 +39,22 @@ USAGE_WINDOW = dt.timedelta(minutes=3)
 # Expired tokens stay visible (``expired: true``) this long before the cleanup job deletes them.
 EXPIRED_RETENTION = dt.timedelta(hours=24)
 EXPIRE_BATCH = 500
+# Token guesses: at most 20 refused tokens per address in 10 minutes; past 500 in the project
+# (many addresses at once), one per address. Legitimate visitors get a token that works, so
+# they never come near either number.
+GUESS_WINDOW = dt.timedelta(minutes=10)
+MAX_GUESSES_PER_ADDRESS = 20
+MAX_GUESSES_PER_PROJECT = 500
+GUESS_REASONS = frozenset({"invalid", "not_registered", "expired"})
+TOKEN_REFUSED = "liveform_token.refused"
+TOKEN_THROTTLED = "liveform_token.throttled"
 
 
 class TokenRefused(Exception):
     """A Liveform link's token does not open the flow; ``reason`` is one of ``missing``,
-    ``invalid``, ``not_registered``, ``expired``, or (mode ``usage``) the status of the decided
-    submission already made with it: ``approved``, ``pending``, ``rejected``."""
+    ``invalid``, ``not_registered``, ``expired``, ``throttled`` (too many guesses from the
+    visitor's address), or (mode ``usage``) the status of the decided submission already made
+    with it: ``approved``, ``pending``, ``rejected``."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -55,6 +73,7 @@ def liveform_token_use(
     token_id: str,
     now: dt.datetime | None = None,
     decided_status: Callable[[dt.datetime], str] | None = None,
+    actor: Actor | None = None,
 ) -> LiveformToken | None:
     """Count one use of the link's token as a Liveform flow starts (spec §6.5), or refuse it
     with ``TokenRefused``. ``None`` in mode ``off``: the token, if any, is only echoed.
@@ -66,19 +85,49 @@ def liveform_token_use(
     ``rejected``) or is empty; the caller knows submissions, this app does not. When the window
     has passed too, the time reason wins (§6.5). In both modes the project's expiry settings apply: the use that reaches
     ``expiry_uses`` expires it (``count``), and a token older than ``expiry_hours`` met here
-    is expired (``time``) before the cleanup job gets to it, and refused."""
+    is expired (``time``) before the cleanup job gets to it, and refused.
+
+    ``actor`` is the visitor (the Liveform passes it): its refused guesses are recorded and
+    throttled per address (module docstring). Without one (jobs, tests of the rule) nothing is
+    counted."""
     now = now or timezone.now()
     settings = private_mode_settings_get(project)
     if settings.mode == PrivateMode.OFF:
         return None
     if not token_id:
         raise TokenRefused("missing")
+    if actor is not None and _guessing_throttled(project, actor, now):
+        raise TokenRefused("throttled")
     if not token_id_valid(token_id):
-        raise TokenRefused("invalid")
+        _refuse(project, actor, "invalid")
     token, refusal = _use(project, settings, token_id, now, decided_status)
     if refusal:  # raised after commit: a time expiry met here is kept, with its event
-        raise TokenRefused(refusal)
+        _refuse(project, actor, refusal)
     return token
+
+
+def _refuse(project: Project, actor: Actor | None, reason: str) -> None:
+    """Record a guess (the reason only: a Token ID may be a secret of the customer's) and refuse."""
+    if actor is not None and reason in GUESS_REASONS:
+        audit_record(actor=actor, action=TOKEN_REFUSED, project=project, target_type="liveform_token",
+                     details={"reason": reason})  # fmt: skip
+    raise TokenRefused(reason)
+
+
+def _guessing_throttled(project: Project, actor: Actor, now: dt.datetime) -> bool:
+    """Too many refused tokens from this address, or a project-wide storm and this address took
+    part in it. The first throttled request of an address in a window is recorded."""
+    recent = AuditEvent.objects.filter(project=project, created_at__gte=now - GUESS_WINDOW)
+    guesses = recent.filter(action=TOKEN_REFUSED)
+    from_address = guesses.filter(ip_address=actor.ip_address).count()
+    if from_address < MAX_GUESSES_PER_ADDRESS and not (
+        from_address and guesses[:MAX_GUESSES_PER_PROJECT].count() >= MAX_GUESSES_PER_PROJECT
+    ):
+        return False
+    if not recent.filter(action=TOKEN_THROTTLED, ip_address=actor.ip_address).exists():
+        audit_record(actor=actor, action=TOKEN_THROTTLED, project=project, target_type="liveform_token",
+                     details={"guesses_from_address": from_address})  # fmt: skip
+    return True
 
 
 @transaction.atomic

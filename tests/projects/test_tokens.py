@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import Counter
+from io import StringIO
 from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 
 from projects.actors import Actor
 from projects.models import AuditEvent, LiveformToken
@@ -20,6 +24,7 @@ from projects.services import (
     liveform_tokens_register,
     project_settings_update,
 )
+from projects.services.tokens import GENERATED_ALPHABET, GENERATED_LENGTH, token_id_generate, token_id_valid
 from projects.settings_registry import get_setting
 from submissions.services import liveform_token_use
 from tests.factories import ProjectFactory
@@ -200,3 +205,56 @@ def test_a_setting_typed_as_text_is_parsed_or_refused():
     assert (setting.parse("3"), setting.parse("off"), setting.render(None)) == (3, None, "off")
     with pytest.raises(ValidationError):
         setting.parse("three")
+
+
+# --- generated Token IDs (G24, ASVS 11.5.1) -----------------------------------------------------
+
+
+def test_generated_token_ids_carry_at_least_128_random_bits_and_follow_the_rules():
+    # when
+    token_ids = [token_id_generate() for _ in range(10_000)]
+
+    # then
+    assert GENERATED_LENGTH * math.log2(len(GENERATED_ALPHABET)) >= 128
+    assert len(set(token_ids)) == 10_000
+    assert all(len(token_id) == GENERATED_LENGTH and token_id_valid(token_id) for token_id in token_ids)
+    assert set("".join(token_ids)) == set(GENERATED_ALPHABET)
+    # every character about equally likely: 240,000 draws of 62, about 3,871 each (a biased
+    # source, e.g. one taking bytes modulo 62, shows up as a few characters far off)
+    counts = Counter("".join(token_ids))
+    assert min(counts.values()) > 3_500, counts
+    assert max(counts.values()) < 4_250, counts
+
+
+def test_the_command_registers_and_prints_fresh_token_ids(project):
+    # given
+    out = StringIO()
+
+    # when
+    call_command("liveform_tokens_generate", project.pid, "--count", "1200", stdout=out)
+
+    # then
+    printed = out.getvalue().split()
+    assert len(printed) == len(set(printed)) == 1200
+    assert set(LiveformToken.objects.filter(project=project).values_list("token_id", flat=True)) == set(printed)
+    events = AuditEvent.objects.filter(project=project, action="liveform_tokens.registered")
+    assert sorted(event.details["processed"] for event in events) == [200, 500, 500]
+
+
+@pytest.mark.parametrize("count", ["0", "10001"])
+def test_the_command_refuses_a_bad_count_and_registers_nothing(project, count):
+    with pytest.raises(CommandError, match="Generate 1 to 10,000 Token IDs at a time"):
+        call_command("liveform_tokens_generate", project.pid, "--count", count)
+    assert not LiveformToken.objects.filter(project=project).exists()
+
+
+def test_the_command_refuses_an_unknown_project(db):
+    with pytest.raises(CommandError, match="No project with pid 'nope'"):
+        call_command("liveform_tokens_generate", "nope")
+
+
+def test_a_generation_that_would_overfill_the_pool_registers_nothing(project, monkeypatch):
+    monkeypatch.setattr("projects.services.tokens.MAX_POOL", 600)
+    with pytest.raises(CommandError, match="at most 600 tokens"):
+        call_command("liveform_tokens_generate", project.pid, "--count", "700")
+    assert not LiveformToken.objects.filter(project=project).exists()

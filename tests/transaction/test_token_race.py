@@ -23,22 +23,43 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ACTOR = Actor.system("test")
 
 
-def test_of_eight_phones_opening_a_single_use_token_exactly_one_wins(run_in_threads):
+def test_of_twenty_phones_opening_a_single_use_token_exactly_one_wins(run_in_threads):
     # given
     project = ProjectFactory()
     PrivateModeSettings.objects.create(project=project, mode="pool", expiry_uses=1)
     liveform_tokens_register(project=project, token_ids=["one-time-01"], actor=ACTOR)
 
     # when
-    results = run_in_threads(lambda index: liveform_token_use(project=project, token_id="one-time-01"), 8)
+    results = run_in_threads(lambda index: liveform_token_use(project=project, token_id="one-time-01"), 20)
 
-    # then: one flow starts, seven are told the link expired, one token_expired webhook
+    # then: one flow starts, nineteen are told the link expired, one token_expired webhook
     winners = [r for r in results if isinstance(r, LiveformToken)]
     refused = [r for r in results if isinstance(r, TokenRefused)]
-    assert (len(winners), len(refused)) == (1, 7), results
+    assert (len(winners), len(refused)) == (1, 19), results
     assert {r.reason for r in refused} == {"expired"}
     token = LiveformToken.objects.get(project=project)
     assert (token.use_count, token.expired_condition) == (1, "count")
+    assert WebhookOutbox.objects.filter(project=project, event="token_expired").count() == 1
+
+
+@pytest.mark.parametrize("uses", [2, 5])
+def test_a_token_good_for_n_uses_admits_exactly_n_of_3n_concurrent_starts(run_in_threads, uses):
+    # given
+    project = ProjectFactory()
+    PrivateModeSettings.objects.create(project=project, mode="pool", expiry_uses=uses)
+    liveform_tokens_register(project=project, token_ids=["n-use-token"], actor=ACTOR)
+
+    # when
+    results = run_in_threads(lambda index: liveform_token_use(project=project, token_id="n-use-token"), 3 * uses)
+
+    # then
+    winners = [r for r in results if isinstance(r, LiveformToken)]
+    refused = [r for r in results if isinstance(r, TokenRefused)]
+    assert (len(winners), len(refused)) == (uses, 2 * uses), results
+    assert {r.reason for r in refused} == {"expired"}
+    assert sorted(winner.use_count for winner in winners) == list(range(1, uses + 1))
+    token = LiveformToken.objects.get(project=project)
+    assert (token.use_count, token.expired_condition) == (uses, "count")
     assert WebhookOutbox.objects.filter(project=project, event="token_expired").count() == 1
 
 

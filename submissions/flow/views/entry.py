@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from policy.selectors import policy_settings_get
+from projects.actors import Actor
 from projects.models import Project
 from submissions.flow.errors import TOKEN_PAGES, FlowRefused
 from submissions.flow.forms import ConsentForm
@@ -47,7 +48,7 @@ def start(request: HttpRequest) -> HttpResponse:
         return error_redirect(refusal.page)
     try:
         params = liveform_params(project, request.GET, now=timezone.now())
-        _use_token(project, params.token)
+        _use_token(request, project, params.token)
     except FlowRefused as refusal:
         request.session[ERROR_PROJECT_KEY] = project.pk
         return error_redirect(refusal.page)
@@ -59,9 +60,10 @@ def start(request: HttpRequest) -> HttpResponse:
     return step_redirect(state.next_step())
 
 
-def _use_token(project: Project, token_id: str) -> None:
+def _use_token(request: HttpRequest, project: Project, token_id: str) -> None:
     try:
-        liveform_token_use(project=project, token_id=token_id, decided_status=_decided_status(project, token_id))
+        liveform_token_use(project=project, token_id=token_id, decided_status=_decided_status(project, token_id),
+                           actor=Actor.from_request(request))  # fmt: skip
     except TokenRefused as refusal:
         raise FlowRefused(TOKEN_PAGES[refusal.reason]) from None
 
