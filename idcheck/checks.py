@@ -63,7 +63,7 @@ def argos_cipher_not_in_use(app_configs: Any, **kwargs: Any) -> list[Warning]:
     return [
         Warning(
             f"{len(pids)} project(s) use the original-compatible Secure Data Transfer cipher: {shown}.",
-            hint=f"{ARGOS_CIPHER_WARNING} (manage.py configure_project PID webhook_secure_transfer_cipher=gcm; G18)",
+            hint=f"{ARGOS_CIPHER_WARNING} (manage.py configure_project PID secure_transfer_cipher=gcm; G18)",
             id="idcheck.W004",
         )
     ]

@@ -1,11 +1,12 @@
 """Secure Data Transfer of /v3/ bodies (spec §5, §2.4; RELIABILITY.md G18).
 
-A project turns it on with the same switch that encrypts its webhooks (``webhook_secure_transfer``,
-the dashboard's Security page), as the original has one Secure Data Transmission toggle for both.
-Then every JSON request body arrives as ``{"data": "<ciphertext>"}`` and every JSON answer leaves
-as one, under the SHA-256 of the API key that authenticated the call. The cipher follows
-``webhook_secure_transfer_cipher``: ``gcm`` (our layout both ways) or ``cbc``, the original's
-mode (requests AES-256-ECB, answers and webhooks AES-256-CBC with a random IV).
+A project turns it on with the project setting that also encrypts its webhooks (``secure_transfer``,
+the dashboard's Security page), as the original has one Secure Data Transmission toggle for both;
+it needs no webhook URL. Then every JSON request body arrives as ``{"data": "<ciphertext>"}`` and
+every JSON answer leaves as one, under the project's payload key (``encryption_key``: SHA-256 of
+the API key that authenticated the call, or of the project's secretKey). The cipher follows
+``secure_transfer_cipher``: ``gcm`` (our layout both ways) or ``cbc``, the original's mode
+(requests AES-256-ECB, answers and webhooks AES-256-CBC with a random IV).
 
 Three DRF defaults make it one layer that no view knows about: the content negotiation swaps a
 JSON view's parser for :class:`SecureTransferParser`, the renderer encrypts, and the exception
@@ -17,6 +18,7 @@ all of it for integrators.
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,12 +37,11 @@ from idcheck.lib.crypto import (
     payload_decrypt_gcm,
     payload_encrypt_cbc,
     payload_encrypt_gcm,
-    unseal,
 )
 
 logger = logging.getLogger("idcheck.api")
 
-ARGOS_CIPHER = "cbc"  # the value of webhook_secure_transfer_cipher that selects the original's modes
+ARGOS_CIPHER = "cbc"  # the value of secure_transfer_cipher that selects the original's modes
 DECRYPTION_FAILED = "Decryption is Failed. Please check the api-key."
 DECRYPTION_FAILED_BODY = {"errorCode": DECRYPTION_FAILED}
 ENVELOPE_MEMBERS = {"data", "isEncrypted"}
@@ -50,7 +51,7 @@ _UNKNOWN = object()
 
 @dataclass(frozen=True)
 class Transfer:
-    """A project's Secure Data Transfer: its cipher and the 32-byte key of the calling API key."""
+    """A project's Secure Data Transfer: its cipher and its 32-byte payload key for this call."""
 
     cipher: str
     key: bytes
@@ -97,17 +98,22 @@ def transfer_of(request: Request) -> Transfer | None:
 
 
 def _project_transfer(client: Any) -> Transfer | None:
-    from projects.models.api_keys import PAYLOAD_KEY_PURPOSE, payload_key_aad
-    from webhooks.services import webhook_endpoint_get
+    from projects.selectors import project_payload_key
 
-    endpoint = webhook_endpoint_get(project=client.project)
-    if endpoint is None or not endpoint.secure_transfer:
+    project = client.project
+    if not project.secure_transfer:
         return None
-    # The key that authenticated this call, not a fresh read of the live one: a rotation during
-    # the call must not leave it without a key or answer it under another.
-    api_key = client.api_key
-    key = unseal(bytes(api_key.payload_key_sealed), purpose=PAYLOAD_KEY_PURPOSE, aad=payload_key_aad(api_key.id))
-    return Transfer(cipher=endpoint.secure_transfer_cipher, key=key)
+    # With the API key as the source, the key that authenticated this call, not a fresh read of
+    # the live one: a rotation during the call must not leave it without a key or answer it under
+    # another.
+    key = project_payload_key(project=project, api_key=client.api_key)
+    if key is None:
+        # The secretKey source without a secretKey, which the setting refuses: only a row changed
+        # behind the services could get here. Fail closed: nobody holds this key, so requests
+        # fail to decrypt and answers stay unreadable rather than plain.
+        logger.error("secure transfer: project %s has no key of its source %s", project.pid, project.encryption_key)
+        key = secrets.token_bytes(32)
+    return Transfer(cipher=project.secure_transfer_cipher, key=key)
 
 
 class SecureTransferParser(JSONParser):
@@ -190,14 +196,11 @@ ARGOS_CIPHER_WARNING = (
 
 
 def argos_cipher_in_use(project: Any) -> bool:
-    from webhooks.services import webhook_endpoint_get
-
-    endpoint = webhook_endpoint_get(project=project)
-    return endpoint is not None and endpoint.secure_transfer and endpoint.secure_transfer_cipher == ARGOS_CIPHER
+    return bool(project.secure_transfer and project.secure_transfer_cipher == ARGOS_CIPHER)
 
 
 def argos_cipher_pids() -> list[str]:
-    from webhooks.models import WebhookEndpoint
+    from projects.models import Project
 
-    endpoints = WebhookEndpoint.objects.filter(secure_transfer=True, secure_transfer_cipher=ARGOS_CIPHER)
-    return list(endpoints.order_by("project__pid").values_list("project__pid", flat=True))
+    projects = Project.objects.filter(secure_transfer=True, secure_transfer_cipher=ARGOS_CIPHER)
+    return list(projects.order_by("pid").values_list("pid", flat=True))

@@ -52,6 +52,8 @@ ACTION_WORDS: dict[str, str] = {
     "projection.created": "Projection created",
     "projection.deleted": "Projection deleted",
     "projection.updated": "Projection's fields replaced",
+    "secret_key.created": "secretKey issued",
+    "secret_key.rotated": "secretKey reissued",
     "submission.aml_screened": "Submission screened against the watch lists",
     "submission.aml_monitor_registered": "Submission registered for AML monitoring",
     "submission.aml_monitor_rescreened": "AML monitoring raised new matches",

@@ -19,6 +19,8 @@ from projects.models.api_keys import (
     payload_key_aad,
 )
 from projects.models.projections import Projection
+from projects.models.projects import EncryptionKeySource
+from projects.models.secret_keys import SECRET_KEY_PAYLOAD_PURPOSE, ProjectSecretKey, secret_key_aad
 from projects.models.tokens import LiveformToken, PrivateModeSettings
 
 
@@ -40,13 +42,32 @@ def api_key_get_live(*, project: Project) -> ApiKey | None:
     return ApiKey.objects.filter(project=project, revoked_at__isnull=True).first()
 
 
-def api_key_payload_key(*, project: Project) -> bytes | None:
-    """The spec's payload-encryption key of the live API key (SHA-256 of its string, §5);
-    ``None`` when the project has no live key."""
-    api_key = api_key_get_live(project=project)
+def api_key_payload_key(*, project: Project, api_key: ApiKey | None = None) -> bytes | None:
+    """The spec's payload-encryption key of an API key (SHA-256 of its string, §5): ``api_key``'s,
+    or the live key's; ``None`` when the project has no live key."""
+    api_key = api_key or api_key_get_live(project=project)
     if api_key is None:
         return None
     return unseal(bytes(api_key.payload_key_sealed), purpose=PAYLOAD_KEY_PURPOSE, aad=payload_key_aad(api_key.id))
+
+
+def secret_key_get(*, project: Project) -> ProjectSecretKey | None:
+    return ProjectSecretKey.objects.filter(project=project).first()
+
+
+def project_payload_key(*, project: Project, api_key: ApiKey | None = None) -> bytes | None:
+    """The one payload key of the project's encryption (spec §5.1): SHA-256 of its secretKey when
+    ``encryption_key`` says so, else of its API key (``api_key``, the one that authenticated a
+    call, or the live one). Secure Data Transfer, the webhooks, the Liveform's ``encrypted`` and the
+    Return URL all use this. ``None`` when that key does not exist."""
+    if project.encryption_key != EncryptionKeySource.SECRET_KEY:
+        return api_key_payload_key(project=project, api_key=api_key)
+    secret_key = secret_key_get(project=project)
+    if secret_key is None:
+        return None
+    return unseal(
+        bytes(secret_key.payload_key_sealed), purpose=SECRET_KEY_PAYLOAD_PURPOSE, aad=secret_key_aad(project.pk)
+    )
 
 
 def project_list_for_user(*, user: User) -> QuerySet[Project]:

@@ -45,6 +45,7 @@ urlpatterns = [
     path("p/<str:pid>/settings/authentication/", authentication.page, name="settings_authentication"),
     path("p/<str:pid>/settings/additional-info/", additional_info.page, name="settings_additional_info"),
     path("p/<str:pid>/settings/security/", security.page, name="settings_security"),
+    path("p/<str:pid>/settings/security/secret-key/", security.secret_key_issue_page, name="secret_key_issue"),
     path("p/<str:pid>/settings/liveform/", liveform.page, name="settings_liveform"),
     path("p/<str:pid>/settings/policy/", include("policy.urls")),
     path("p/<str:pid>/webhooks/", include("webhooks.urls")),

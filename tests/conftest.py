@@ -60,6 +60,17 @@ def totp_code(device, *, at: float | None = None) -> str:
     return str(totp.token()).zfill(device.digits)
 
 
+def fresh_totp_code(user) -> str:
+    """A code for a sudo-mode action of a signed-in ``user``: the sign-in used this time step,
+    so the device forgets it (and any throttling) and the action gets a code of its own."""
+    device = user.totpdevice_set.get()
+    device.refresh_from_db()
+    device.last_t = -1
+    device.throttling_failure_count = 0
+    device.save()
+    return totp_code(device)
+
+
 @pytest.fixture
 def owner(project):
     user = UserFactory()

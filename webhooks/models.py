@@ -75,9 +75,6 @@ class WebhookEndpoint(models.Model):
     disabled_reason = models.CharField(max_length=200, blank=True)
     disabled_at = models.DateTimeField(null=True, blank=True)
     failing_since = models.DateTimeField(null=True, blank=True)  # first failure since the last success
-    secure_transfer = models.BooleanField(default=False)  # spec §4.14: body {"data": ciphertext}
-    secure_transfer_cipher = models.CharField(max_length=3, choices=[("gcm", "AES-256-GCM"), ("cbc", "AES-256-CBC")],
-                                              default="gcm")  # fmt: skip
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -145,22 +145,6 @@ def webhook_url_of(project: Project) -> str:
     return endpoint.url if endpoint is not None else ""
 
 
-# The endpoint's Secure Data Transfer options (spec §4.14) and their values without an endpoint.
-ENDPOINT_OPTIONS = {"secure_transfer": False, "secure_transfer_cipher": "gcm"}
-
-
-def webhook_endpoint_option_of(project: Project, option: str) -> Any:
-    endpoint = webhook_endpoint_get(project=project)
-    return getattr(endpoint, option) if endpoint is not None else ENDPOINT_OPTIONS[option]
-
-
-def webhook_endpoint_option_set(*, project: Project, option: str, value: Any) -> None:
-    """For events rendered from now on; anything but the default needs a URL first."""
-    updated = WebhookEndpoint.objects.filter(project=project).update(**{option: value})
-    if not updated and value != ENDPOINT_OPTIONS[option]:
-        raise WebhookError("Set a webhook URL first.")
-
-
 def _secret_aad(endpoint_id: int) -> bytes:
     return f"webhooks.secret:{endpoint_id}".encode()
 
@@ -385,8 +369,8 @@ def _rendered_body(delivery: WebhookDelivery) -> bytes:
         )
         payload["sequence"] = delivery.sequence
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        if delivery.endpoint.secure_transfer:
-            body = _secure_transfer_body(delivery.project, body, cipher=delivery.endpoint.secure_transfer_cipher)
+        if delivery.project.secure_transfer:
+            body = _secure_transfer_body(delivery.project, body)
         sealed = seal(body, purpose=BODY_PURPOSE, aad=_body_aad(delivery.pk))
         if WebhookDelivery.objects.filter(pk=delivery.pk, sealed_body__isnull=True).update(sealed_body=sealed):
             return body
@@ -394,14 +378,17 @@ def _rendered_body(delivery: WebhookDelivery) -> bytes:
     return unseal(bytes(delivery.sealed_body), purpose=BODY_PURPOSE, aad=_body_aad(delivery.pk))
 
 
-def _secure_transfer_body(project: Project, plaintext: bytes, *, cipher: str) -> bytes:
+def _secure_transfer_body(project: Project, plaintext: bytes) -> bytes:
+    """``{"data": …}`` under the project's payload key (its API key's or secretKey's, spec §5.1)."""
     from idcheck.lib.crypto import payload_encrypt_cbc, payload_encrypt_gcm
-    from projects.selectors import api_key_payload_key
+    from projects.models import EncryptionKeySource, PayloadCipher
+    from projects.selectors import project_payload_key
 
-    key = api_key_payload_key(project=project)
+    key = project_payload_key(project=project)
     if key is None:
-        raise WebhookError("Secure Data Transfer needs a live API key to encrypt with.")
-    encrypt = payload_encrypt_cbc if cipher == "cbc" else payload_encrypt_gcm
+        missing = "a secretKey" if project.encryption_key == EncryptionKeySource.SECRET_KEY else "a live API key"
+        raise WebhookError(f"Secure Data Transfer needs {missing} to encrypt with.")
+    encrypt = payload_encrypt_cbc if project.secure_transfer_cipher == PayloadCipher.CBC else payload_encrypt_gcm
     return json.dumps({"data": encrypt(plaintext, key=key)}, separators=(",", ":")).encode()
 
 

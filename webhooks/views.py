@@ -31,7 +31,7 @@ from webhooks.services import (
     webhook_test_send,
 )
 
-SETTING_KEYS = ["webhook_url", "webhook_secure_transfer", "webhook_secure_transfer_cipher"]
+SETTING_KEYS = ["webhook_url"]
 DELIVERIES_PER_PAGE = 50
 
 

@@ -22,6 +22,20 @@ class ProjectStatus(models.TextChoices):
     CLOSED = "CLOSED", "Closed"
 
 
+class PayloadCipher(models.TextChoices):
+    """Secure Data Transfer's cipher (spec §5, G18): ours both ways, or the original's modes."""
+
+    GCM = "gcm", "AES-256-GCM"
+    CBC = "cbc", "AES-256-CBC"  # the original's: requests AES-256-ECB, answers and webhooks AES-256-CBC
+
+
+class EncryptionKeySource(models.TextChoices):
+    """Which string's SHA-256 is the payload key (spec §5.1): the API key's or the secretKey's."""
+
+    API_KEY = "api_key", "API key"
+    SECRET_KEY = "secret_key", "secretKey"
+
+
 class Project(models.Model):
     """A tenant: its own API key, credits, policy, Liveform look, webhooks and admins."""
 
@@ -45,6 +59,13 @@ class Project(models.Model):
     # refuses new submissions; either bound may be open.
     submission_period_start = models.DateTimeField(null=True, blank=True)
     submission_period_end = models.DateTimeField(null=True, blank=True)
+    # Secure Data Transfer (spec §4.14, §5): the /v3/ JSON bodies and the webhooks travel as
+    # {"data": ciphertext}. The key source also serves the Liveform's ``encrypted`` and the Return URL.
+    secure_transfer = models.BooleanField(default=False)
+    secure_transfer_cipher = models.CharField(max_length=3, choices=PayloadCipher.choices, default=PayloadCipher.GCM)
+    encryption_key = models.CharField(
+        max_length=10, choices=EncryptionKeySource.choices, default=EncryptionKeySource.API_KEY
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

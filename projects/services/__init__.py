@@ -32,6 +32,7 @@ from projects.services.result_pages import (
     result_page_text_get,
     result_page_text_set,
 )
+from projects.services.secret_keys import IssuedSecretKey, secret_key_issue
 from projects.services.tokens import (
     TokenError,
     liveform_tokens_delete,
@@ -57,6 +58,7 @@ __all__ = [
     "TokenError",
     "SubmissionsPaused",
     "IssuedApiKey",
+    "IssuedSecretKey",
     "api_key_issue",
     "api_key_revoke",
     "audit_record",
@@ -79,6 +81,7 @@ __all__ = [
     "result_page_picture_clean",
     "result_page_text_get",
     "result_page_text_set",
+    "secret_key_issue",
     "user_create",
     "user_sign_in_record",
     "user_totp_device_confirm",

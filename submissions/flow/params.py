@@ -1,6 +1,7 @@
 """The Liveform link's query string (spec §6.2), read once when the flow starts.
 
-Order of the checks: ``pid`` (it names the key that opens ``encrypted``), then ``encrypted``,
+Order of the checks: ``pid`` (it names the key that opens ``encrypted``: the SHA-256 of the
+project's API key or secretKey, per its ``encryption_key`` setting, §5.1), then ``encrypted``,
 then ``startValidUntil`` before anything else (§6.2), then the project's state, then the other
 values. Readings where the spec is silent or tagged [INFER] (docs/liveform.md):
 
@@ -46,7 +47,7 @@ from idcheck.lib.crypto import DecryptionError, payload_decrypt
 from policy.id_types import ID_TYPES
 from policy.settings import LIFTING_OVERRIDES, SESSION_OVERRIDES
 from projects.models import Project, ProjectStatus
-from projects.selectors import api_key_payload_key, projection_find
+from projects.selectors import project_payload_key, projection_find
 from submissions.flow.countries import COUNTRY_NAMES
 from submissions.flow.errors import FlowRefused
 
@@ -131,7 +132,7 @@ def liveform_params(project: Project, query: Mapping[str, str], *, now: dt.datet
 
 
 def _decrypted(project: Project, ciphertext: str) -> dict[str, Any]:
-    key = api_key_payload_key(project=project)
+    key = project_payload_key(project=project)
     if key is None:
         raise FlowRefused("decryption-failed")
     try:

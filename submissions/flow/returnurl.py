@@ -3,7 +3,8 @@
 Field names are exactly the spec's (case-sensitive): ``kycStatus``, ``submissionId``,
 ``userid``, ``email``, ``cf1``–``cf3`` and, on error exits only, ``errorCode``. A field without
 a value is left out. With the encrypted option the fields travel as one ``encrypted`` value:
-AES-256-ECB (PKCS#7, base64) of their JSON under the API key's payload key (§5.3). A URL that
+AES-256-ECB (PKCS#7, base64) of their JSON under the project's payload key (§5.1, §5.3: the
+SHA-256 of its API key or, per its ``encryption_key`` setting, of its secretKey). A URL that
 already has a query string keeps it and gets the fields after ``&``; a fragment stays last.
 """
 
@@ -15,7 +16,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from idcheck.lib.crypto import payload_encrypt_ecb
 from projects.liveform import liveform_settings_get
 from projects.models import Project
-from projects.selectors import api_key_payload_key
+from projects.selectors import project_payload_key
 from submissions.flow.state import FlowState
 from submissions.models import Submission, SubmissionStatus
 
@@ -40,7 +41,7 @@ def return_url(project: Project, *, state: FlowState | None, submission: Submiss
     if not fields:
         return settings.return_url
     if settings.return_encrypted:
-        key = api_key_payload_key(project=project)
+        key = project_payload_key(project=project)
         if key is None:  # nothing to encrypt with: the fields are not sent in the clear either
             return settings.return_url
         query = urlencode({"encrypted": payload_encrypt_ecb(json.dumps(fields).encode(), key=key)})

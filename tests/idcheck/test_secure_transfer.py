@@ -21,7 +21,7 @@ from idcheck.lib.crypto import payload_decrypt_gcm, payload_encrypt_ecb, payload
 from idcheck.secure_transfer import ARGOS_CIPHER_WARNING, SecureTransferParser, Transfer
 from projects.actors import Actor
 from projects.models import LiveformToken
-from projects.services import api_key_issue, project_settings_update
+from projects.services import api_key_issue, project_settings_update, secret_key_issue
 from submissions.models import Submission
 from tests.conftest import TEST_HOST
 from tests.factories import MembershipFactory, ProjectFactory
@@ -45,16 +45,23 @@ def _cbc_decrypt(text: str, key: bytes) -> bytes:
 
 class Integrator:
     """A client of one project that encrypts as its cipher says: ECB requests and CBC answers in
-    the original's mode (``cbc``), GCM both ways otherwise."""
+    the original's mode (``cbc``), GCM both ways otherwise. With ``secret_key`` the project gets
+    a secretKey and encrypts under it instead of under the API key. The project has no webhook
+    endpoint: Secure Data Transfer is a project setting of its own."""
 
-    def __init__(self, project, cipher: str | None):
+    def __init__(self, project, cipher: str | None, *, secret_key: bool = False):
         key = api_key_issue(project=project, actor=ACTOR).plaintext
         self.project, self.cipher = project, cipher
         self.key = hashlib.sha256(key.encode()).digest()
         self.client = Client(HTTP_HOST=TEST_HOST, HTTP_X_API_KEY=key)
+        changes: dict[str, object] = {}
+        if secret_key:
+            self.secret_key = secret_key_issue(project=project, actor=ACTOR).plaintext
+            self.key = hashlib.sha256(self.secret_key.encode()).digest()
+            changes["encryption_key"] = "secret_key"
         if cipher is not None:
-            changes = {"webhook_url": "https://receiver.example/hook", "webhook_secure_transfer": True,
-                       "webhook_secure_transfer_cipher": cipher}  # fmt: skip
+            changes.update({"secure_transfer": True, "secure_transfer_cipher": cipher})
+        if changes:
             project_settings_update(project=project, changes=changes, actor=ACTOR)
 
     def envelope(self, body: object) -> str:
@@ -250,7 +257,7 @@ def test_turning_it_off_gives_the_same_answers_in_the_clear(secure):
     encrypted = secure.answer(secure.client.get(url))
 
     # when
-    project_settings_update(project=secure.project, changes={"webhook_secure_transfer": False}, actor=ACTOR)
+    project_settings_update(project=secure.project, changes={"secure_transfer": False}, actor=ACTOR)
     response = secure.client.get(url)
 
     # then
@@ -281,7 +288,7 @@ def test_the_deploy_check_names_the_projects_in_the_originals_mode(db):
     # then
     assert warning.id == "idcheck.W004"
     assert warning.msg == "1 project(s) use the original-compatible Secure Data Transfer cipher: argosmode1."
-    project_settings_update(project=argos.project, changes={"webhook_secure_transfer_cipher": "gcm"}, actor=ACTOR)
+    project_settings_update(project=argos.project, changes={"secure_transfer_cipher": "gcm"}, actor=ACTOR)
     assert argos_cipher_not_in_use(None) == []
 
 

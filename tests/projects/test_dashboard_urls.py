@@ -71,7 +71,9 @@ def test_with_the_totp_code_every_get_page_opens(project, owner):
 
 
 def _is_post_only(pattern: URLPattern) -> bool:
-    return pattern.name in {"member_remove", "member_role", "invitation_cancel", "api_key_rotate", "staff_credits_top_up"}
+    return pattern.name in {
+        "member_remove", "member_role", "invitation_cancel", "api_key_rotate", "secret_key_issue", "staff_credits_top_up",
+    }  # fmt: skip
 
 
 def _admin_urls() -> list[str]:

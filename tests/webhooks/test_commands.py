@@ -54,7 +54,7 @@ def test_configure_project_shows_the_url(project):
 
     # then
     assert "webhook_url = https://hooks.example.com/a" in out.getvalue().splitlines()
-    assert "webhook_secure_transfer = false" in out.getvalue().splitlines()
+    assert "secure_transfer = false" in out.getvalue().splitlines()
 
 
 def test_webhook_secret_prints_the_signing_secret_and_rotates_it(project):

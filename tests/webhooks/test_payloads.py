@@ -13,9 +13,9 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from standardwebhooks.webhooks import Webhook
 
-from idcheck.lib.crypto import payload_decrypt
+from idcheck.lib.crypto import DecryptionError, payload_decrypt, payload_decrypt_gcm
 from projects.actors import Actor
-from projects.services import InvalidSettings, project_settings_update
+from projects.services import project_settings_update, secret_key_issue
 from submissions.models import Submission
 from submissions.services import SubmissionDetails, submission_create, submission_process
 from tests.submissions.api.helpers import passport_case
@@ -108,7 +108,7 @@ def test_a_submission_deleted_before_its_first_attempt_sends_only_the_thin_paylo
 def test_secure_data_transfer_sends_the_payload_encrypted_under_the_api_key_and_signed(project, issued_key, receiver):
     # given
     endpoint_at(project, receiver.url)
-    project_settings_update(project=project, changes={"webhook_secure_transfer": True}, actor=ACTOR)
+    project_settings_update(project=project, changes={"secure_transfer": True}, actor=ACTOR)
     emit(project, "created", "sub-1", kyc_result={"status": "incomplete"})
 
     # when
@@ -131,19 +131,44 @@ def test_secure_data_transfer_sends_the_payload_encrypted_under_the_api_key_and_
     }
 
 
-def test_secure_data_transfer_without_a_url_is_refused_and_changes_nothing(project):
+def test_secure_data_transfer_without_a_url_is_a_project_setting_that_creates_no_endpoint(project):
     # when
-    with pytest.raises(InvalidSettings):
-        project_settings_update(project=project, changes={"webhook_secure_transfer": True}, actor=ACTOR)
+    changed = project_settings_update(project=project, changes={"secure_transfer": True}, actor=ACTOR)
 
     # then
+    project.refresh_from_db()
+    assert (changed, project.secure_transfer) == (["secure_transfer"], True)
     assert WebhookEndpoint.objects.count() == 0
+
+
+def test_secure_data_transfer_under_the_secret_key_encrypts_the_webhook_with_it(project, issued_key, receiver):
+    # given
+    endpoint_at(project, receiver.url)
+    secret_key = secret_key_issue(project=project, actor=ACTOR).plaintext
+    changes = {"secure_transfer": True, "encryption_key": "secret_key"}
+    project_settings_update(project=project, changes=changes, actor=ACTOR)
+    emit(project, "created", "sub-1")
+
+    # when
+    with time_machine.travel(T0, tick=False):
+        send_due()
+
+    # then: it opens with SHA-256 of the secretKey, and not with the API key's
+    data = json.loads(receiver.requests[0].body)["data"]
+    key = hashlib.sha256(secret_key.encode()).digest()
+    assert json.loads(payload_decrypt_gcm(data, key=key)) == {
+        "webhook_trigger": "created",
+        "submission_id": "sub-1",
+        "sequence": 1,
+    }
+    with pytest.raises(DecryptionError):
+        payload_decrypt_gcm(data, key=hashlib.sha256(issued_key.plaintext.encode()).digest())
 
 
 def test_secure_data_transfer_without_a_live_api_key_fails_the_attempt_and_retries(project, receiver):
     # given
     endpoint_at(project, receiver.url)
-    project_settings_update(project=project, changes={"webhook_secure_transfer": True}, actor=ACTOR)
+    project_settings_update(project=project, changes={"secure_transfer": True}, actor=ACTOR)
     outbox = emit(project, "created", "sub-1")
 
     # when
@@ -163,7 +188,7 @@ def test_secure_data_transfer_without_a_live_api_key_fails_the_attempt_and_retri
 def test_secure_data_transfer_in_the_original_compatible_cbc_mode(project, issued_key, receiver):
     # given
     endpoint_at(project, receiver.url)
-    changes = {"webhook_secure_transfer": True, "webhook_secure_transfer_cipher": "cbc"}
+    changes = {"secure_transfer": True, "secure_transfer_cipher": "cbc"}
     project_settings_update(project=project, changes=changes, actor=ACTOR)
     emit(project, "created", "sub-1")
 

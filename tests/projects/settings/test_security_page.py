@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from projects import settings_registry
 from projects.actors import Actor
-from projects.services import project_settings_update
 from projects.settings_registry import ProjectSetting, parse_bool
 from projects.views.settings.security import AREA
 from tests.projects.settings.helpers import SettingsPage, settings_events
+from webhooks.models import WebhookEndpoint
 
 PAGE = SettingsPage("settings/security/", tuple(AREA.present_keys()))
 ACTOR = Actor.system("test")
@@ -19,7 +19,7 @@ def test_it_shows_the_allow_lists_and_secure_transfer(project, dashboard_client)
 
     assert "<h1>Security</h1>" in page
     for label in ["API IP allow-list", "Dashboard IP allow-list", "Secure Data Transfer (API bodies and webhooks)",
-                  "Secure Data Transfer cipher"]:  # fmt: skip
+                  "Secure Data Transfer cipher", "Encryption key", "Issue secretKey"]:  # fmt: skip
         assert label in page
 
 
@@ -35,22 +35,24 @@ def test_a_private_mode_setting_shows_once_it_is_registered(project, dashboard_c
     assert "Only registered tokens open the Liveform." in page
 
 
-def test_it_saves_an_allow_list_and_secure_transfer_and_logs_them(project, dashboard_client):
-    # given: Secure Data Transfer needs a webhook URL
-    project_settings_update(project=project, changes={"webhook_url": "https://hooks.example.com/in"}, actor=ACTOR)
+def test_it_saves_an_allow_list_and_secure_transfer_without_a_webhook_url_and_logs_them(project, dashboard_client):
+    # given: no webhook endpoint at all
+    assert not WebhookEndpoint.objects.filter(project=project).exists()
     # when
-    data = PAGE.form(project, api_ip_allowlist="10.0.0.0/8", webhook_secure_transfer="true")
+    data = PAGE.form(project, api_ip_allowlist="10.0.0.0/8", secure_transfer="true", secure_transfer_cipher="cbc")
     dashboard_client.post(PAGE.url(project), data)
     # then
     assert PAGE.values(project)["api_ip_allowlist"] == ["10.0.0.0/8"]
-    assert PAGE.values(project)["webhook_secure_transfer"] is True
-    assert settings_events(project)[1:] == [
+    project.refresh_from_db()
+    assert (project.secure_transfer, project.secure_transfer_cipher, project.encryption_key) == (True, "cbc", "api_key")
+    assert settings_events(project) == [
         {
-            "changed": ["api_ip_allowlist", "webhook_secure_transfer"],
-            "before": {"api_ip_allowlist": [], "webhook_secure_transfer": False},
-            "after": {"api_ip_allowlist": ["10.0.0.0/8"], "webhook_secure_transfer": True},
+            "changed": ["api_ip_allowlist", "secure_transfer", "secure_transfer_cipher"],
+            "before": {"api_ip_allowlist": [], "secure_transfer": False, "secure_transfer_cipher": "gcm"},
+            "after": {"api_ip_allowlist": ["10.0.0.0/8"], "secure_transfer": True, "secure_transfer_cipher": "cbc"},
         }
     ]
+    assert not WebhookEndpoint.objects.filter(project=project).exists()
 
 
 def test_an_allow_list_that_locks_the_owner_out_is_refused(project, dashboard_client):
@@ -64,14 +66,14 @@ def test_an_allow_list_that_locks_the_owner_out_is_refused(project, dashboard_cl
     assert settings_events(project) == []
 
 
-def test_secure_transfer_without_a_webhook_url_is_refused(project, dashboard_client):
+def test_the_secret_key_as_encryption_key_without_a_secret_key_is_refused(project, dashboard_client):
     # given
     before = PAGE.values(project)
     # when
-    data = PAGE.form(project, api_ip_allowlist="10.0.0.0/8", webhook_secure_transfer="true")
+    data = PAGE.form(project, api_ip_allowlist="10.0.0.0/8", secure_transfer="true", encryption_key="secret_key")
     response = dashboard_client.post(PAGE.url(project), data)
-    # then: on its field, and the valid allow-list beside it is not saved either
-    assert '<p class="error">Set a webhook URL first.</p>' in response.content.decode()
+    # then: on its field, and the valid values beside it are not saved either
+    assert '<p class="error">Issue a secretKey first (Security page).</p>' in response.content.decode()
     assert PAGE.values(project) == before
     assert settings_events(project) == []
 

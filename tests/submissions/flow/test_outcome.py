@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from idcheck.lib.crypto import payload_decrypt
 from projects.actors import Actor
 from projects.selectors import api_key_payload_key
-from projects.services import project_settings_update
+from projects.services import project_settings_update, secret_key_issue
 from submissions.flow.state import SESSION_KEY
 from submissions.models import RunState, Submission, SubmissionStatus
 from submissions.services import submission_process
@@ -182,6 +183,20 @@ def test_the_encrypted_option_sends_one_encrypted_value(client, issued_key):
     assert list(query) == ["encrypted"]
     plain = json.loads(payload_decrypt(query["encrypted"][0], key=api_key_payload_key(project=project)))
     assert plain == {"kycStatus": "pending", "submissionId": submission.id, "userid": "u-1", "email": "p@example.com"}
+
+
+def test_the_encrypted_option_uses_the_secret_key_when_it_is_the_encryption_key(client, issued_key):
+    # given
+    project = issued_key.api_key.project
+    secret_key = secret_key_issue(project=project, actor=Actor.system("test")).plaintext
+    _configure(project, liveform_return_url=RETURN, liveform_return_encrypted=True, encryption_key="secret_key")
+    submission = _submitted(client, project, userid="u-1", email="p@example.com")
+    _decide(submission, SubmissionStatus.APPROVED)
+    # when
+    query = parse_qs(urlsplit(client.get("/form/return")["Location"]).query)
+    # then
+    plain = json.loads(payload_decrypt(query["encrypted"][0], key=hashlib.sha256(secret_key.encode()).digest()))
+    assert plain == {"kycStatus": "approved", "submissionId": submission.id, "userid": "u-1", "email": "p@example.com"}
 
 
 def test_the_return_is_refused_before_the_decision(client, project):

@@ -9,7 +9,9 @@ import pytest
 import time_machine
 
 from idcheck.lib.crypto import seal
+from projects.actors import Actor
 from projects.models import ApiKey, ProjectStatus
+from projects.services import project_settings_update, secret_key_issue
 from submissions.flow.state import SESSION_KEY
 from tests.factories import ProjectFactory
 from tests.submissions.flow.helpers import encrypted, flow_client, nothing_written, open_link
@@ -163,6 +165,33 @@ def test_encrypted_without_an_api_key_cannot_be_read(project):
     client = flow_client()
     location, status, _ = _error(client, open_link(client, project.pid, encrypted="0LggZ8SFnWfM4yzf+ZXqug=="))
     assert (location, status) == ("/form/error-page/decryption-failed", 400)
+
+
+def test_with_the_secret_key_as_encryption_key_only_a_link_under_it_opens(issued_key):
+    # given
+    project = issued_key.api_key.project
+    secret_key = secret_key_issue(project=project, actor=Actor.system("test")).plaintext
+    project_settings_update(project=project, changes={"encryption_key": "secret_key"}, actor=Actor.system("test"))
+    values = {"userid": "u-secret"}
+    refused_client, client = flow_client(), flow_client()
+    # when
+    refused = _error(
+        refused_client, open_link(refused_client, project.pid, encrypted=encrypted(issued_key.plaintext, values))
+    )
+    opened = open_link(client, project.pid, encrypted=encrypted(secret_key, values))
+    # then: the API key's link no longer opens; the secretKey's does
+    assert refused[:2] == ("/form/error-page/decryption-failed", 400)
+    assert SESSION_KEY not in refused_client.session
+    assert opened["Location"] == "/form/consent"
+    assert client.session[SESSION_KEY]["params"]["userid"] == "u-secret"
+
+
+def test_a_secret_key_issued_but_not_chosen_leaves_the_api_key_in_use(issued_key):
+    project = issued_key.api_key.project
+    secret_key_issue(project=project, actor=Actor.system("test"))
+    client = flow_client()
+    open_link(client, project.pid, encrypted=encrypted(issued_key.plaintext, {"userid": "u-api"}))
+    assert client.session[SESSION_KEY]["params"]["userid"] == "u-api"
 
 
 def test_a_plain_allowed_countries_is_ignored(project):
