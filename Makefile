@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := python3 python3-venv python3-dev gcc fonts-ocr-b fonts-dejavu
 # What `make test` needs on top: the local servers it starts and the browser for e2e tests.
 TEST_SYSTEM_PACKAGES := postgresql redis-server chromium gettext
 
-.PHONY: run test check worker worker-pipeline beat lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions bench-webhooks bench-dashboard
+.PHONY: run test screenshots check worker worker-pipeline beat lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions bench-webhooks bench-dashboard
 
 # --- set-up -------------------------------------------------------------------------------
 
@@ -83,6 +83,17 @@ test: venv test-system-packages
 	@rc=0; $(PYTHON) -m pytest -p no:cacheprovider -q $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc = 5 ]; then echo "make test: pytest collected no tests, which counts as a failure." >&2; fi; \
 	exit $$rc
+
+# Every Liveform screen as a phone shows it, each checked by axe-core (docs/liveform-screens.md):
+# the Liveform browser tests write var/screenshots/ (or IDCHECK_SCREENSHOTS), then a curated,
+# compressed set is copied to docs/screenshots/ and listed in docs/liveform-screens.md.
+screenshots: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/idcheck
+screenshots: export REDIS_URL ?= redis://127.0.0.1:6379/15
+screenshots: venv test-system-packages
+	.ci/ensure-services
+	rm -f $${IDCHECK_SCREENSHOTS:-var/screenshots}/liveform-*.png
+	$(PYTHON) -m pytest -p no:cacheprovider -q tests/e2e/test_liveform.py tests/e2e/test_liveform_*.py
+	$(PYTHON) -m tests.e2e.docs_screenshots
 
 lint: venv
 	.venv/bin/ruff check .

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import totp_code
+from tests.e2e.conftest import screenshot
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, ProjectFactory, UserFactory
-
-SCREENSHOTS = os.environ.get("IDCHECK_SCREENSHOTS", "")
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+    screenshot(page, f"dashboard-{name}")
 
 
 def test_a_new_admin_connects_an_authenticator_and_reaches_the_project(page):

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 
 from submissions.flow.state import SESSION_KEY
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, walk_to_front
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, PHONE_UA, liveform_step, walk_to_front
 from tests.factories import ProjectFactory
 from tests.submissions.api.helpers import passport_case
 
@@ -58,7 +58,7 @@ def camera_page(browser, live_server, settings, tmp_path: Path):
     camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
               f"--use-file-for-fake-video-capture={film}"]  # fmt: skip
     with_camera = browser.browser_type.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *camera])
-    context = with_camera.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url,
+    context = with_camera.new_context(viewport=PHONE, user_agent=PHONE_UA, base_url=live_server.url,
                                       permissions=["camera"])  # fmt: skip
     yield context.new_page()
     with_camera.close()
@@ -79,6 +79,7 @@ def test_the_camera_takes_the_documents_photo_by_itself_and_the_flow_keeps_it(ca
     assert page.locator("#lf-doc-camera").is_hidden()
     assert page.evaluate("document.getElementById('id_photo').files[0].type") == "image/jpeg"
     assert page.evaluate("document.getElementById('lf-doc-preview').naturalWidth") == FILM_SIZE[0]
+    liveform_step(page, "front-camera")
 
     # when: sent with the form's own button
     page.click("text=Use this photo")
@@ -107,3 +108,4 @@ def test_without_a_camera_the_page_says_why_and_records_it(page):
     assert problem.text_content() == (
         "No back camera was found on this device. Choose a photo instead, or open this link on a phone."
     )
+    liveform_step(page, "front-camera-error")

@@ -9,13 +9,10 @@ import pytest
 
 from network.models import SubmissionClient
 from submissions.models import Submission
-from tests.e2e.conftest import walk_to_front
+from tests.e2e.conftest import PHONE, PHONE_UA, liveform_step, walk_to_front
 from tests.factories import ProjectFactory
 from tests.submissions.api.helpers import passport_case
 
-PHONE_UA = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
-)
 DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,13 +30,14 @@ def test_a_phone_continues_the_flow_started_on_a_desktop(browser, live_server, s
     project = ProjectFactory(name="Acme Bank", credits=10)
     desktop_context = browser.new_context(viewport={"width": 1280, "height": 800}, user_agent=DESKTOP_UA,
                                           base_url=live_server.url)  # fmt: skip
-    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, user_agent=PHONE_UA, is_mobile=True,
+    phone_context = browser.new_context(viewport=PHONE, user_agent=PHONE_UA, is_mobile=True,
                                         has_touch=True, base_url=live_server.url)  # fmt: skip
     try:
         desktop = desktop_context.new_page()
         desktop.goto(f"/form/?pid={project.pid}")
         desktop.wait_for_url("**/form/consent")
         assert desktop.is_visible(".lf-qr svg")
+        liveform_step(desktop, "consent-desktop-qr")
         walk_to_front(desktop, project.pid)
         link = desktop.get_attribute("#lf-handoff-link", "href")
         assert link
@@ -53,6 +51,7 @@ def test_a_phone_continues_the_flow_started_on_a_desktop(browser, live_server, s
         desktop.reload()
         desktop.wait_for_url("**/form/phone")
         assert desktop.text_content("h1") == "Continue on your phone"
+        liveform_step(desktop, "phone-waiting")
         # when: the phone takes the photos
         _photo(phone, case.front, "passport.jpg")
         phone.wait_for_url(re.compile(r".*/form/(selfie|review)$"))
@@ -64,6 +63,7 @@ def test_a_phone_continues_the_flow_started_on_a_desktop(browser, live_server, s
         phone.wait_for_url("**/form/processing")
         # then: the desktop's page, polling, says the phone is done
         desktop.wait_for_selector("text=Your phone has sent everything", timeout=15_000)
+        liveform_step(desktop, "phone-done")
         submission = Submission.objects.get(project=project)
         assert "Android" in SubmissionClient.objects.get(submission_id=submission.id).user_agent
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.conftest import liveform_step
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,7 +20,7 @@ def test_arabic_renders_right_to_left_with_arabic_text(page):
     assert page.locator("html").get_attribute("lang") == "ar"
     heading = page.locator("h1").inner_text()
     assert any("\u0600" <= char <= "\u06ff" for char in heading), heading
-    page.screenshot(path="/tmp/liveform-consent-ar.png")
+    liveform_step(page, "consent-rtl")
 
 
 def test_the_browsers_language_is_used_when_the_link_has_none(browser, live_server, settings):

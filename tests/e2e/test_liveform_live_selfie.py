@@ -19,7 +19,7 @@ import pytest
 from submissions.flow.views import live
 from submissions.models import CheckResult, LivenessCapture, SelfieCapture, Submission
 from submissions.pipeline.liveness import ChallengePlan, new_challenge
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, walk_to_front
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, PHONE_UA, liveform_step, walk_to_front
 from tests.e2e.fake_camera import film_plan
 from tests.submissions.api.helpers import passport_case
 from tests.submissions.test_process_celery import pipeline_worker  # noqa: F401 (a fixture)
@@ -49,7 +49,7 @@ def camera_page(browser, live_server, pipeline_worker, settings, tmp_path: Path,
               f"--use-file-for-fake-video-capture={film}"]  # fmt: skip
     # A second Chromium with the fake camera, launched by the session's Playwright (one per thread)
     with_camera = browser.browser_type.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *camera])
-    context = with_camera.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url,
+    context = with_camera.new_context(viewport=PHONE, user_agent=PHONE_UA, base_url=live_server.url,
                                       permissions=["camera"])  # fmt: skip
     yield context.new_page(), template
     with_camera.close()
@@ -78,6 +78,7 @@ def test_a_live_selfie_is_filmed_through_the_challenge_and_passes_liveness(camer
         arg=first_prompt[template.steps[0].challenge],
         timeout=15_000,
     )
+    liveform_step(page, "selfie-live", audit=False)  # mid-challenge; the same markup is audited before the camera
     page.wait_for_url("**/form/processing", timeout=30_000)
     page.wait_for_url("**/form/result", timeout=180_000)
 

@@ -102,7 +102,7 @@ def test_the_result_page_follows_the_status(client, project, status, text):
     response = client.get("/form/result")
     assert response.status_code == 200
     assert text in response.content.decode()
-    assert 'http-equiv="refresh"' not in response.content.decode()  # no Return URL configured
+    assert "lf-return-timer" not in response.content.decode()  # no Return URL configured
 
 
 def test_the_result_page_is_not_shown_before_the_decision(client, project):
@@ -154,7 +154,8 @@ def test_the_result_page_returns_to_the_return_url_with_the_spec_fields(client, 
     page = client.get("/form/result").content.decode()
     response = client.get("/form/return")
     # then
-    assert '<meta http-equiv="refresh" content="5;url=/form/return">' in page
+    assert 'data-delay="5" data-return-url="/form/return"' in page  # result.js's timer, with "Stay on this page"
+    assert 'http-equiv="refresh"' not in page
     assert 'href="/form/return"' in page
     location = urlsplit(response["Location"])
     assert (location.netloc, location.path) == ("shop.example.com", "/kyc/done")
