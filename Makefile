@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := python3 python3-venv python3-dev gcc fonts-ocr-b fonts-dejavu
 # What `make test` needs on top: the local servers it starts and the browser for e2e tests.
 TEST_SYSTEM_PACKAGES := postgresql redis-server chromium gettext
 
-.PHONY: run test screenshots check worker worker-pipeline beat lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions bench-webhooks bench-dashboard
+.PHONY: run test screenshots check worker worker-pipeline beat lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions bench-webhooks bench-dashboard soak
 
 # --- set-up -------------------------------------------------------------------------------
 
@@ -221,6 +221,24 @@ bench: venv test-system-packages $(TESSDATA)/mrz.traineddata
 	@$(PYTHON) -c "import passporteye" 2>/dev/null || .venv/bin/pip install -q passporteye==2.2.2
 	$(MANAGE) migrate -v0
 	$(MANAGE) bench_report --note "$(BENCH_NOTE)"
+
+# --- load and soak -------------------------------------------------------------------------
+
+# Issue 11 / G13: Locust against gunicorn, with a pipeline and a webhooks worker and a receiver,
+# for SOAK_SECONDS (10 minutes); fails on any 5xx, reconcile offenders or 15 % memory growth of a
+# process. On DATABASE_URL's server but in a database of its own (SOAK_DATABASE, created when
+# missing, kept between runs for inspection), with its own media folder and Redis database, so
+# that no other worker takes its tasks. Writes docs/soak.md; request log and plots in var/soak.
+SOAK_SECONDS ?= 600
+SOAK_DATABASE ?= idcheck_soak
+soak: export REDIS_URL ?= redis://127.0.0.1:6379/13
+soak: export MEDIA_ROOT := $(CURDIR)/var/soak/media
+soak: venv test-system-packages
+	@base=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/idcheck}; \
+	export DATABASE_URL=$$(python3 -c 'import sys; from urllib.parse import urlsplit; print(urlsplit(sys.argv[1])._replace(path="/" + sys.argv[2]).geturl())' "$$base" "$(SOAK_DATABASE)"); \
+	set -e; .ci/ensure-services; \
+	$(MANAGE) migrate -v0; \
+	$(MANAGE) soak --seconds $(SOAK_SECONDS) --out var/soak --docs docs/soak.md
 
 # Removes generated state only; the venv stays. Note var/ holds the embedded database and keys.
 clean:

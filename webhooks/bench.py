@@ -19,86 +19,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from idcheck.lib.subprocesses import current_database_url
+from idcheck.lib.subprocesses import current_database_url, stop_process
 from projects.models import Project
+from webhooks.receiver import RECEIVE_TIMEOUT_S, SigningReceiver
 from webhooks.services import webhook_endpoint_set, webhook_event_emit, webhook_secrets_live
 
 BENCH_EVENT = "bench"
-RECEIVE_TIMEOUT_S = 120.0
-
-
-@dataclass
-class SigningReceiver:
-    """Answers 200 to every POST whose Standard Webhooks signature verifies (400 otherwise) and
-    records when each ``webhook-id`` arrived (``time.time()``; the bench runs on one machine)."""
-
-    secret: str = ""
-    arrivals: dict[str, float] = field(default_factory=dict)
-    forged: int = 0
-    port: int = 0
-    _server: ThreadingHTTPServer | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bench"
-
-    def start(self) -> None:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-                body = self.rfile.read(int(self.headers.get("content-length", "0")))
-                headers = {name.lower(): value for name, value in self.headers.items()}
-                verified = receiver.verify(body, headers)
-                self.send_response(200 if verified else 400)
-                self.send_header("content-length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def verify(self, body: bytes, headers: dict[str, str]) -> bool:
-        arrived = time.time()
-        try:
-            Webhook(self.secret).verify(body, headers)
-        except WebhookVerificationError:
-            with self._lock:
-                self.forged += 1
-            return False
-        with self._lock:
-            self.arrivals.setdefault(headers["webhook-id"], arrived)
-        return True
-
-    def wait_for(self, count: int, *, timeout: float = RECEIVE_TIMEOUT_S) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                if len(self.arrivals) >= count:
-                    return True
-            time.sleep(0.002)
-        return False
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
 
 
 class WorkerProcess:
@@ -116,12 +51,8 @@ class WorkerProcess:
         self.process = subprocess.Popen(command, env=env, cwd=Path(settings.BASE_DIR), stdout=subprocess.DEVNULL)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        if self.process is not None:
+            stop_process(self.process, timeout=20)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -32,7 +33,7 @@ import numpy as np
 from PIL import Image
 
 from submissions.pipeline.face.detect import detect_faces
-from submissions.specimens import compose_document
+from submissions.specimens import compose_document, make_specimens
 from submissions.specimens.photograph import photograph
 
 DEFAULT_CACHE = Path("var/cache/face_sources")
@@ -141,6 +142,21 @@ def _around(rgb: np.ndarray, box: tuple[float, float, float, float], side: float
     left, top = max(0, round(x - side * w)), max(0, round(y - vertical * h))
     right, bottom = min(rgb.shape[1], round(x + w + side * w)), min(rgb.shape[0], round(y + h + vertical * h))
     return np.ascontiguousarray(rgb[top:bottom, left:right])
+
+
+def passports_with_selfie(
+    work: Path, *, count: int, seed: int, cache: Path = DEFAULT_CACHE
+) -> tuple[list[bytes], bytes]:
+    """``count`` generated passports (TD3, clear photos, each its own holder) printed with Obama's
+    first photo, and his second photo as the selfie: a case every step of the pipeline works on
+    (``bench_decisions``, ``soak``). ``work`` is a scratch folder the caller removes."""
+    photos = face_recognition_images(cache)
+    faces = work / "faces"
+    faces.mkdir(parents=True, exist_ok=True)
+    shutil.copy(portrait_source(photos / "obama.jpg", work, "obama"), faces / "obama.png")
+    make_specimens(work / "out", count=count, seed=seed, kinds=["td3"], conditions=["clear"], faces_dir=faces)
+    passports = [path.read_bytes() for path in sorted((work / "out").glob("*.jpg"))]
+    return passports, (photos / "obama2.jpg").read_bytes()
 
 
 def portrait_source(photo: Path, prepared: Path, name: str) -> Path:

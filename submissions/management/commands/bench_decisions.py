@@ -26,11 +26,10 @@ from django.db import transaction
 
 from projects.actors import Actor
 from projects.services import project_create
-from submissions.evaluation.face_set import DEFAULT_CACHE, SourcesUnavailable, face_recognition_images, portrait_source
+from submissions.evaluation.face_set import SourcesUnavailable, passports_with_selfie
 from submissions.evaluation.summary import percentile
 from submissions.models import SubmissionImage
 from submissions.services import submission_create, submission_process
-from submissions.specimens import make_specimens
 
 ACTOR = Actor.system("bench_decisions")
 
@@ -64,19 +63,14 @@ class Command(BaseCommand):
         self._summary(timings)
 
     def _case(self) -> tuple[bytes, bytes]:
-        try:
-            photos = face_recognition_images(DEFAULT_CACHE)
-        except SourcesUnavailable as exc:
-            raise CommandError(str(exc)) from None
         work = Path(tempfile.mkdtemp(prefix="idcheck-bench-"))
         try:
-            faces = work / "faces"
-            faces.mkdir()
-            shutil.copy(portrait_source(photos / "obama.jpg", work, "obama"), faces / "obama.png")
-            make_specimens(work / "out", count=1, seed=5, kinds=["td3"], conditions=["clear"], faces_dir=faces)
-            return next((work / "out").glob("*.jpg")).read_bytes(), (photos / "obama2.jpg").read_bytes()
+            [passport], selfie = passports_with_selfie(work, count=1, seed=5)
+        except SourcesUnavailable as exc:
+            raise CommandError(str(exc)) from None
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        return passport, selfie
 
     def _verify(self, project: Any, passport: bytes, selfie: bytes, written: list[str]) -> tuple[float, float, str]:
         started = time.perf_counter()
