@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := python3 python3-venv python3-dev gcc fonts-ocr-b fonts-dejavu
 # What `make test` needs on top: the local servers it starts and the browser for e2e tests.
 TEST_SYSTEM_PACKAGES := postgresql redis-server chromium gettext
 
-.PHONY: run test screenshots check worker worker-pipeline beat lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions bench-webhooks bench-dashboard soak
+.PHONY: run test test-slow screenshots check worker worker-pipeline beat lint schema clean venv system-packages test-system-packages bench bench-documents bench-faces bench-face-search bench-liveness bench-network bench-decisions bench-webhooks bench-dashboard soak
 
 # --- set-up -------------------------------------------------------------------------------
 
@@ -94,6 +94,16 @@ screenshots: venv test-system-packages
 	rm -f $${IDCHECK_SCREENSHOTS:-var/screenshots}/liveform-*.png
 	$(PYTHON) -m pytest -p no:cacheprovider -q tests/e2e/test_liveform.py tests/e2e/test_liveform_*.py
 	$(PYTHON) -m tests.e2e.docs_screenshots
+
+# The fault drills (issue 11, RELIABILITY G14/G15): each starts its own PostgreSQL cluster, Redis
+# and a tmpfs media folder (so it needs root), kills and restarts them under a load through a real
+# gunicorn and Celery workers, then runs `manage.py reconcile`. About 15 minutes; docs/reconcile.md
+# keeps the last results.
+test-slow: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/idcheck
+test-slow: export REDIS_URL ?= redis://127.0.0.1:6379/15
+test-slow: venv test-system-packages
+	.ci/ensure-services
+	$(PYTHON) -m pytest -p no:cacheprovider -q -s -m slow $(PYTEST_ARGS)
 
 lint: venv
 	.venv/bin/ruff check .

@@ -13,6 +13,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from idcheck.errors import ApplicationError
+from idcheck.outage import api_outage_answer, log_outage, outage_kind
 
 logger = logging.getLogger("idcheck.api")
 
@@ -62,9 +63,19 @@ def gateway_error_responses() -> dict[int, OpenApiResponse]:
             f"`{EXPLICIT_DENY}` (caller outside the IP allow-list)",
         ),
         429: OpenApiResponse(message, description=f"`{TOO_MANY_REQUESTS}`; see the `Retry-After` header"),
-        503: OpenApiResponse(message, description="`Service Unavailable`: the rate-limit store is unreachable"),
+        503: OpenApiResponse(
+            message,
+            description="`Service Unavailable`: the database, Redis or the rate-limit store is unreachable "
+            "(see `Retry-After`)",
+        ),
     }
 
+
+# The answer of an operation that stores images, when the media disk is full (idcheck.outage).
+STORAGE_FULL_507 = OpenApiResponse(
+    inline_serializer("StorageFull", fields={"message": serializers.CharField()}),
+    description="`Insufficient Storage`: the media disk is full; nothing was stored or charged (see `Retry-After`)",
+)
 
 # The 403 of an operation that also refuses in its own words (``service_blocked``…): the gateway's
 # refusals have no errorCode, so it cannot be required.
@@ -111,5 +122,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return _message(403, FORBIDDEN)
     if isinstance(exc, exceptions.APIException):
         return _message(exc.status_code, str(exc.detail) if isinstance(exc.detail, str) else "Bad Request")
+    kind = outage_kind(exc)
+    if kind is not None:  # PostgreSQL, Redis or the media disk is away: not a bug (idcheck.outage)
+        log_outage(kind, exc, context["request"].path if context.get("request") else "-")
+        status_code, body, headers = api_outage_answer(kind)
+        return Response(body, status=status_code, headers=headers)
     logger.exception("unhandled error in %s", type(context.get("view")).__name__)
     return _message(500, "Internal Server Error")

@@ -8,13 +8,16 @@ OCR run therefore never delays a webhook.
 from __future__ import annotations
 
 import enum
+import logging
 import os
 
-from celery import Celery
+import kombu.exceptions
+from celery import Celery, Task
 from celery.schedules import crontab
 from kombu import Queue as KombuQueue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idcheck.settings")
+logger = logging.getLogger("idcheck.tasks")
 
 
 class Queue(enum.StrEnum):
@@ -74,3 +77,15 @@ app.conf.beat_schedule = {
         "options": {"queue": Queue.DEFAULT.value},
     },
 }
+
+
+def delay_or_leave_to_sweeper(task: Task, *args: object) -> bool:
+    """``task.delay(*args)`` after a commit, for work whose row a sweeper re-queues: with the
+    broker down the caller carries on (its rows are committed) and the sweeper queues the work
+    once Redis is back (RELIABILITY A7, G15). Returns whether the message was sent."""
+    try:
+        task.delay(*args)
+    except kombu.exceptions.OperationalError as exc:
+        logger.warning("could not queue %s%s (%s); its sweeper will", task.name, args, type(exc).__name__)
+        return False
+    return True

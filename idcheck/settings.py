@@ -172,6 +172,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A queued verification run older than this may have lost its message (Redis restarted without
+# persistence, or was down when it was queued): the minutely sweeper queues it again (A7).
+IDCHECK_QUEUED_STALE_SECONDS = env_int("IDCHECK_QUEUED_STALE_SECONDS", 600, minimum=5)
 
 # --- Sessions and cookies (G20)
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=60)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from idcheck.outage import log_outage, outage_kind, outage_response
 from idcheck.redis import redis_client
 
 
@@ -21,6 +24,13 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception: an outage (a middleware or a page that
+    # reached a database that is down) is answered 503, not 500 (idcheck.outage).
+    exc = sys.exc_info()[1]
+    kind = outage_kind(exc)
+    if kind is not None:
+        log_outage(kind, exc, request.path)
+        return outage_response(request, kind)
     if _is_api(request):
         return JsonResponse({"message": "Internal Server Error"}, status=500)
     return render(request, "errors/500.html", status=500)

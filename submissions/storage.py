@@ -8,6 +8,7 @@ have no image magic, and a file moved to another submission or kind does not ope
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 
@@ -26,8 +27,18 @@ def _context(kind: str) -> str:
 
 
 def _sealed_file_write(submission: Submission, plaintext: bytes, *, context: str) -> str:
+    sealed = ContentFile(vault.seal_bytes(submission, plaintext, context=context))
     name = f"submissions/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}.bin"
-    return default_storage.save(name, ContentFile(vault.seal_bytes(submission, plaintext, context=context)))
+    while default_storage.exists(name):  # never in practice (192 random bits); see below
+        name = f"submissions/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}.bin"
+    try:
+        return default_storage.save(name, sealed)
+    except OSError:
+        # A full disk (ENOSPC) fails the write after part of the file is on disk, and no row will
+        # ever name it: remove it here. The name was free before the save, so it is ours.
+        with contextlib.suppress(OSError):
+            default_storage.delete(name)
+        raise
 
 
 def _sealed_file_read(submission: Submission, name: str, *, context: str, sha256: str) -> bytes:

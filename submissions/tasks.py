@@ -17,12 +17,29 @@ from idcheck.celery import Queue
 logger = logging.getLogger("idcheck.aml")
 
 
+# A run cut short by a database outage (a restart, a failover) is tried again this often, as long
+# as a restart may take, instead of waiting for its claim's lease (minutes) and the sweeper.
+DATABASE_RETRY_S = 5
+DATABASE_RETRIES = 24
+
+
 @shared_task(bind=True, queue=Queue.PIPELINE.value, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def submission_process_task(self: Any, submission_id: str) -> None:
+def submission_process_task(self: Any, submission_id: str, takeover: bool = False) -> None:
+    from django.db import InterfaceError, OperationalError
+
     from submissions.services import submission_process
 
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    submission_process(submission_id=submission_id, takeover=redelivered)
+    try:
+        submission_process(submission_id=submission_id, takeover=takeover or redelivered)
+    except (OperationalError, InterfaceError) as exc:
+        # The database went away mid-run. This run is over, so its retry may take its own claim
+        # over; the attempt fence keeps a duplicate from recording twice (G14).
+        logging.getLogger("idcheck.pipeline").warning(
+            "run of %s lost the database (%s); retrying", submission_id, type(exc).__name__
+        )
+        raise self.retry(exc=exc, countdown=DATABASE_RETRY_S, max_retries=DATABASE_RETRIES,
+                         kwargs={"submission_id": submission_id, "takeover": True}) from None  # fmt: skip
 
 
 @shared_task(queue=Queue.DEFAULT.value, acks_late=True, ignore_result=True)

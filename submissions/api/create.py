@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import GATEWAY_ERRORS, REFUSAL_403
+from idcheck.api_errors import GATEWAY_ERRORS, REFUSAL_403, STORAGE_FULL_507
 from idcheck.errors import ApplicationError
 from network.device import DeviceSignals
 from network.models import IpOrigin
@@ -138,6 +138,7 @@ class SubmissionCreateApi(APIView):
             409: OpenApiResponse(_ERRORS, description="`idempotency_key_in_use`: the first request is in flight"),
             413: OpenApiResponse(description="`Request Entity Too Large`"),
             422: OpenApiResponse(_ERRORS, description="`idempotency_key_reused` with a different request"),
+            507: STORAGE_FULL_507,
         },
         examples=[OpenApiExample("created", value={"submissionId": "evcka62mes3ugzb_mg"}, response_only=True)],
     )

@@ -30,7 +30,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idcheck.api_errors import GATEWAY_ERRORS, nul_free
+from idcheck.api_errors import GATEWAY_ERRORS, STORAGE_FULL_507, nul_free
 from idcheck.errors import ApplicationError
 from policy.id_types import ID_TYPES
 from projects.actors import Actor
@@ -151,6 +151,7 @@ class SubmissionImageApi(APIView):
             ),
             409: OpenApiResponse(_ERROR, description="`submission_in_progress`: its verification is queued or running"),
             413: OpenApiResponse(description="`Request Entity Too Large`"),
+            507: STORAGE_FULL_507,
         },
         examples=[OpenApiExample("updated", response_only=True, value={"message": SUCCESS})],
     )

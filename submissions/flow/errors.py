@@ -67,6 +67,13 @@ ERROR_PAGES: dict[str, ErrorPage] = {
         _("Verification paused"),
         _("Identity verification is paused for this service. Please try again later."),
     ),
+    # PostgreSQL, Redis or the media disk is away (idcheck.outage): shown without reading anything.
+    "service-unavailable": ErrorPage(
+        "SE-50020",
+        503,
+        _("Service temporarily unavailable"),
+        _("We cannot take your verification right now, and nothing was saved. Please try again in a few minutes."),
+    ),
     "refresh": ErrorPage(
         "RT-60001",
         409,

@@ -12,7 +12,7 @@ from projects.models import CreditLedgerEntry, Project
 from projects.models.credits import CreditReason
 from submissions.models import RunState, Submission, SubmissionSource, SubmissionStatus
 from submissions.reconcile.report import CAP, SLACK, CheckReport, Finding, Scope, beat_interval, finding_of, found
-from submissions.services.process import QUEUED_STALE, processing_lease
+from submissions.services.process import processing_lease, queued_stale
 from webhooks import services as webhook_services
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookOutbox
 
@@ -73,7 +73,7 @@ def credits_reconcile(scope: Scope) -> CheckReport:
 
 def runs_reconcile(scope: Scope) -> CheckReport:
     requeue_every = beat_interval("submissions-requeue-stuck")
-    queued_by = scope.now - (QUEUED_STALE + requeue_every + SLACK)
+    queued_by = scope.now - (queued_stale() + requeue_every + SLACK)
     claimed_by = scope.now - (processing_lease() + requeue_every + SLACK)
     expired_by = scope.now - (LONGEST_TIMEOUT + beat_interval("submissions-expire-incomplete") + SLACK)
     runs = scope.of(Submission.objects.all())

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from idcheck.celery import delay_or_leave_to_sweeper
 from idcheck.errors import ApplicationError, ConflictError
 from network.services import ClientInfo, submission_client_record
 from policy.evidence import IdentityFields
@@ -333,9 +334,11 @@ def _create(
 
 
 def _enqueue(submission_id: str) -> None:
+    """Queue the run after the commit; with the broker down the request still succeeds (the row
+    is committed and ``queued``) and the sweeper queues it once the broker is back."""
     from submissions.tasks import submission_process_task
 
-    submission_process_task.delay(submission_id)
+    delay_or_leave_to_sweeper(submission_process_task, submission_id)
 
 
 def _lock_key(project: Project, key: str) -> int:

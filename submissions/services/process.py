@@ -43,6 +43,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from idcheck.celery import delay_or_leave_to_sweeper
 from idcheck.timeformat import format_compact
 from policy import selectors as policy_selectors
 from policy.engine import Decision, decide
@@ -67,8 +68,12 @@ from webhooks.services import webhook_event_emit
 logger = logging.getLogger("idcheck.pipeline")
 
 MAX_ATTEMPTS = 3
-QUEUED_STALE = dt.timedelta(minutes=10)  # a queued run whose message may have been lost (A7)
 PIPELINE_ACTOR = Actor.system("pipeline")
+
+
+def queued_stale() -> dt.timedelta:
+    """How long a queued run waits before the sweeper assumes its message was lost (A7)."""
+    return dt.timedelta(seconds=settings.IDCHECK_QUEUED_STALE_SECONDS)
 
 
 def processing_lease() -> dt.timedelta:
@@ -330,7 +335,7 @@ def _requeue(submission: Submission, *, reason: str) -> None:
 def _enqueue(submission_id: str) -> None:
     from submissions.tasks import submission_process_task
 
-    submission_process_task.delay(submission_id)
+    delay_or_leave_to_sweeper(submission_process_task, submission_id)
 
 
 def _fail(submission: Submission, *, reason: str) -> None:
@@ -372,7 +377,7 @@ def submissions_requeue_stuck(*, now: dt.datetime | None = None) -> SweepReport:
             requeued += 1
     stale = list(
         Submission.objects.select_for_update(skip_locked=True)
-        .filter(run_state=RunState.QUEUED, queued_at__lt=now - QUEUED_STALE)
+        .filter(run_state=RunState.QUEUED, queued_at__lt=now - queued_stale())
         .values_list("pk", flat=True)
     )
     if stale:
