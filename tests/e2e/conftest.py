@@ -113,7 +113,8 @@ def _screens() -> tuple[str, ...]:
         "consent-rtl", "front-rtl", "result-rtl",
     )  # fmt: skip
     dark = tuple(f"{screen}-dark-theme" for screen in WALKED_SCREENS)
-    return flow + dark + tuple(f"error-{page}" for page in ERROR_PAGES)
+    light = ("front-light-theme", "result-approved-light-theme")  # a light ``mainColor``: its links and outlines
+    return flow + tuple(f"error-{page}" for page in ERROR_PAGES) + dark + light
 
 
 # Every screen the browser tests show, in the flow's order: a screenshot is named after its

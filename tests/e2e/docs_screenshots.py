@@ -38,6 +38,7 @@ CURATED = {
     "result-rejected": "Result: rejected, with the reason",
     "consent-rtl": "Arabic, right to left",
     "front-dark-theme": "A dark mainColor",
+    "front-light-theme": "A light mainColor: links and outlined buttons darkened to read",
     "error-period": "An error page: outside the submission period, with its code",
 }
 

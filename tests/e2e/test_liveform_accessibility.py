@@ -32,6 +32,7 @@ INSTAGRAM_UA = (
     "Instagram 334.0.4.32.98 (iPhone15,3; iOS 17_5; en_US; en; scale=3.00; 1290x2796; 604367138)"
 )
 DARK_MAIN = "14213d"  # a navy blue: white text on the buttons, dark links and focus rings
+LIGHT_MAIN = "ffd60a"  # a sunny yellow: black text on the buttons, links darkened to read on white
 
 
 def _everything_project():
@@ -115,6 +116,26 @@ def _decide(project, status: str, **fields) -> None:
     Submission.objects.filter(project=project).update(status=status, **fields)
 
 
+def _returning_to(url: str):
+    project = ProjectFactory(name="Acme Bank", credits=10)
+    project_settings_update(project=project, changes={"liveform_return_url": url}, actor=ACTOR)
+    return project
+
+
+def _front_to_approved_result(page, project) -> None:
+    """From the front photo to the result page, the shortest way: a passport's unreadable photo,
+    the details typed in, a selfie from a file, then the decision written as approved."""
+    _send_photo(page)
+    page.wait_for_url("**/form/review")
+    _type_details(page)
+    page.wait_for_url("**/form/selfie")
+    page.click("#lf-live-file")
+    _send_photo(page)
+    page.wait_for_url("**/form/processing")
+    _decide(project, SubmissionStatus.APPROVED)
+    page.wait_for_url("**/form/result")
+
+
 def test_every_step_of_the_longest_flow_and_each_result_pass_the_audit(page):
     # given: a project asking for everything the flow can ask
     project = _everything_project()
@@ -148,6 +169,16 @@ def test_a_dark_main_colour_keeps_every_screen_readable(page):
     liveform_step(page, "result-approved-dark-theme")
 
 
+def test_a_light_main_colour_keeps_links_and_outlined_buttons_readable(page, live_server):
+    # given: a yellow main colour, in which text on white would be unreadable
+    project = _returning_to(f"{live_server.url}/healthz?from=liveform")
+    # when / then: the photo step's link and outlined button, the result's "Stay on this page"
+    walk_to_front(page, project.pid, query=f"&mainColor={LIGHT_MAIN}")
+    liveform_step(page, "front-light-theme")
+    _front_to_approved_result(page, project)
+    liveform_step(page, "result-approved-light-theme")  # within the 5 seconds: the timer's button in view
+
+
 def test_arabic_screens_pass_the_audit_right_to_left(page):
     # given: an Arabic link (its consent page is shot in test_liveform_languages)
     project = ProjectFactory(name="Acme Bank", credits=10)
@@ -155,15 +186,7 @@ def test_arabic_screens_pass_the_audit_right_to_left(page):
     assert (page.locator("html").get_attribute("dir"), page.locator("html").get_attribute("lang")) == ("rtl", "ar")
     # when / then
     liveform_step(page, "front-rtl")
-    _send_photo(page)
-    page.wait_for_url("**/form/review")
-    _type_details(page)
-    page.wait_for_url("**/form/selfie")
-    page.click("#lf-live-file")
-    _send_photo(page)
-    page.wait_for_url("**/form/processing")
-    _decide(project, SubmissionStatus.APPROVED)
-    page.wait_for_url("**/form/result")
+    _front_to_approved_result(page, project)
     assert page.locator("h1").inner_text() != "You are verified"  # in Arabic
     liveform_step(page, "result-rtl")
 
@@ -259,18 +282,9 @@ def test_the_flow_can_be_done_with_the_keyboard_up_to_the_first_photo(page):
 
 def test_the_result_page_returns_by_itself_unless_the_person_stays(page, live_server):
     # given: a decided flow of a project with a Return URL
-    project = ProjectFactory(name="Acme Bank", credits=10)
-    back = {"liveform_return_url": f"{live_server.url}/healthz?from=liveform"}
-    project_settings_update(project=project, changes=back, actor=ACTOR)
+    project = _returning_to(f"{live_server.url}/healthz?from=liveform")
     walk_to_front(page, project.pid)
-    _send_photo(page)
-    page.wait_for_url("**/form/review")
-    _type_details(page)
-    page.click("#lf-live-file")
-    _send_photo(page)
-    page.wait_for_url("**/form/processing")
-    _decide(project, SubmissionStatus.APPROVED)
-    page.wait_for_url("**/form/result")
+    _front_to_approved_result(page, project)
     # when: the person stays
     page.click("text=Stay on this page")
     page.wait_for_timeout(6_000)
