@@ -67,3 +67,19 @@ def argos_cipher_not_in_use(app_configs: Any, **kwargs: Any) -> list[Warning]:
             id="idcheck.W004",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def sms_backend_not_for_development(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    from idcheck.lib.sms import DEVELOPMENT_BACKENDS
+
+    if settings.IDCHECK_SMS_BACKEND not in DEVELOPMENT_BACKENDS:
+        return []
+    return [
+        Warning(
+            "IDCHECK_SMS_BACKEND is a development backend: phone-number codes are printed or written, not sent.",
+            hint="Set IDCHECK_SMS_BACKEND=idcheck.lib.sms.HttpGatewayBackend and IDCHECK_SMS_GATEWAY_URL "
+            "when Liveform links use auxidField=phoneNumber; see .env.example.",
+            id="idcheck.W005",
+        )
+    ]

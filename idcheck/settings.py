@@ -255,6 +255,18 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
+# Text messages (the Liveform's phone-number step, idcheck.lib.sms): the backend class by its
+# dotted path. The console and file backends are for development only (check --deploy warns), so
+# production defaults to the HTTP gateway, which sends nothing until IDCHECK_SMS_GATEWAY_URL is set.
+IDCHECK_SMS_BACKEND = env_str(
+    "IDCHECK_SMS_BACKEND",
+    "idcheck.lib.sms.HttpGatewayBackend" if env_bool("IDCHECK_PRODUCTION", False) else "idcheck.lib.sms.ConsoleBackend",
+)
+IDCHECK_SMS_FILE_PATH = env_str("IDCHECK_SMS_FILE_PATH", str(VAR_DIR / "sms"))
+IDCHECK_SMS_GATEWAY_URL = env_str("IDCHECK_SMS_GATEWAY_URL")
+IDCHECK_SMS_GATEWAY_TOKEN = env_str("IDCHECK_SMS_GATEWAY_TOKEN")
+IDCHECK_SMS_SENDER = env_str("IDCHECK_SMS_SENDER")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -23,7 +23,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "created": ("cf", "userid", "tokenId", "ipAddress"),
     "retry": ("cf", "userid", "tokenId", "ipAddress"),
     "submit": ("duplicated_information", "email", "cf", "userid", "tokenId", "ipAddress"),
-    "approved": ("email", "cf", "applicant_id", *IDENTITY, "duplicated_information", "additional_list"),
+    "approved": ("email", "cf", "applicant_id", *IDENTITY, "duplicated_information", "phoneNumber", "additional_list"),
     "rejected": ("duplicated_information", "applicant_id", "email", "cf", "userid", "tokenId", "ipAddress"),
     "updated": ("duplicated_information", "email", *IDENTITY, "userid", "tokenId"),
     "injection": ("email", "applicant_id", "userid", "cf1", "cf2", "cf3", "tokenId"),
@@ -86,5 +86,6 @@ def _values(submission: Submission, view: SubmissionView) -> dict[str, Any]:
         duplicated_information=submission.duplicated_information,
         applicant_id=submission.applicant_id,
         additional_list=metadata.get("additional_list"),
+        phoneNumber=metadata.get("phoneNumber"),
     )
     return values

@@ -70,6 +70,9 @@ class DataSerializer(serializers.Serializer):
     address_country = serializers.CharField(
         required=False, help_text="from the proof of address (alpha-3), when its postal code or a line names it"
     )
+    phoneNumber = serializers.CharField(  # noqa: N815 (wire name)
+        required=False, help_text="E.164, verified by SMS in the Liveform (auxidField=phoneNumber)"
+    )
     cf1 = serializers.CharField(required=False)
     cf2 = serializers.CharField(required=False)
     cf3 = serializers.CharField(required=False)

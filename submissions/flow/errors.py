@@ -141,6 +141,13 @@ ERROR_PAGES: dict[str, ErrorPage] = {
         _("This QR code has expired"),
         _("A QR code works once and for 10 minutes. Scan the new one shown on your computer."),
     ),
+    # Appended last: the browser tests number their screenshots by this order (tests/e2e/conftest.py).
+    "auxid-conflict": ErrorPage(
+        "PV-40020",
+        400,
+        _("This link is not valid"),
+        _("The verification link asks for a phone number together with a preselected document. Ask for a new link."),
+    ),
 }
 NOT_FOUND = "page-not-found"
 # ``submissions.services.TokenRefused.reason`` → the page that says so.

@@ -25,6 +25,29 @@ class EmailForm(forms.Form):
     )
 
 
+class PhoneNumberForm(forms.Form):
+    """The phone step's number; ``views.phone`` parses it (``services.phone.phone_number_parse``)."""
+
+    phone = forms.CharField(
+        label=_("Mobile phone number, with its country code"),
+        max_length=40,
+        error_messages={"required": _("Please enter your mobile phone number.")},
+    )
+
+
+class PhoneCodeForm(forms.Form):
+    """The 6-digit code the phone step sent; spaces typed between the digits are dropped."""
+
+    code = forms.CharField(label=_("Code"), max_length=20,
+                           error_messages={"required": _("Please enter the 6-digit code.")})  # fmt: skip
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if len(code) != 6 or not code.isascii() or not code.isdigit():
+            raise forms.ValidationError(_("Please enter the 6-digit code."))
+        return code
+
+
 class ChoiceStepForm(forms.Form):
     """One choice among ``choices`` (issuing country or ID type)."""
 

@@ -25,6 +25,9 @@ values. Readings where the spec is silent or tagged [INFER] (docs/liveform.md):
 * ``token`` (private mode, §6.5) is read here as text and judged when the flow starts
   (``submissions.services.liveform_token_use``); with private mode off it is only echoed as the
   submission's ``tokenId``.
+* ``auxidField`` counts only inside ``encrypted`` (§6.2 "yes"; a plain one is ignored):
+  ``phoneNumber`` adds the SMS-verified phone step; another value is ``invalid-parameter``,
+  and beside ``selectedIssuingCountry`` or ``selectedIdType`` the link is ``auxid-conflict``.
 * ``projectionId`` / ``projectionName`` (§2.13) count only inside ``encrypted``: a plain one
   would let the person hide their own data from the integrator. One naming no projection of
   the project (or both naming different ones) is refused (``invalid-parameter``). The
@@ -54,7 +57,9 @@ from submissions.flow.errors import FlowRefused
 MAX_TEXT = 200  # userid, cf1–cf3: as the API accepts them
 MAX_EMAIL = 254
 _PID = re.compile(r"[a-z0-9]{10}")
-ENCRYPTED_ONLY = ("startValidUntil", "allowedCountries", "allowedIdTypes", "allowedDocumentFields", *LIFTING_OVERRIDES)
+ENCRYPTED_ONLY = ("startValidUntil", "allowedCountries", "allowedIdTypes", "allowedDocumentFields", "auxidField",
+                  *LIFTING_OVERRIDES)  # fmt: skip
+AUXID_FIELDS = ("phoneNumber",)  # §6.2: "currently phoneNumber"
 # ``allowedDocumentFields`` names the confirmation page's fields by their §3.2 ``data`` names.
 DOCUMENT_FIELDS = {"last_name": "surname", "first_name": "given_names", "date_of_birth": "birth_date",
                    "documentNumber": "document_number", "idcard_expireDate": "expiry_date",
@@ -84,6 +89,7 @@ class LiveformParams:
     policy_overrides: tuple[tuple[str, bool], ...] = ()
     projection_id: str = ""  # the projection the encrypted link chose (spec §2.13)
     projection_fields: tuple[str, ...] = ()  # its fields when the link was opened
+    auxid_field: str = ""  # auxidField: "phoneNumber" adds the SMS-verified phone step (``views.phone``)
 
     def to_session(self) -> dict[str, Any]:
         return {**self.__dict__, "allowed_countries": list(self.allowed_countries),
@@ -190,6 +196,7 @@ def _validated(values: Mapping[str, Any], *, projection: tuple[str, tuple[str, .
         raise FlowRefused("invalid-parameter")
     if not country and len(allowed) == 1:
         country = allowed[0]
+    auxid_field = _auxid_field(values)
     id_types = _id_types(values.get("allowedIdTypes"))
     id_type = _text(values, "selectedIdType")
     if id_type and (id_type not in ID_TYPES or (id_types and id_type not in id_types)):
@@ -211,6 +218,7 @@ def _validated(values: Mapping[str, Any], *, projection: tuple[str, tuple[str, .
         policy_overrides=_overrides(values),
         projection_id=projection[0],
         projection_fields=projection[1],
+        auxid_field=auxid_field,
     )
 
 
@@ -229,6 +237,19 @@ def _overrides(values: Mapping[str, Any]) -> tuple[tuple[str, bool], ...]:
             raise FlowRefused("invalid-parameter")
         found[name] = value
     return tuple(sorted(found.items()))
+
+
+def _auxid_field(values: Mapping[str, Any]) -> str:
+    """``auxidField`` (encrypted only, §6.2): ``phoneNumber`` or nothing. The spec forbids it
+    beside ``selectedIssuingCountry`` / ``selectedIdType``: such a link is ``auxid-conflict``."""
+    value = values.get("auxidField")
+    if value is None or value == "":
+        return ""
+    if value not in AUXID_FIELDS:
+        raise FlowRefused("invalid-parameter")
+    if values.get("selectedIssuingCountry") or values.get("selectedIdType"):
+        raise FlowRefused("auxid-conflict")
+    return str(value)
 
 
 def _id_types(value: Any) -> tuple[str, ...]:

@@ -32,6 +32,7 @@ FRONT, BACK, SELFIE, PROCESSING = "front", "back", "selfie", "processing"
 REVIEW, QUESTIONS = "review", "questions"  # the OCR confirmation page, the additional-info questions
 PHONE = "phone"  # the desktop's page once its flow went on to a phone (``flow.handoff``)
 ADDRESS = "address"  # the proof of address, before the selfie (docs/liveform.md)
+PHONE_NUMBER = "phone-number"  # the SMS-verified phone number, after the e-mail (``views.phone``)
 CAPTURE_KIND = {FRONT: "id_front", BACK: "id_back", ADDRESS: "address", SELFIE: "selfie"}
 
 
@@ -59,6 +60,9 @@ class FlowState:
     answers: list[dict[str, str]] | None = None  # the additional-info answers (``additional_list``)
     handed_off: bool = False  # this browser's flow went on to a phone: only its progress is shown here
     address_required: bool = False  # the project asked for a proof of address when the flow started
+    phone_required: bool = False  # the flow asks for an SMS-verified phone number (``views.phone``)
+    phone_pending: str = ""  # E.164 number a code was last sent to, not yet verified
+    phone_number: str = ""  # E.164 number verified by its code: the submission's ``phoneNumber``
 
     @property
     def needs_back(self) -> bool:
@@ -80,6 +84,8 @@ class FlowState:
             return CONSENT
         if not self.email:
             return EMAIL
+        if self.phone_required and not self.phone_number:
+            return PHONE_NUMBER
         if not self.country:
             return COUNTRY
         if not self.id_type:
@@ -122,6 +128,7 @@ def flow_start(
         country=params.country,
         id_type=params.id_type,
         address_required=address_required,
+        phone_required=params.auxid_field == "phoneNumber",
     )
     flow_save(session, state)
     return state

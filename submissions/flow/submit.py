@@ -88,6 +88,7 @@ def _details(state: FlowState, live_capture: LiveCapture | None) -> SubmissionDe
         policy_overrides=params.policy_overrides,
         camera_errors=(*state.document_camera_errors, *selfie_errors),
         projection=(params.projection_id, params.projection_fields) if params.projection_id else None,
+        phone_number=state.phone_number,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from submissions.flow.views import camera, capture, details, entry, errors, handoff, inapp, live, outcome, theme
+from submissions.flow.views import camera, capture, details, entry, errors, handoff, inapp, live, outcome, phone, theme
 from submissions.flow.views.review import questions, review
 
 app_name = "liveform"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", entry.start, name="start"),
     path("consent", entry.consent, name="consent"),
     path("email", details.email, name="email"),
+    path("phone-number", phone.phone_number, name="phone-number"),
     path("country", details.country, name="country"),
     path("id-type", details.id_type, name="id-type"),
     path("front", capture.front, name="front"),

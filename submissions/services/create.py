@@ -74,6 +74,7 @@ class IdempotencyMismatch(ApplicationError):
 POLICY_OVERRIDES_KEY = "policy_overrides"  # in the sealed metadata
 PROJECTION_KEY = "projection"  # in the sealed metadata: {"id", "fields"} of the link's projection
 CAMERA_ERRORS_KEY = "camera_errors"  # in the sealed metadata
+PHONE_NUMBER_KEY = "phoneNumber"  # in the sealed metadata: the §3.2 ``data`` field
 
 
 @dataclass(frozen=True)
@@ -94,12 +95,14 @@ class SubmissionDetails:
     camera_errors: tuple[str, ...] = ()
     # The Liveform link's projection (spec §2.13): its id and the fields it hid when chosen
     projection: tuple[str, tuple[str, ...]] | None = None
+    # The Liveform's SMS-verified number (E.164, ``auxidField=phoneNumber``), the ``data`` field phoneNumber
+    phone_number: str = ""
 
     def sealed_part(self) -> dict[str, object]:
         # Only Liveform links carry a token or switches: other submissions' metadata stays as it was.
         part: dict[str, object] = {key: value for key, value in asdict(self).items()
                                    if key not in ("issuing_country", "id_type", "policy_overrides", "token_id", "camera_errors",
-                                                  "projection")}  # fmt: skip
+                                                  "projection", "phone_number")}  # fmt: skip
         if self.token_id:
             part["token_id"] = self.token_id
         if self.policy_overrides:
@@ -108,6 +111,8 @@ class SubmissionDetails:
             part[CAMERA_ERRORS_KEY] = list(self.camera_errors)
         if self.projection:
             part[PROJECTION_KEY] = {"id": self.projection[0], "fields": list(self.projection[1])}
+        if self.phone_number:
+            part[PHONE_NUMBER_KEY] = self.phone_number
         return part
 
 

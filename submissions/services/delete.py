@@ -120,8 +120,9 @@ _ADDRESS_FIELDS = {
     "address_zipcode": "postal_code",
     "address_country": "country",
 }
-# ``data`` names kept in the sealed metadata: the submitter's custom fields, and the values only a
-# PATCH or a migration gives (no engine reads them: ``services.update``, ``services.migration``).
+# ``data`` names kept in the sealed metadata: the submitter's custom fields, the values only a
+# PATCH or a migration gives (no engine reads them: ``services.update``, ``services.migration``),
+# and the Liveform's SMS-verified phone number.
 _METADATA_DATA_FIELDS = (
     "cf1",
     "cf2",
@@ -130,6 +131,7 @@ _METADATA_DATA_FIELDS = (
     "idcard_issueDate",
     "address_state",
     "address_formatted",
+    "phoneNumber",
 )
 # Kept in the metadata but no ``data_fields`` name: forgotten when the whole of ``data`` is.
 _METADATA_DATA_EXTRAS = ("serialNumber",)

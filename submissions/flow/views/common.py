@@ -24,6 +24,7 @@ from submissions.flow.state import (
     EMAIL,
     FRONT,
     ID_TYPE,
+    PHONE_NUMBER,
     QUESTIONS,
     REVIEW,
     SELFIE,
@@ -35,7 +36,7 @@ from submissions.flow.state import (
 ERROR_PROJECT_KEY = "liveform_error_project"  # the project of a refused link, for the Return URL
 FLOW_FIELD = "flow"
 # The steps a person may see, in order, for "Step n of m" (``visible_steps`` keeps this flow's).
-NUMBERED_STEPS = (EMAIL, COUNTRY, ID_TYPE, FRONT, BACK, REVIEW, QUESTIONS, ADDRESS, SELFIE)
+NUMBERED_STEPS = (EMAIL, PHONE_NUMBER, COUNTRY, ID_TYPE, FRONT, BACK, REVIEW, QUESTIONS, ADDRESS, SELFIE)
 
 StepView = Callable[[HttpRequest, FlowState, Project], HttpResponse]
 
@@ -82,6 +83,8 @@ def visible_steps(state: FlowState, project: Project) -> list[str]:
     skipped = set()
     if state.params.email:
         skipped.add(EMAIL)
+    if not state.phone_required:
+        skipped.add(PHONE_NUMBER)
     if state.params.country:
         skipped.add(COUNTRY)
     if state.params.id_type:
