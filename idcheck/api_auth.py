@@ -16,6 +16,7 @@ from rest_framework.request import Request
 
 from idcheck.api_errors import ApiKeyRejected, IpAddressDenied, RateLimited, ServiceUnavailable
 from idcheck.lib.netaddr import address_allowed, client_address
+from idcheck.middleware import audit_path
 from idcheck.ratelimit import LimiterUnavailable, rate_limit_hit
 from projects.actors import Actor
 from projects.models import ApiKey, Project
@@ -46,7 +47,8 @@ def _key_in_query_string(request: Request) -> bool:
 class ApiKeyAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[ApiClient, ApiKey]:
         if _key_in_query_string(request):
-            audit_record(actor=Actor.from_request(request), action="api.key_in_query_string_refused")
+            audit_record(actor=Actor.from_request(request), action="api.key_in_query_string_refused",
+                         target_type="path", target_id=audit_path(request.path))  # fmt: skip
             logger.warning("API key sent in a query string refused")
             raise ApiKeyRejected()
         presented = request.headers.get(API_KEY_HEADER, "")
@@ -73,6 +75,8 @@ class HasProjectApiKey(BasePermission):
                 actor=Actor.from_request(request, api_key=client.api_key),
                 action="api.ip_denied",
                 project=project,
+                target_type="path",
+                target_id=audit_path(request.path),
             )
             raise IpAddressDenied()
         try:

@@ -41,6 +41,11 @@ def loggable_path(path: str) -> str:
     return path.encode("unicode_escape").decode("ascii")
 
 
+def audit_path(path: str) -> str:
+    """A refused request's path as the target of its Event Log row (64 characters at most)."""
+    return loggable_path(path)[:64]
+
+
 def current_request_id() -> str:
     return _request_id.get()
 

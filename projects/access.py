@@ -15,8 +15,9 @@ from django.utils.http import urlencode
 from django_otp import user_has_device
 
 from idcheck.lib.netaddr import address_allowed, client_address
+from idcheck.middleware import audit_path
 from projects.actors import Actor
-from projects.models import Membership
+from projects.models import Membership, Project
 from projects.selectors import membership_get
 from projects.services import audit_record
 
@@ -48,6 +49,7 @@ def staff_required(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_staff:
+            _record_denial(request, project=None, need="staff")
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -61,10 +63,19 @@ def project_membership(request: HttpRequest, pid: str, *, need: str = "view") ->
         raise Http404("No such project")
     address = client_address(request.META, trusted_proxy_depth=settings.IDCHECK_TRUSTED_PROXY_DEPTH)
     if not address_allowed(address, membership.project.dashboard_ip_allowlist):
-        audit_record(actor=Actor.from_request(request), action="dashboard.ip_denied", project=membership.project)
+        audit_record(actor=Actor.from_request(request), action="dashboard.ip_denied", project=membership.project,
+                     target_type="path", target_id=audit_path(request.path))  # fmt: skip
         raise PermissionDenied("Your network is not on this project's dashboard allow-list.")
     if need == "manage" and not membership.can_manage:
+        _record_denial(request, project=membership.project, need=need)
         raise PermissionDenied("Only project owners can do this.")
     if need == "review" and not membership.can_review:
+        _record_denial(request, project=membership.project, need=need)
         raise PermissionDenied("Only owners and reviewers can do this.")
     return membership
+
+
+def _record_denial(request: HttpRequest, *, project: Project | None, need: str) -> None:
+    """An authorisation failure goes to the Event Log (G23): who, which page, which right was missing."""
+    audit_record(actor=Actor.from_request(request), action="dashboard.role_denied", project=project,
+                 target_type="path", target_id=audit_path(request.path), details={"need": need})  # fmt: skip

@@ -31,6 +31,7 @@ ACTION_WORDS: dict[str, str] = {
     "credits.adjusted": "Credits adjusted down",
     "credits.topped_up": "Credits topped up",
     "dashboard.ip_denied": "Dashboard refused: address not on the allow-list",
+    "dashboard.role_denied": "Dashboard refused: the admin's role does not allow it",
     EVENT_LOG_EXPORTED: "Event Log exported",
     "invitation.accepted": "Invitation accepted",
     "invitation.created": "Admin invited",

@@ -133,6 +133,6 @@ def audit_log_export(*, project: Project, filters: AuditFilters, actor: Actor) -
         raise ExportTooLarge(
             f"An export holds at most {EXPORT_MAX_ROWS:,} events; narrow the filters (the dates, say) and export again."
         )
-    audit_record(actor=actor, action=EVENT_LOG_EXPORTED, project=project, target_type="event_log",
+    audit_record(actor=actor, action=EVENT_LOG_EXPORTED, project=project, target_type="event_log", target_id=project.pid,
                  details={"filters": filters.as_details(), "rows": rows})  # fmt: skip
     return AuditExport(rows=rows, events=matching[:rows])

@@ -18,5 +18,5 @@ EXPORTED = "submissions.exported"
 def submissions_export_record(
     *, project: Project, actor: Actor, filters: SubmissionFilters, rows: int, with_pii: bool
 ) -> None:
-    audit_record(actor=actor, action=EXPORTED, project=project, target_type="submission_list",
+    audit_record(actor=actor, action=EXPORTED, project=project, target_type="submission_list", target_id=project.pid,
                  details={"filters": filters.as_details(), "rows": rows, "email_userid": with_pii})  # fmt: skip
