@@ -29,7 +29,7 @@ import secrets
 from dataclasses import dataclass
 
 import phonenumbers
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,7 +124,7 @@ def phone_code_send(*, project: Project, flow: str, phone_number: str) -> PhoneV
 @transaction.atomic
 def _code_store(project: Project, flow: str, number: str, code: str) -> PhoneVerification:
     now = timezone.now()
-    PhoneVerification.objects.filter(project=project, created_at__lt=now - ROW_LIFETIME).delete()
+    PhoneVerification.objects.filter(created_at__lt=now - ROW_LIFETIME).delete()  # every project's
     PhoneVerification.objects.get_or_create(project=project, flow=flow)
     verification = PhoneVerification.objects.select_for_update().get(project=project, flow=flow)
     if verification.sends >= MAX_SENDS:
@@ -133,6 +133,7 @@ def _code_store(project: Project, flow: str, number: str, code: str) -> PhoneVer
         wait = int((verification.last_sent_at + RESEND_INTERVAL - now).total_seconds()) + 1
         raise PhoneRefused("A new code cannot be sent yet.", code="sms_too_soon", extra={"wait": wait})
     number_hash = keyed_hash(number, purpose=NUMBER_PURPOSE)
+    _lock_number(number_hash)  # two flows texting one number count each other
     others = PhoneVerification.objects.filter(number_hash=number_hash, last_sent_at__gte=now - NUMBER_WINDOW)
     if others.exclude(pk=verification.pk).count() >= MAX_FLOWS_PER_NUMBER:
         raise PhoneRefused("This number has had too many codes lately.", code="sms_number_limit")
@@ -148,6 +149,16 @@ def _code_store(project: Project, flow: str, number: str, code: str) -> PhoneVer
                  target_type="phone_verification", target_id=str(verification.pk),
                  details={"sends": verification.sends})  # fmt: skip
     return verification
+
+
+def _lock_number(number_hash: str) -> None:
+    """Serialise the sends to one number until commit (PostgreSQL advisory lock; SQLite
+    serialises writers by itself), so the per-number limit is exact under concurrency."""
+    if connection.vendor != "postgresql":
+        return
+    key = int.from_bytes(bytes.fromhex(number_hash)[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def phone_code_check(*, project: Project, flow: str, phone_number: str, code: str) -> CodeCheck:
