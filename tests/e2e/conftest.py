@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,7 +119,8 @@ def _screens() -> tuple[str, ...]:
 
 
 # Every screen the browser tests show, in the flow's order: a screenshot is named after its
-# place here (liveform-NN-name.png), so that the files sort like the flow and a name is stable.
+# place here (liveform-NN-name.png), so that the files sort like the flow; a new screen goes
+# where it belongs, and `make screenshots` renames what follows it.
 LIVEFORM_SCREENS = _screens()
 
 
@@ -163,6 +165,7 @@ def axe_violations(page) -> list[dict]:
     )
 
 
+@functools.cache
 def _axe_source() -> str:
     return AXE.read_text(encoding="utf-8") + "\n;undefined"
 
