@@ -73,6 +73,31 @@ def error_rates(scored: Sequence[Scored]) -> list[dict]:
     return table
 
 
+def worst_apcer(table: Sequence[dict]) -> dict | None:
+    """The APCER row of the worst attack kind: ISO/IEC 30107-3's headline figure (a system is
+    as weak as the species that fools it most); ``None`` without attack presentations."""
+    attacks = [row for row in table if row["metric"] == "APCER"]
+    return max(attacks, key=lambda row: (row["rate_pct"], row["kind"])) if attacks else None
+
+
+def bpcer_at_apcer(scored: Sequence[Scored], *, apcer: float) -> tuple[float, float] | None:
+    """(score threshold, BPCER) when a presentation is accepted at ``score >= threshold`` and the
+    threshold is the lowest that keeps every attack kind's APCER at or below ``apcer`` (a share,
+    0–1): the usual "BPCER at APCER = 5 %" operating point. ``None`` without both bona-fide and
+    attack presentations. The bar is above every score when nothing lower meets the target."""
+    bona_fide = [item.result.score for item in scored if item.kind not in ATTACKS]
+    attacks = {kind: [item.result.score for item in scored if item.kind == kind] for kind in ATTACKS}
+    attacks = {kind: scores for kind, scores in attacks.items() if scores}
+    if not bona_fide or not attacks:
+        return None
+    candidates = sorted({item.result.score for item in scored}) + [float("inf")]
+    for threshold in candidates:
+        worst = max(sum(score >= threshold for score in scores) / len(scores) for scores in attacks.values())
+        if worst <= apcer:
+            return threshold, sum(score < threshold for score in bona_fide) / len(bona_fide)
+    raise AssertionError("unreachable: no score reaches an infinite threshold")
+
+
 def timings(scored: Sequence[Scored]) -> dict[str, float]:
     per_frame = [item.result.timing_ms / max(1, item.frames) for item in scored]
     per_session = [item.result.timing_ms for item in scored]
