@@ -103,7 +103,8 @@ def _send(request: HttpRequest, state: FlowState, project: Project, number: str,
     try:
         phone_code_send(project=project, flow=state.flow, phone_number=number)
     except PhoneRefused as refusal:
-        return _render(request, state, project, form, send_error=_refusal_text(refusal), status=429)
+        status = 503 if refusal.code == "sms_not_sent" else 429  # the gateway failed / a limit
+        return _render(request, state, project, form, send_error=_refusal_text(refusal), status=status)
     state.phone_pending = number
     flow_save(request.session, state)
     return step_redirect(PHONE_NUMBER)

@@ -184,7 +184,7 @@ def test_a_gateway_failure_is_said_on_the_page(client, settings):
     settings.IDCHECK_SMS_BACKEND = "idcheck.lib.sms.HttpGatewayBackend"
     settings.IDCHECK_SMS_GATEWAY_URL = ""  # not configured: nothing can be sent
     response = _send(client)
-    assert response.status_code == 429
+    assert response.status_code == 503
     assert "The text message could not be sent. Please try again in a minute." in response.content.decode()
     assert client.session[SESSION_KEY]["phone_pending"] == ""
 
@@ -214,3 +214,19 @@ def test_an_unknown_auxid_field_is_an_invalid_parameter(project, issued_key, val
     response = _open(client, project, issued_key, auxidField=value)
     assert response["Location"] == "/form/error-page/invalid-parameter"
     assert SESSION_KEY not in client.session
+
+
+def test_a_fourth_code_is_refused_with_the_way_out(client, sms_folder):
+    start = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        _send(client)
+    for minutes in (1, 2):
+        with time_machine.travel(start + dt.timedelta(minutes=minutes), tick=False):
+            assert post(client, "/form/phone-number", {"action": "resend"})["Location"] == "/form/phone-number"
+    # when
+    with time_machine.travel(start + dt.timedelta(minutes=3), tick=False):
+        response = post(client, "/form/phone-number", {"action": "resend"})
+    # then
+    assert response.status_code == 429
+    assert "You have asked for 3 codes, the most one verification may use." in response.content.decode()
+    assert len(sms_sent(sms_folder)) == 3
