@@ -108,7 +108,8 @@ def _screens() -> tuple[str, ...]:
     from submissions.flow.errors import ERROR_PAGES
 
     flow = (
-        "consent", "consent-desktop-qr", "in-app-browser", "email", "country", "id-type", "front", "front-camera",
+        "consent", "consent-desktop-qr", "in-app-browser", "email", "phone-number", "phone-code", "country", "id-type",
+        "front", "front-camera",
         "front-camera-error", "back", "review", "questions", "address", "selfie", "selfie-live", "processing",
         "phone-waiting", "phone-done", "result-approved", "result-pending", "result-rejected",
         "consent-rtl", "front-rtl", "result-rtl",

@@ -10,7 +10,7 @@ import pytest
 from projects.actors import Actor
 from projects.services import api_key_issue
 from submissions.models import PhoneVerification
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import liveform_step
 from tests.factories import ProjectFactory
 from tests.submissions.flow.helpers import encrypted
 from tests.submissions.phone_helpers import last_code, sms_sent, use_file_backend
@@ -33,7 +33,7 @@ def test_a_person_verifies_their_phone_number_with_the_sms_code(page, settings, 
     page.fill("input[name=phone]", "06 12 34 56 78")
     page.click("text=Send the code")
     refusal = page.locator("#phone-error").inner_text()
-    number_page_violations = axe_violations(page)
+    liveform_step(page, "phone-number")  # kept as a screenshot, and fails on what axe-core finds
     page.fill("input[name=phone]", "+33 6 12 34 56 78")
     page.click("text=Send the code")
     page.wait_for_selector("input[name=code]")
@@ -42,7 +42,7 @@ def test_a_person_verifies_their_phone_number_with_the_sms_code(page, settings, 
     page.fill("input[name=code]", "000000" if code != "000000" else "111111")
     page.click("button[value=check]")
     wrong = page.locator("#code-error").inner_text()
-    code_page_violations = axe_violations(page)
+    liveform_step(page, "phone-code")
     page.fill("input[name=code]", code)
     page.click("button[value=check]")
 
@@ -51,7 +51,6 @@ def test_a_person_verifies_their_phone_number_with_the_sms_code(page, settings, 
     assert refusal.startswith("Enter the number with its country code, starting with +")
     assert sent_to == "We sent a 6-digit code by text message to +33 6 12 34 56 78. It expires in 10 minutes."
     assert wrong == "This code is not right. Attempts left: 4."
-    assert (number_page_violations, code_page_violations) == ([], [])  # axe-core, WCAG 2.1 A/AA
     assert len(sms_sent(folder)) == 1
     assert sms_sent(folder)[0].startswith("[DEVELOPMENT ONLY - this SMS was not sent]\nTo: +33612345678\n")
     verification = PhoneVerification.objects.get(project=project)
