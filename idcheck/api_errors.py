@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -114,6 +114,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response({"errorCode": exc.code, "message": exc.message}, status=exc.http_status)
     if isinstance(exc, RequestDataTooBig):  # a JSON body past DATA_UPLOAD_MAX_MEMORY_SIZE, read by request.data
         return _message(413, "Request Entity Too Large")
+    if isinstance(exc, (TooManyFilesSent, TooManyFieldsSent)):  # past DATA_UPLOAD_MAX_NUMBER_FILES / _FIELDS
+        return Response({"errorCode": "invalid_payload", "message": "Too many files or fields in the request."},
+                        status=400)  # fmt: skip
     if isinstance(exc, exceptions.ValidationError):
         return _message(400, INVALID_QUERY)
     if isinstance(exc, (Http404, exceptions.NotFound)):
