@@ -157,3 +157,8 @@ def test_the_local_master_key_file_is_created_once_and_private(tmp_path):
     assert first == second
     assert len(parse_master_key(first, source="file")) == 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_hundred_thousand_seals_never_repeat_a_nonce(master_key):
+    nonces = {seal(b"x", purpose="test", aad=b"")[5:HEADER] for _ in range(100_000)}
+    assert len(nonces) == 100_000
