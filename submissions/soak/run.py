@@ -70,6 +70,7 @@ class Soak:
         self.stack = Stack(options.folder)
         self.receiver_port = free_port()
         self.project: Project | None = None
+        self.locust: Child | None = None
 
     def run(self) -> tuple[SoakResult, RssSampler, float]:
         """The result, the memory samples and when the load ended (seconds since the first sample)."""
@@ -89,6 +90,7 @@ class Soak:
             self.say(f"load: {self.options.users} users × {self.options.pace:g} req/s for {self.options.seconds} s")
             locust = locust_start(url=url, seconds=self.options.seconds, users=self.options.users,
                                   pace=self.options.pace, key=key, images=images, folder=folder)  # fmt: skip
+            self.locust = locust
             ended = self._wait(locust)
             load_end = sampler.elapsed()
             drained, drain_seconds = self._drain() if not ended else (False, 0.0)
@@ -96,6 +98,8 @@ class Soak:
             result = self._result(sampler, load_start=load_start, load_end=load_end, ended=ended,
                                   drained=drained, drain_seconds=drain_seconds)  # fmt: skip
         finally:
+            if self.locust is not None and self.locust.process.poll() is None:
+                self.locust.process.kill()  # only when the soak itself failed: Locust ends on its own
             self.stack.stop()
         return result, sampler, load_end
 

@@ -35,10 +35,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--seconds", type=int, default=600, help="Length of the load (default 600).")
         parser.add_argument("--users", type=int, default=4, help="Locust users, each one integrator (default 4).")
-        parser.add_argument("--pace", type=float, default=1.0, help="Requests per second per user (default 1).")
+        parser.add_argument("--pace", type=float, default=0.5, help="Requests per second per user (default 0.5).")
         parser.add_argument("--sample-seconds", type=float, default=5.0, help="RSS sampling interval (default 5).")
-        parser.add_argument("--drain-seconds", type=float, default=300.0,
-                            help="Most to wait after the load for runs and webhooks (default 300).")  # fmt: skip
+        parser.add_argument("--drain-seconds", type=float, default=600.0,
+                            help="Most to wait after the load for runs and webhooks (default 600).")  # fmt: skip
         parser.add_argument("--max-growth", type=float, default=GROWTH_LIMIT * 100,
                             help="Most growth of a process's memory, in %% (default 15, issue 11).")  # fmt: skip
         parser.add_argument("--out", type=Path, default=Path(settings.VAR_DIR) / "soak",
