@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import secrets
 import subprocess
@@ -31,7 +32,11 @@ def _production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
 def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -68,3 +73,44 @@ def test_a_malformed_boolean_stops_the_process(tmp_path):
 def test_no_wildcard_hosts_and_debug_off_by_default(settings):
     assert "*" not in settings.ALLOWED_HOSTS
     assert settings.DEBUG is False
+
+
+_SHOW_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings as s
+names = ["SESSION_COOKIE_NAME", "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
+         "CSRF_COOKIE_NAME", "CSRF_COOKIE_SECURE", "CSRF_COOKIE_HTTPONLY", "CSRF_COOKIE_SAMESITE",
+         "SESSION_COOKIE_AGE", "IDCHECK_SESSION_IDLE_SECONDS", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+         "DEBUG", "ALLOWED_HOSTS", "CORS_ALLOWED_ORIGINS"]
+print(json.dumps({name: getattr(s, name, None) for name in names}))
+"""
+
+
+def test_production_cookies_are_host_only_secure_http_only_same_site_and_sessions_bounded(tmp_path):
+    # when: the settings a production process runs with (G20, G21)
+    env = {**_production_env(tmp_path), "DJANGO_SETTINGS_MODULE": "idcheck.settings"}
+    result = subprocess.run([sys.executable, "-c", _SHOW_SETTINGS], cwd=REPO, env=env, capture_output=True, text=True,
+                            timeout=120, check=True)  # fmt: skip
+
+    # then
+    shown = json.loads(result.stdout)
+    assert shown == {
+        "SESSION_COOKIE_NAME": "__Host-sessionid",
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "CSRF_COOKIE_NAME": "__Host-csrftoken",
+        "CSRF_COOKIE_SECURE": True,
+        "CSRF_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_AGE": 12 * 3600,
+        "IDCHECK_SESSION_IDLE_SECONDS": 30 * 60,
+        "SECURE_HSTS_SECONDS": shown["SECURE_HSTS_SECONDS"],
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "DEBUG": False,
+        "ALLOWED_HOSTS": ["idcheck.example.com"],
+        "CORS_ALLOWED_ORIGINS": shown["CORS_ALLOWED_ORIGINS"],
+    }
+    assert shown["SECURE_HSTS_SECONDS"] >= 365 * 24 * 3600
+    assert "*" not in (shown["CORS_ALLOWED_ORIGINS"] or [])
