@@ -26,6 +26,7 @@ CURATED = {
     "consent": "Consent, on a phone",
     "consent-desktop-qr": "Consent on a computer: the QR code to go on on a phone",
     "in-app-browser": "Opened inside a messenger's browser: how to open it in Safari or Chrome",
+    "phone-code": "The SMS code of a link that asks for a verified phone number",
     "country": "Issuing country",
     "front": "ID front: the camera with its framing guide, and the file input",
     "front-camera": "ID front: the photo the camera took by itself",
@@ -51,14 +52,14 @@ def main(source: Path) -> int:
         old.unlink()
     rows, total = [], 0
     for screen, caption in CURATED.items():
-        name = f"liveform-{LIVEFORM_SCREENS.index(screen) + 1:02d}-{screen}.png"
-        shot = source / name
+        shot = source / f"liveform-{LIVEFORM_SCREENS.index(screen) + 1:02d}-{screen}.png"
+        name = f"liveform-{screen}.png"  # no number here: a screen added before it renames nothing
         if not shot.exists():
             sys.stderr.write(f"{shot} is missing: run the Liveform browser tests first (make screenshots)\n")
             return 1
         data = _compressed(shot)
         if len(data) > MAX_BYTES:
-            sys.stderr.write(f"{name} is {len(data)} bytes compressed, over {MAX_BYTES}\n")
+            sys.stderr.write(f"{shot.name} is {len(data)} bytes compressed, over {MAX_BYTES}\n")
             return 1
         (TARGET / name).write_bytes(data)
         total += len(data)
