@@ -217,7 +217,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["idcheck.secure_transfer.SecureTransferJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "idcheck.secure_transfer.SecureTransferNegotiation",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "idcheck.api_schema.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v3"],
     "EXCEPTION_HANDLER": "idcheck.secure_transfer.exception_handler",
@@ -229,6 +229,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "3.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_NO_READ_ONLY_REQUIRED": False,
+    # Secure Data Transfer's envelope joins every JSON body and answer (idcheck/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "idcheck.api_schema.secure_transfer_envelope",
+    ],
     # Assets ship inside the drf-spectacular-sidecar wheel: no CDN, CSP stays 'self'.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -155,8 +155,7 @@ class AmlMonitorApi(APIView):
     @extend_schema(
         operation_id="aml_monitor_delete",
         summary="Delete AML monitoring records",
-        description='JSON body `{"recordIds": [1 to 25 record ids], "admin": e-mail}` (the schema cannot '
-        "carry a DELETE body).",
+        description='JSON body `{"recordIds": [1 to 25 record ids], "admin": e-mail}`.',
         request=_ids_request("AmlMonitorDeleteBody", "recordIds"),
         responses={
             200: inline_serializer("AmlMonitorDeleted", fields={"message": serializers.CharField()}),

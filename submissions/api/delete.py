@@ -180,7 +180,11 @@ class SubmissionPartialDeleteApi(APIView):
         ],
         request=inline_serializer(
             "SubmissionPartialDeleteBody",
-            fields={"fields": serializers.CharField(), "data_fields": serializers.CharField(required=False)},
+            # Either may come in the query string instead, so the body's members are all optional.
+            fields={
+                "fields": serializers.CharField(required=False),
+                "data_fields": serializers.CharField(required=False),
+            },
         ),
         responses={
             200: _RESULT,

@@ -35,6 +35,7 @@ from submissions import vault
 from submissions.models import AmlScreening, Submission, SubmissionImage, SubmissionStatus
 from tests.conftest import TEST_HOST
 from tests.factories import MembershipFactory, ProjectFactory, SubmissionFactory
+from tests.idcheck.schema_helpers import without_envelope
 from tests.idcheck.test_api_isolation import _monitored
 from tests.submissions.api.helpers import b64, photo
 from tests.submissions.test_aml_screening import _eager, import_list  # noqa: F401 (the fixture)
@@ -154,7 +155,7 @@ def _from_schema(operation_id: str):
         params = [p for p in operation.get("parameters", []) if p["in"] in ("query", "path")]
         content = operation.get("requestBody", {}).get("content", {})
         content_type = "application/json" if "application/json" in content else next(iter(content), "application/json")
-        schema = content[content_type]["schema"] if content else {}
+        schema = without_envelope(content[content_type]["schema"]) if content else {}
         body_schema = SCHEMA["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]] if "$ref" in schema else {}
         required = [p["name"] for p in params if p.get("required")] + body_schema.get("required", [])
         missing = [name for name in required if name not in values]
@@ -233,7 +234,7 @@ def _inputs(operation_id: str) -> set[str]:
     operation = WRITES[operation_id][2]
     names = {parameter["name"] for parameter in operation.get("parameters", [])}
     for content in operation.get("requestBody", {}).get("content", {}).values():
-        ref = content["schema"]["$ref"].rsplit("/", 1)[1]
+        ref = without_envelope(content["schema"])["$ref"].rsplit("/", 1)[1]
         names |= set(SCHEMA["components"]["schemas"][ref].get("properties", {}))
     return names
 
