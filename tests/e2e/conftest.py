@@ -109,9 +109,9 @@ def _screens() -> tuple[str, ...]:
 
     flow = (
         "consent", "consent-desktop-qr", "in-app-browser", "email", "phone-number", "phone-code", "country",
-        "id-type", "front", "front-camera", "front-camera-error", "back", "review", "questions", "address", "selfie",
-        "selfie-live", "processing", "phone-waiting", "phone-done", "result-approved", "result-pending",
-        "result-rejected", "consent-rtl", "front-rtl", "result-rtl",
+        "id-type", "front", "front-camera", "front-camera-error", "front-retry", "back", "review", "questions",
+        "address", "selfie", "selfie-live", "processing", "phone-waiting", "phone-done", "result-approved",
+        "result-pending", "result-rejected", "consent-rtl", "front-rtl", "result-rtl",
     )  # fmt: skip
     dark = tuple(f"{screen}-dark-theme" for screen in WALKED_SCREENS)
     light = ("front-light-theme", "result-approved-light-theme")  # a light ``mainColor``: its links and outlines

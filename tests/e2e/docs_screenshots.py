@@ -30,6 +30,7 @@ CURATED = {
     "country": "Issuing country",
     "front": "ID front: the camera with its framing guide, and the file input",
     "front-camera": "ID front: the photo the camera took by itself",
+    "front-retry": "ID front again: the reason the check sent it back",
     "review": "OCR confirmation: nothing could be read, the details typed in",
     "questions": "The project's additional questions",
     "address": "Proof of address",

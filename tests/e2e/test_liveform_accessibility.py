@@ -14,7 +14,7 @@ from projects.actors import Actor
 from projects.services import project_settings_update
 from submissions.flow.errors import ERROR_PAGES
 from submissions.flow.state import SESSION_KEY
-from submissions.models import Submission, SubmissionStatus
+from submissions.models import RunState, Submission, SubmissionStatus
 from tests.e2e.conftest import PHONE, axe_violations, liveform_step, walk_to_front
 from tests.factories import ProjectFactory
 from tests.submissions.api.helpers import photo
@@ -122,9 +122,9 @@ def _returning_to(url: str):
     return project
 
 
-def _front_to_approved_result(page, project) -> None:
-    """From the front photo to the result page, the shortest way: a passport's unreadable photo,
-    the details typed in, a selfie from a file, then the decision written as approved."""
+def _front_to_processing(page) -> None:
+    """From the front photo to the processing page, the shortest way: a passport's unreadable
+    photo, the details typed in, a selfie from a file."""
     _send_photo(page)
     page.wait_for_url("**/form/review")
     _type_details(page)
@@ -132,6 +132,10 @@ def _front_to_approved_result(page, project) -> None:
     page.click("#lf-live-file")
     _send_photo(page)
     page.wait_for_url("**/form/processing")
+
+
+def _front_to_approved_result(page, project) -> None:
+    _front_to_processing(page)
     _decide(project, SubmissionStatus.APPROVED)
     page.wait_for_url("**/form/result")
 
@@ -177,6 +181,23 @@ def test_a_light_main_colour_keeps_links_and_outlined_buttons_readable(page, liv
     liveform_step(page, "front-light-theme")
     _front_to_approved_result(page, project)
     liveform_step(page, "result-approved-light-theme")  # within the 5 seconds: the timer's button in view
+
+
+def test_a_photo_to_take_again_shows_the_reason_and_passes_the_audit(page):
+    # given: a flow whose run the worker sent back for a new photo of the document
+    project = ProjectFactory(name="Acme Bank", credits=10)
+    walk_to_front(page, project.pid)
+    _front_to_processing(page)
+    Submission.objects.filter(project=project).update(
+        run_state=RunState.WAITING, failed_attempts=1, retry_code="id_image_badImage"
+    )
+    # when: the processing page learns it
+    page.wait_for_url("**/form/front")
+    # then
+    assert page.locator(".lf-notice").inner_text() == (
+        "Unable to read the ID image. Please ensure the image is clear and resubmit."
+    )
+    liveform_step(page, "front-retry")
 
 
 def test_arabic_screens_pass_the_audit_right_to_left(page):
