@@ -22,6 +22,12 @@ Readings of the spec where it is silent (see the report / docs):
 - Third-party data: a provider's ``no_match`` sends to review (a person compares the record);
   ``unavailable`` (provider down, registry missing, fields not read) is a note only, so an
   outage never blocks approvals; ``match`` adds nothing.
+- Knowledge-Based evidence (spec §6.3, no document): the document checks (image, ID type,
+  expiry, entered values, proof of address) do not apply; the blacklist and ``allowedCountries``
+  judge the typed **nationality** (``blacklistCountry``); a typed birth date under the age limit
+  rejects ``under_ageLimit`` at once (the person's own statement, not a reading to doubt); a
+  selfie without a usable face or a failed liveness goes to review, and so does an apparent age
+  (the face engine's estimate) more than :data:`APPARENT_AGE_TOLERANCE` years from the typed one.
 """
 
 from __future__ import annotations
@@ -31,9 +37,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from policy.evidence import DuplicateMatch, Evidence, full_years
+from policy.score import AGE_FAR_YEARS
 from policy.settings import PolicySettings
 
 ACTIVE = ("approved", "pending")
+# Knowledge-Based: how far the selfie's apparent age may be from the typed birth date's age before a
+# person looks. The estimator's mean error is about 4 years (submissions/pipeline/face_age.py); 10
+# leaves room for its spread and still catches a claimed 18 on the face of a 30-year-old.
+APPARENT_AGE_TOLERANCE = AGE_FAR_YEARS
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,8 @@ def _too_many_retry(e: Evidence, s: PolicySettings) -> list[Finding]:
 
 def _id_image(e: Evidence, s: PolicySettings) -> list[Finding]:
     document = e.document
+    if e.knowledge_based:
+        return []
     if document.intake_error is not None:
         return [Finding("reject", "id_image_error", f"image refused at intake: {document.intake_error}")]
     if not document.detected:
@@ -69,19 +82,23 @@ def _id_image(e: Evidence, s: PolicySettings) -> list[Finding]:
 
 def _id_type(e: Evidence, s: PolicySettings) -> list[Finding]:
     country, id_type = e.document.fields.issuing_country, e.document.id_type
-    if s.allowed_id_types.allows(country, id_type):
+    if e.knowledge_based or s.allowed_id_types.allows(country, id_type):
         return []
     accepted = ", ".join(s.allowed_id_types.types_for(country) or ())
     return [Finding("reject", "invalid_acceptedID", f"{id_type} from {country}; accepted: {accepted}")]
 
 
 def _country(e: Evidence, s: PolicySettings) -> list[Finding]:
-    country = e.document.fields.issuing_country
+    """The document's issuing country; in Knowledge-Based, the typed nationality (there is no document)."""
+    fields = e.document.fields
+    country, what = (
+        (fields.nationality, "nationality") if e.knowledge_based else (fields.issuing_country, "issuing country")
+    )
     if e.session.blacklist_countries and country in s.blacklist_countries:
-        return [Finding("reject", "blacklistCountry", f"issuing country {country} is blacklisted")]
+        return [Finding("reject", "blacklistCountry", f"{what} {country} is blacklisted")]
     allowed = e.session.allowed_countries
     if allowed and country not in allowed:
-        return [Finding("reject", "blacklistCountry", f"issuing country {country} not in {', '.join(allowed)}")]
+        return [Finding("reject", "blacklistCountry", f"{what} {country} not in {', '.join(allowed)}")]
     return []
 
 
@@ -94,7 +111,7 @@ def _dated(e: Evidence, field: str, code: str, cause: str, detail: str) -> list[
 
 def _expired(e: Evidence, s: PolicySettings) -> list[Finding]:
     expiry, today = e.document.fields.expiry_date, e.timestamps.reference_date
-    if not e.document.was_read or not s.reject_expired_id or expiry is None or expiry >= today:
+    if e.knowledge_based or not e.document.was_read or not s.reject_expired_id or expiry is None or expiry >= today:
         return []
     detail = f"expired {expiry.isoformat()}, before {today.isoformat()}"
     return _dated(e, "expiry_date", "expired_id", "expiry_unverified", detail)
@@ -117,12 +134,14 @@ def _birth_date(e: Evidence, s: PolicySettings) -> list[Finding]:
     age = full_years(birth, e.timestamps.reference_date)
     if age >= limit:
         return []
+    if e.knowledge_based:  # typed by the person: nothing was misread
+        return [Finding("reject", "under_ageLimit", f"typed age {age} under the limit {limit}")]
     return _dated(e, "birth_date", "under_ageLimit", "age_unverified", f"age {age} under the limit {limit}")
 
 
 def _entered(e: Evidence, s: PolicySettings) -> list[Finding]:
     fields = e.document.entered_mismatches
-    if fields:
+    if fields and not e.knowledge_based:
         return [
             Finding("reject", "id_info_dataMismatch", f"entered values contradict the document: {', '.join(fields)}")
         ]
@@ -138,7 +157,7 @@ _ADDRESS_DETAILS = {
 
 def _address(e: Evidence, s: PolicySettings) -> list[Finding]:
     address = e.address
-    if not s.proof_of_address:
+    if not s.proof_of_address or e.knowledge_based:  # the proof names a document's holder: ID pipeline only
         return []
     if not address.submitted:
         return [Finding("reject", "address_image_invalidImage", "no proof of address submitted")]
@@ -239,11 +258,27 @@ def _face(e: Evidence, s: PolicySettings) -> list[Finding]:
     face = e.face
     if face is not None and face.refusal is not None:
         found.append(Finding("review", "face_refused", f"selfie or portrait refused: {face.refusal}"))
-    elif face is not None and not face.match:
+    elif face is not None and not face.match and not e.knowledge_based:  # Knowledge-Based: no portrait to match
         found.append(Finding("review", "face_not_matched", f"similarity {face.similarity} below {face.threshold}"))
     if e.liveness.decision == "failed":
         found.append(Finding("review", "liveness_failed", f"liveness failed, score {e.liveness.score}"))
     return found
+
+
+def _apparent_age(e: Evidence, s: PolicySettings) -> list[Finding]:
+    """Knowledge-Based: the selfie's apparent age against the typed birth date, when the face
+    engine gave one (an installation without the age model only notes it)."""
+    birth = e.document.fields.birth_date
+    if not e.knowledge_based or birth is None:
+        return []
+    if not e.age_estimate.available or e.age_estimate.years is None:
+        return [Finding("note", "apparent_age_unknown", "no apparent age from the selfie")]
+    typed = full_years(birth, e.timestamps.reference_date)
+    gap = abs(e.age_estimate.years - typed)
+    if gap > APPARENT_AGE_TOLERANCE:
+        detail = f"apparent age {e.age_estimate.years:.1f}, typed age {typed}: {gap:.1f} years apart"
+        return [Finding("review", "apparent_age_mismatch", detail)]
+    return []
 
 
 def _third_party(e: Evidence, s: PolicySettings) -> list[Finding]:
@@ -273,6 +308,7 @@ CHECKS: tuple[Check, ...] = (
     _network,
     _device,
     _face,
+    _apparent_age,
     _third_party,
 )
 

@@ -51,6 +51,10 @@ from typing import Any
 from policy.codec import CodecError, from_plain, to_plain
 
 SCHEMA = 1
+# The verification pipeline the evidence comes from (spec §6.3): an ID document, or Knowledge-Based,
+# where ``document`` holds what the person typed (kind ``knowledge``, see ``DocumentEvidence``).
+PIPELINES = ("id_document", "knowledge_based")
+KNOWLEDGE_KIND = "knowledge"
 LIVENESS_DECISIONS = ("passed", "failed", "not_performed")
 VISUAL_STATUSES = ("match", "mismatch", "missing", "unread")
 NETWORK_KINDS = ("vpn", "proxy", "tor", "hosting")
@@ -97,7 +101,9 @@ class IdentityFields:
 
 @dataclass(frozen=True)
 class DocumentEvidence:
-    kind: str = "unknown"  # the document engine's kinds: td3, td1, td2, mrva, mrvb, pdf417_back, card_front, unknown
+    # the document engine's kinds: td3, td1, td2, mrva, mrvb, pdf417_back, card_front, unknown; or
+    # ``knowledge``: no document, the identity the person typed in the Knowledge-Based pipeline
+    kind: str = "unknown"
     id_type: str | None = None  # government_id, passport, drivers_license… as selected or recognised
     detected: bool = True  # False: no document outline was found in the photo
     intake_error: str | None = None  # the intake refusal code when the image itself was refused
@@ -273,7 +279,15 @@ class Evidence:
     session: SessionOptions = field(default_factory=SessionOptions)
     third_party: ThirdPartyEvidence = field(default_factory=ThirdPartyEvidence)
     address: AddressEvidence = field(default_factory=AddressEvidence)
+    pipeline: str = "id_document"  # one of PIPELINES; optional in stored JSON (older evidence: ID document)
     schema: int = SCHEMA
+
+    def __post_init__(self) -> None:
+        _one_of("pipeline", self.pipeline, PIPELINES)
+
+    @property
+    def knowledge_based(self) -> bool:
+        return self.pipeline == "knowledge_based"
 
     def to_json(self) -> dict[str, Any]:
         return to_plain(self)

@@ -29,6 +29,7 @@ from policy.settings import (
     DEVICE_DUPLICATE_POLICIES,
     NETWORK_LEVELS,
     NO_DOB_HANDLING,
+    PIPELINES,
     REVIEWERS,
     THRESHOLD_PRESETS,
     PolicySettings,
@@ -334,6 +335,18 @@ POLICY_KEYS: list[PolicyKey] = [
         "true: every submission needs a bill or statement (addressImage) naming the document's holder, issued "
         "within 6 months; its address fills address_*. Refusals: address_image_invalidImage (missing or not an "
         "image), address_image_badImage, address_info_dataMismatch, address_info_expiredDocument.",
+    ),
+    PolicyKey(
+        "policy_pipeline",
+        "Verification pipeline",
+        "id_document: the Liveform photographs an ID document and takes a selfie. knowledge_based: the person "
+        "types their name, date of birth, gender and nationality and takes a selfie, with no document "
+        "(docs/liveform.md). API submissions are always ID documents.",
+        lambda text: text.strip().lower(),
+        _one("pipeline"),
+        _attr("pipeline"),
+        str,
+        tuple(zip(PIPELINES, ("ID document", "Knowledge-Based"), strict=True)),
     ),
     _int_key(
         "policy_incomplete_timeout_hours",

@@ -18,6 +18,15 @@ contributions rounded half up to a whole number, so the breakdown always adds up
 The weights add up to 100. A genuine passport with a clear selfie uploaded through the API
 (no liveness) scores about 85: above the Conservative threshold (70) with room for one weak
 check. A document that cannot be read at all scores at most 35 (capture, quality, face).
+
+**Knowledge-Based** evidence (no document: the person typed their identity, spec §6.3) has its
+own three checks, since nothing typed can be verified by reading it:
+
+| check | weight | value | why this weight |
+|---|---|---|---|
+| ``selfie_face`` | 30 | 1 when the selfie shows one usable face, else 0 | without a face nothing ties the data to a person |
+| ``liveness`` | 50 | 1 when the live challenge passed, else 0 (the engine's pass already weighs its score against its own threshold; genuine challenges score 0.4–0.7) | the only proof that a live person is behind the typed data: a selfie chosen from a file (no challenge) scores at most 50, under the Conservative threshold, so a person reviews it |
+| ``age_consistency`` | 20 | 1 when the apparent age is within 5 years of the typed birth date's, 0.5 within 10 years or when no estimate is available, else 0 | the one cross-check of typed data against the face |
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from policy.evidence import Evidence
+from policy.evidence import Evidence, full_years
 
 WEIGHTS = {
     "document_read": 15,
@@ -69,7 +78,13 @@ def clamp_score(number: float) -> int:
     return max(0, min(100, round_half_up(number)))
 
 
+KNOWLEDGE_WEIGHTS = {"selfie_face": 30, "liveness": 50, "age_consistency": 20}
+AGE_CLOSE_YEARS, AGE_FAR_YEARS = 5.0, 10.0
+
+
 def compute_score(evidence: Evidence) -> Score:
+    if evidence.knowledge_based:
+        return _knowledge_score(evidence)
     parts = [
         _document_read(evidence),
         _mrz_integrity(evidence),
@@ -80,18 +95,48 @@ def compute_score(evidence: Evidence) -> Score:
         _liveness(evidence),
         _data_entry(evidence),
     ]
-    lines = []
-    for check, raw, threshold, measure, detail in parts:
-        value = max(0.0, min(1.0, raw))
-        lines.append(
-            ScoreLine(
-                check, round(value, 4), WEIGHTS[check], round(WEIGHTS[check] * value, 2), threshold, measure, detail
-            )
-        )
-    return Score(clamp_score(sum(line.contribution for line in lines)), tuple(lines))
+    return _lines(parts, WEIGHTS)
 
 
 Part = tuple[str, float, float | None, float | None, str]
+
+
+def _lines(parts: list[Part], weights: dict[str, int]) -> Score:
+    lines = []
+    for check, raw, threshold, measure, detail in parts:
+        value = max(0.0, min(1.0, raw))
+        weight = weights[check]
+        lines.append(ScoreLine(check, round(value, 4), weight, round(weight * value, 2), threshold, measure, detail))
+    return Score(clamp_score(sum(line.contribution for line in lines)), tuple(lines))
+
+
+def _knowledge_score(evidence: Evidence) -> Score:
+    return _lines([_selfie_face(evidence), _live_person(evidence), _age_consistency(evidence)], KNOWLEDGE_WEIGHTS)
+
+
+def _live_person(evidence: Evidence) -> Part:
+    liveness = evidence.liveness
+    passed = liveness.decision == "passed"
+    return ("liveness", 1.0 if passed else 0.0, None, liveness.score, f"liveness {liveness.decision}")
+
+
+def _selfie_face(evidence: Evidence) -> Part:
+    face = evidence.face
+    if face is None:
+        return ("selfie_face", 0.0, None, None, "no selfie")
+    if face.refusal is not None:
+        return ("selfie_face", 0.0, None, None, f"selfie refused: {face.refusal}")
+    return ("selfie_face", 1.0, None, None, "one usable face")
+
+
+def _age_consistency(evidence: Evidence) -> Part:
+    birth, estimate = evidence.document.fields.birth_date, evidence.age_estimate
+    if birth is None or not estimate.available or estimate.years is None:
+        return ("age_consistency", 0.5, None, None, "no apparent age from the selfie")
+    typed = full_years(birth, evidence.timestamps.reference_date)
+    gap = abs(estimate.years - typed)
+    value = 1.0 if gap <= AGE_CLOSE_YEARS else 0.5 if gap <= AGE_FAR_YEARS else 0.0
+    return ("age_consistency", value, AGE_FAR_YEARS, round(gap, 1), f"apparent age {estimate.years:.1f}, typed {typed}")
 
 
 def _document_read(evidence: Evidence) -> Part:

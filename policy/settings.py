@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from policy.codec import CodecError, from_plain, to_plain
+from policy.evidence import PIPELINES  # the Liveform's pipeline: ID document or Knowledge-Based (§6.3)
 from policy.id_types import ANY_COUNTRY, ID_TYPES, AllowedIdTypes
 
 THRESHOLD_PRESETS = {"conservative": 70, "standard": 50, "open": 40}
@@ -75,6 +76,7 @@ class PolicySettings:
     max_attempts: int = 3
     incomplete_timeout_hours: int = 24
     proof_of_address: bool = False  # require a bill or statement naming the holder (§8.4 address_* codes)
+    pipeline: str = "id_document"  # what the Liveform asks for (PIPELINES); API submissions are ID documents
 
     @property
     def threshold(self) -> int:
@@ -129,6 +131,7 @@ class PolicySettings:
         choice("device_duplicate_policy", self.device_duplicate_policy, DEVICE_DUPLICATE_POLICIES)
         check("max_attempts", 1 <= self.max_attempts <= 10, "must be 1 to 10")
         check("incomplete_timeout_hours", 1 <= self.incomplete_timeout_hours <= 720, "must be 1 to 720")
+        choice("pipeline", self.pipeline, PIPELINES)
         return found
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from network.device import DeviceAssessment
 from network.verdicts import NetworkVerdict
 from policy.evidence import (
+    KNOWLEDGE_KIND,
     AddressEvidence,
     AgeEstimateEvidence,
     DeviceEvidence,
@@ -45,7 +46,7 @@ from policy.evidence import (
 from registry.providers import IdentityQuery, ThirdPartyResult
 from submissions.pipeline.address import AddressReading
 from submissions.pipeline.document import DocumentReading
-from submissions.pipeline.face import FaceMatch
+from submissions.pipeline.face import Face, FaceMatch, FaceRefused
 
 _MRZ_ID_TYPES = {"P": "passport", "V": "visa", "I": "government_id", "A": "government_id", "C": "government_id"}
 
@@ -133,6 +134,14 @@ def face_evidence(outcome: FaceOutcome | None) -> FaceEvidence | None:
     return FaceEvidence(similarity=round(match.similarity, 2), threshold=match.threshold, match=match.match)
 
 
+def selfie_face_evidence(face: Face | FaceRefused | None) -> FaceEvidence | None:
+    """Knowledge-Based: the selfie's face found alone (no similarity, nothing to match), or the refusal."""
+    if face is None:
+        return None
+    refusal = face.code if isinstance(face, FaceRefused) else None
+    return FaceEvidence(similarity=None, match=False, refusal=refusal)
+
+
 def network_evidence(verdict: NetworkVerdict) -> NetworkEvidence:
     """The IP look-up (``network.selectors.ip_verdict``): not checked without an end-user address."""
     if not verdict.checked:
@@ -194,6 +203,7 @@ def build_evidence(
     age_estimate: AgeEstimateEvidence | None = None,
     third_party: ThirdPartyEvidence | None = None,
     address: AddressEvidence | None = None,
+    pipeline: str = "id_document",
 ) -> Evidence:
     """The extension point for the later parts of issue 5: duplicates, network, device and the
     age estimate arrive here as further evidence sections (``policy.evidence`` has them all)."""
@@ -209,6 +219,7 @@ def build_evidence(
         session=SessionOptions(),
         third_party=third_party or ThirdPartyEvidence(),
         address=address or AddressEvidence(),
+        pipeline=pipeline,
     )
 
 
@@ -281,6 +292,8 @@ def field_confidences(document: DocumentEvidence) -> dict[str, FieldConfidence]:
     machine-readable zone or a PDF417 barcode 100, an MRZ whose check digits fail or the printed
     text alone 60, a value the printed side contradicts at most 50; a field the person changed on
     the confirmation page says so."""
+    if document.kind == KNOWLEDGE_KIND:  # typed by the person (Knowledge-Based): nothing was read
+        return {}
     contradicted = {check.field for check in document.visual if check.status == "mismatch"}
     found = {}
     for name, data_name in DATA_NAMES.items():

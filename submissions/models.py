@@ -63,6 +63,15 @@ class SelfieCapture(models.TextChoices):
     LIVE = "live", "Live capture"
 
 
+class SubmissionPipeline(models.TextChoices):
+    """What the submission verifies (spec §6.3): an ID document and a selfie, or the identity the
+    person typed and a selfie (Knowledge-Based, Liveform only; chosen by the project's setting
+    ``policy_pipeline`` when the flow starts, kept for the submission's life)."""
+
+    ID_DOCUMENT = "id_document", "ID document"
+    KNOWLEDGE_BASED = "knowledge_based", "Knowledge-Based"
+
+
 class Submission(models.Model):
     id = models.CharField(primary_key=True, max_length=18, default=generate_submission_id, editable=False)
     project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="submissions")
@@ -83,6 +92,9 @@ class Submission(models.Model):
     # with the decision, "" before it and once a deletion removed the nationality.
     nationality = models.CharField(max_length=3, blank=True)
     selfie_capture = models.CharField(max_length=8, choices=SelfieCapture.choices, blank=True)
+    pipeline = models.CharField(
+        max_length=16, choices=SubmissionPipeline.choices, default=SubmissionPipeline.ID_DOCUMENT
+    )
 
     # The verification run (claimed with a conditional UPDATE; see services.submission_process).
     run_state = models.CharField(max_length=10, choices=RunState.choices, default=RunState.WAITING)

@@ -11,14 +11,22 @@ from rest_framework import serializers
 from idcheck.timeformat import format_compact
 from projects.selectors import projection_hidden_fields, projection_ids
 from submissions.evidence import identity_data
-from submissions.models import AmlScreening, SubmissionStatus
+from submissions.models import AmlScreening, SubmissionPipeline, SubmissionStatus
 from submissions.selectors import SubmissionView
 from submissions.services.aml import aml_json, aml_screenings, aml_shown
 
 NETWORK_KEYS = ("checked", "kinds", "level", "risk_score", "action", "connection_type")
 DEVICE_KEYS = ("checked", "mobile", "static_passed", "static_failures", "fingerprint_flags")
 # Liveform inputs kept in the sealed metadata beside the details, shown as their own top-level fields.
-LIVEFORM_KEYS = ("review", "additional_list", "token_id", "policy_overrides", "camera_errors", "projection")
+LIVEFORM_KEYS = (
+    "review",
+    "additional_list",
+    "token_id",
+    "policy_overrides",
+    "camera_errors",
+    "projection",
+    "knowledge",
+)
 # ``request_type`` slices (spec §2.1): "kyc" the verification outcome, "data" the personal
 # information, "others" every other field, "aml" the AML result. Each field of an item belongs to
 # exactly one of kyc, aml, data and others; every slice keeps ``submission_id``.
@@ -76,6 +84,9 @@ class DataSerializer(serializers.Serializer):
     cf1 = serializers.CharField(required=False)
     cf2 = serializers.CharField(required=False)
     cf3 = serializers.CharField(required=False)
+    ssnNumber = serializers.CharField(  # noqa: N815 (wire name)
+        required=False, help_text="Knowledge-Based only: the social security number the person typed, when asked"
+    )
 
 
 class TraceStepSerializer(serializers.Serializer):
@@ -163,6 +174,11 @@ class ExtensionSerializer(serializers.Serializer):
     retry = RetrySerializer(required=False, help_text="§8.3 Liveform retries; absent before the first")
     selfie_capture = serializers.CharField(
         required=False, help_text="uploaded (liveness not performed) or live; absent without a selfie"
+    )
+    pipeline = serializers.CharField(
+        required=False,
+        help_text="knowledge_based: the person typed their identity and took a selfie, no document (§6.3); "
+        "absent for an ID document",
     )
     decision = DecisionSerializer(required=False)
     camera_errors = serializers.ListField(
@@ -298,6 +314,8 @@ def _item(view: SubmissionView, screenings: dict[str, AmlScreening] | None = Non
         extension["processing"]["failure_reason"] = submission.failure_reason
     if submission.selfie_capture:
         extension["selfie_capture"] = submission.selfie_capture
+    if submission.pipeline != SubmissionPipeline.ID_DOCUMENT:
+        extension["pipeline"] = submission.pipeline  # knowledge_based: typed identity, no document (§6.3)
     if view.decision is not None:
         extension["decision"] = view.decision
     client = view.client

@@ -20,6 +20,7 @@ from submissions.duplicates.services import (
     duplicates_lookup,
     face_duplicates,
     match_embeddings,
+    selfie_embeddings,
 )
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "face_templates_store",
     "match_embeddings",
     "project_face_index",
+    "selfie_embeddings",
 ]

@@ -319,3 +319,8 @@ def match_embeddings(match: Any) -> dict[str, np.ndarray]:
     """The embeddings of the two faces a 1:1 match compared (``FaceMatch.embeddings``), for the 1:N index."""
     portrait, selfie = match.embeddings
     return {PORTRAIT: portrait, SELFIE: selfie}
+
+
+def selfie_embeddings(selfie: np.ndarray) -> dict[str, np.ndarray]:
+    """The embedding of a selfie checked alone (Knowledge-Based: no portrait), for the 1:N index."""
+    return {SELFIE: selfie}

@@ -148,6 +148,21 @@ ERROR_PAGES: dict[str, ErrorPage] = {
         _("This link is not valid"),
         _("The verification link asks for a phone number together with a preselected document. Ask for a new link."),
     ),
+    # The Knowledge-Based pipeline's parameters (``flow.knowledge``): same words as invalid-parameter.
+    **{
+        page: ErrorPage(
+            code,
+            400,
+            _("This link is not valid"),
+            _("The verification link carries a value we cannot use. Ask for a new link."),
+        )  # fmt: skip
+        for page, code in (
+            ("knowledge-field", "PV-40040"),  # knowledgeField malformed or naming an unknown field
+            ("knowledge-prefill", "PV-40041"),  # knowledgePrefill malformed, unknown field or value
+            ("knowledge-missing", "PV-40042"),  # an identity value neither asked for nor prefilled
+            ("pipeline-parameter", "PV-40043"),  # a parameter of the project's other pipeline
+        )
+    },
 }
 NOT_FOUND = "page-not-found"
 # ``submissions.services.TokenRefused.reason`` → the page that says so.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from submissions.flow.knowledge import MAX_NAME, SSN_PATTERN, birth_date_valid
 from submissions.flow.params import MAX_EMAIL
 
 
@@ -15,6 +17,13 @@ class ConsentForm(forms.Form):
         label=_("I agree that my identity document and my face are processed to verify my identity."),
         error_messages={"required": _("Please agree to continue, or close this page.")},
     )
+
+    def __init__(self, *args: object, knowledge_based: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if knowledge_based:  # no document (spec §6.3): the details typed instead
+            self.fields["agree"].label = _(
+                "I agree that the details I type and my face are processed to verify my identity."
+            )
 
 
 class EmailForm(forms.Form):
@@ -97,6 +106,46 @@ class DocumentFieldsForm(forms.Form):
             if isinstance(data.get(name), str):
                 data[name] = " ".join(data[name].split()).upper()
         return data
+
+
+class KnowledgeForm(forms.Form):
+    """Knowledge-Based (spec §6.3): the identity the person types, by ``data`` names (§3.2); only the
+    link's ``knowledgeField`` inputs are kept (``flow.knowledge``)."""
+
+    first_name = forms.CharField(label=_("Given names"), max_length=MAX_NAME,
+                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))  # fmt: skip
+    last_name = forms.CharField(label=_("Surname"), max_length=MAX_NAME,
+                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))  # fmt: skip
+    date_of_birth = forms.DateField(label=_("Date of birth"),
+                                    widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}))  # fmt: skip
+    gender = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), ("female", _("Female")), ("male", _("Male"))])
+    nationality = forms.ChoiceField(label=_("Nationality"))
+    ssnNumber = forms.RegexField(label=_("Social security number"), regex=SSN_PATTERN, max_length=20,  # noqa: N815 (§3.2)
+                                 required=False)  # fmt: skip
+
+    def __init__(self, *args: object, shown: tuple[str, ...], countries: list[tuple[str, str]], today: dt.date,
+                 **kwargs: object) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.today = today
+        for name in [name for name in self.fields if name not in shown]:
+            del self.fields[name]
+        if "nationality" in self.fields:
+            field = self.fields["nationality"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", _("Choose a country")), *countries]
+        styled(self)
+
+    def clean_date_of_birth(self) -> dt.date:
+        birth = self.cleaned_data["date_of_birth"]
+        if not birth_date_valid(birth.isoformat(), self.today):
+            raise forms.ValidationError(_("Enter your real date of birth."))
+        return birth
+
+    def typed(self) -> dict[str, str]:
+        """The cleaned values as text (dates ISO), by field name; names with their spaces tidied."""
+        values = {name: value.isoformat() if isinstance(value, dt.date) else " ".join(str(value).split())
+                  for name, value in self.cleaned_data.items()}  # fmt: skip
+        return {name: value for name, value in values.items() if value}
 
 
 def styled(form: forms.Form) -> None:

@@ -32,6 +32,8 @@ values. Readings where the spec is silent or tagged [INFER] (docs/liveform.md):
   would let the person hide their own data from the integrator. One naming no projection of
   the project (or both naming different ones) is refused (``invalid-parameter``). The
   projection's fields are copied here, when the link opens, and travel with the submission.
+* ``knowledgeField`` / ``knowledgePrefill`` (Knowledge-Based projects, encrypted only) are read
+  by ``flow.knowledge``; each pipeline refuses the other's parameters (``pipeline-parameter``).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -48,17 +50,25 @@ from django.core.validators import validate_email
 
 from idcheck.lib.crypto import DecryptionError, payload_decrypt
 from policy.id_types import ID_TYPES
+from policy.selectors import policy_settings_get
 from policy.settings import LIFTING_OVERRIDES, SESSION_OVERRIDES
 from projects.models import Project, ProjectStatus
 from projects.selectors import project_payload_key, projection_find
 from submissions.flow.countries import COUNTRY_NAMES
 from submissions.flow.errors import FlowRefused
+from submissions.flow.knowledge import (
+    ID_DOCUMENT_ONLY,
+    KNOWLEDGE_ONLY,
+    knowledge_complete,
+    knowledge_fields,
+    knowledge_prefill,
+)
 
 MAX_TEXT = 200  # userid, cf1–cf3: as the API accepts them
 MAX_EMAIL = 254
 _PID = re.compile(r"[a-z0-9]{10}")
 ENCRYPTED_ONLY = ("startValidUntil", "allowedCountries", "allowedIdTypes", "allowedDocumentFields", "auxidField",
-                  *LIFTING_OVERRIDES)  # fmt: skip
+                  *LIFTING_OVERRIDES, *KNOWLEDGE_ONLY)  # fmt: skip
 AUXID_FIELDS = ("phoneNumber",)  # §6.2: "currently phoneNumber"
 # ``allowedDocumentFields`` names the confirmation page's fields by their §3.2 ``data`` names.
 DOCUMENT_FIELDS = {"last_name": "surname", "first_name": "given_names", "date_of_birth": "birth_date",
@@ -90,11 +100,15 @@ class LiveformParams:
     projection_id: str = ""  # the projection the encrypted link chose (spec §2.13)
     projection_fields: tuple[str, ...] = ()  # its fields when the link was opened
     auxid_field: str = ""  # auxidField: "phoneNumber" adds the SMS-verified phone step (``views.phone``)
+    knowledge_based: bool = False  # the project's pipeline when the link was opened (spec §6.3)
+    knowledge_fields: tuple[str, ...] = ()  # Knowledge-Based: the details page's inputs (``flow.knowledge``)
+    knowledge_prefill: tuple[tuple[str, str], ...] = ()  # and their prefilled values
 
     def to_session(self) -> dict[str, Any]:
         return {**self.__dict__, "allowed_countries": list(self.allowed_countries),
                 "allowed_id_types": list(self.allowed_id_types), "document_fields": list(self.document_fields),
-                "policy_overrides": dict(self.policy_overrides), "projection_fields": list(self.projection_fields)}  # fmt: skip
+                "policy_overrides": dict(self.policy_overrides), "projection_fields": list(self.projection_fields),
+                "knowledge_fields": list(self.knowledge_fields), "knowledge_prefill": dict(self.knowledge_prefill)}  # fmt: skip
 
     @classmethod
     def from_session(cls, data: Mapping[str, Any]) -> LiveformParams:
@@ -102,7 +116,9 @@ class LiveformParams:
         return cls(**{**data, "allowed_countries": tuple(data.get("allowed_countries", ())),
                       "allowed_id_types": tuple(data.get("allowed_id_types", ())),
                       "document_fields": tuple(data.get("document_fields", ())),
-                      "policy_overrides": overrides, "projection_fields": tuple(data.get("projection_fields", ()))})  # fmt: skip
+                      "policy_overrides": overrides, "projection_fields": tuple(data.get("projection_fields", ())),
+                      "knowledge_fields": tuple(data.get("knowledge_fields", ())),
+                      "knowledge_prefill": tuple(sorted(data.get("knowledge_prefill", {}).items()))})  # fmt: skip
 
 
 def liveform_project(query: Mapping[str, str]) -> Project:
@@ -134,7 +150,24 @@ def liveform_params(project: Project, query: Mapping[str, str], *, now: dt.datet
         raise FlowRefused("service-blocked")
     if not project.in_submission_period(now):
         raise FlowRefused("period")
-    return _validated(values, projection=_projection(project, values) if encrypted else ("", ()))
+    params = _validated(values, projection=_projection(project, values) if encrypted else ("", ()))
+    if policy_settings_get(project).pipeline == "knowledge_based":
+        return _knowledge_based(params, values, today=now.date())
+    if any(name in values for name in KNOWLEDGE_ONLY):
+        raise FlowRefused("pipeline-parameter")
+    return params
+
+
+def _knowledge_based(params: LiveformParams, values: Mapping[str, Any], *, today: dt.date) -> LiveformParams:
+    """The link of a Knowledge-Based project: no document parameter, its details page's inputs."""
+    if any(name in values for name in ID_DOCUMENT_ONLY):
+        raise FlowRefused("pipeline-parameter")
+    shown, phone = knowledge_fields(values.get("knowledgeField"))
+    prefill = knowledge_prefill(values.get("knowledgePrefill"), allowed_countries=params.allowed_countries,
+                                today=today)  # fmt: skip
+    knowledge_complete(shown, prefill)
+    return replace(params, knowledge_based=True, knowledge_fields=shown, knowledge_prefill=tuple(sorted(prefill.items())),
+                   country="", auxid_field="phoneNumber" if phone else "")  # fmt: skip
 
 
 def _decrypted(project: Project, ciphertext: str) -> dict[str, Any]:

@@ -33,6 +33,7 @@ REVIEW, QUESTIONS = "review", "questions"  # the OCR confirmation page, the addi
 PHONE = "phone"  # the desktop's page once its flow went on to a phone (``flow.handoff``)
 ADDRESS = "address"  # the proof of address, before the selfie (docs/liveform.md)
 PHONE_NUMBER = "phone-number"  # the SMS-verified phone number, after the e-mail (``views.phone``)
+DETAILS = "details"  # Knowledge-Based: the identity the person types instead of a document (§6.3)
 CAPTURE_KIND = {FRONT: "id_front", BACK: "id_back", ADDRESS: "address", SELFIE: "selfie"}
 
 
@@ -63,6 +64,11 @@ class FlowState:
     phone_required: bool = False  # the flow asks for an SMS-verified phone number (``views.phone``)
     phone_pending: str = ""  # E.164 number a code was last sent to, not yet verified
     phone_number: str = ""  # E.164 number verified by its code: the submission's ``phoneNumber``
+    knowledge: dict[str, str] = field(default_factory=dict)  # Knowledge-Based: the typed identity, once given
+
+    @property
+    def knowledge_based(self) -> bool:
+        return self.params.knowledge_based
 
     @property
     def needs_back(self) -> bool:
@@ -72,6 +78,8 @@ class FlowState:
         """The images still to take before the submission can be (re)queued."""
         if self.submission_id:
             wanted = self.retry_kinds
+        elif self.knowledge_based:
+            wanted = ["selfie"]
         else:
             address = ["address"] if self.address_required else []
             wanted = ["id_front", *(["id_back"] if self.needs_back else []), *address, "selfie"]
@@ -86,6 +94,8 @@ class FlowState:
             return EMAIL
         if self.phone_required and not self.phone_number:
             return PHONE_NUMBER
+        if self.knowledge_based:
+            return self._next_knowledge_step()
         if not self.country:
             return COUNTRY
         if not self.id_type:
@@ -103,6 +113,16 @@ class FlowState:
         step = {"id_front": FRONT, "id_back": BACK, "address": ADDRESS, "selfie": SELFIE}
         return step[needed[0]]
 
+    def _next_knowledge_step(self) -> str:
+        """Knowledge-Based (spec §6.3): the details, the questions, then the selfie that hands them over."""
+        if not self.knowledge:
+            return DETAILS
+        if self.kinds_needed():
+            if not self.submission_id and self.questions and self.answers is None:
+                return QUESTIONS
+            return SELFIE
+        return PROCESSING if self.submission_id else SELFIE
+
     def to_session(self) -> dict[str, Any]:
         data = dict(self.__dict__)
         data["params"] = self.params.to_session()
@@ -114,10 +134,17 @@ class FlowState:
 
 
 def flow_start(
-    session: SessionBase, *, project_id: int, params: LiveformParams, address_required: bool = False
+    session: SessionBase,
+    *,
+    project_id: int,
+    params: LiveformParams,
+    address_required: bool = False,
+    questions: list[dict[str, Any]] | None = None,
 ) -> FlowState:
     """A new flow for this browser, replacing any earlier one. A new session key too, so a link
-    opened on a shared device never continues someone else's flow."""
+    opened on a shared device never continues someone else's flow. ``questions``: Knowledge-Based,
+    the project's additional-info questions, kept as they are now (the ID-document flow keeps
+    them when the document is confirmed)."""
     session.cycle_key()
     state = FlowState(
         flow=secrets.token_urlsafe(18),
@@ -127,9 +154,12 @@ def flow_start(
         email=params.email,
         country=params.country,
         id_type=params.id_type,
-        address_required=address_required,
+        address_required=address_required and not params.knowledge_based,
         phone_required=params.auxid_field == "phoneNumber",
+        questions=list(questions or []),
     )
+    if params.knowledge_based and not params.knowledge_fields:  # knowledgeField=skip: all prefilled
+        state.knowledge = dict(params.knowledge_prefill)
     flow_save(session, state)
     return state
 

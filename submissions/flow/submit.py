@@ -9,6 +9,7 @@ into the steps to take again, with the reason.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from submissions.services import (
     submission_create,
     submission_images_replace,
 )
+from submissions.services.knowledge import KnowledgeData
 from submissions.services.retry import FACE_RETRY_CODE, LIVENESS_RETRY_CODE, SELFIE_RETRY_CODES
 
 LIVEFORM_ACTOR = Actor.system("liveform")
@@ -65,10 +67,21 @@ def flow_submit(
             client=_client(request),
             review=_review(state),
             additional_list=state.answers or (),
+            knowledge=_knowledge(state),
         )
     state.submission_id = submission.id
     state.captures, state.retry_kinds = {}, []
     return submission
+
+
+def _knowledge(state: FlowState) -> KnowledgeData | None:
+    """Knowledge-Based: the identity typed on the details page (or prefilled by the link)."""
+    if not state.knowledge_based:
+        return None
+    typed = state.knowledge
+    return KnowledgeData(first_name=typed["first_name"], last_name=typed["last_name"],
+                         date_of_birth=dt.date.fromisoformat(typed["date_of_birth"]), gender=typed["gender"],
+                         nationality=typed["nationality"], ssn_number=typed.get("ssnNumber", ""))  # fmt: skip
 
 
 def _details(state: FlowState, live_capture: LiveCapture | None) -> SubmissionDetails:
@@ -128,14 +141,15 @@ def flow_progress(state: FlowState, project: Project) -> tuple[Progress, Submiss
     if submission.run_state == RunState.WAITING and submission.failed_attempts > state.failures_seen:
         state.failures_seen = submission.failed_attempts
         state.retry_code = submission.retry_code
-        if submission.retry_code in SELFIE_RETRY_CODES:
+        if submission.retry_code in SELFIE_RETRY_CODES or state.knowledge_based:
             state.retry_kinds = ["selfie"]
         else:
             state.retry_kinds = ["id_front", *(["id_back"] if state.needs_back else [])]
         return Progress("retry", 0, str(_("Please take the photos again"))), submission
     if submission.run_state == RunState.PROCESSING:
         steps = submission.check_results.count()
-        return Progress("processing", min(90, 40 + 10 * steps), str(_("Checking your document and face"))), submission
+        label = _("Checking your details and face") if state.knowledge_based else _("Checking your document and face")
+        return Progress("processing", min(90, 40 + 10 * steps), str(label)), submission
     return Progress("queued", 20, str(_("Waiting for a free checker"))), submission
 
 
@@ -152,5 +166,7 @@ RETRY_REASONS = {
 }  # fmt: skip
 
 
-def retry_reason(code: str) -> str:
-    return str(RETRY_REASONS.get(code, _("We could not check your photos. Please take them again.")))
+def retry_reason(code: str, *, knowledge_based: bool = False) -> str:
+    """Knowledge-Based: no document photo to compare with, so the face failure gets the general words."""
+    known = RETRY_REASONS.get(code) if not (knowledge_based and code == FACE_RETRY_CODE) else None
+    return str(known or _("We could not check your photos. Please take them again."))

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from submissions.flow.views import camera, capture, details, entry, errors, handoff, inapp, live, outcome, phone, theme
+from submissions.flow.views import (
+    camera,
+    capture,
+    details,
+    entry,
+    errors,
+    handoff,
+    inapp,
+    knowledge,
+    live,
+    outcome,
+    phone,
+    theme,
+)
 from submissions.flow.views.review import questions, review
 
 app_name = "liveform"
@@ -14,6 +27,7 @@ urlpatterns = [
     path("consent", entry.consent, name="consent"),
     path("email", details.email, name="email"),
     path("phone-number", phone.phone_number, name="phone-number"),
+    path("details", knowledge.details, name="details"),
     path("country", details.country, name="country"),
     path("id-type", details.id_type, name="id-type"),
     path("front", capture.front, name="front"),

@@ -27,9 +27,11 @@ from submissions.models import (
     RunState,
     SelfieCapture,
     Submission,
+    SubmissionPipeline,
     SubmissionSource,
 )
 from submissions.pipeline.intake import ImageRejected, decode_image, encode_jpeg
+from submissions.services.knowledge import KNOWLEDGE_KEY, SSN_KEY, KnowledgeData
 from submissions.services.live_capture import LiveCapture, live_capture_check, live_capture_store
 from submissions.storage import image_file_write, image_files_delete
 from webhooks.services import webhook_event_emit
@@ -148,6 +150,7 @@ def submission_create(
     client: ClientInfo | None = None,
     review: FieldsReview | None = None,
     additional_list: Sequence[Mapping[str, str]] = (),
+    knowledge: KnowledgeData | None = None,
 ) -> Submission:
     """Open a submission, pay for it with one credit and, when its images came along, queue its run.
 
@@ -181,6 +184,10 @@ def submission_create(
     ``additional_list``: the answers to the project's additional-info questions (spec §3.1), each
     ``{"id", "inputValue" (the question), "answer", "blockType" (text, choice, checkbox)}``, all
     text; kept sealed (answers may be personal) and shown by ``GET /v3/submission``.
+
+    ``knowledge``: the identity a Knowledge-Based Liveform flow typed (``services.knowledge``);
+    the submission's pipeline is then ``knowledge_based`` and its only image the selfie
+    (``invalid_parameter`` for any other, ``missing_data`` without it).
     """
     images = dict(images or {})
     details = details or SubmissionDetails()
@@ -189,9 +196,11 @@ def submission_create(
     unknown = set(images) - set(ImageKind.values)
     if unknown:
         raise ApplicationError(f"Unknown image kinds: {', '.join(sorted(unknown))}.", code="invalid_parameter")
-    if images and ImageKind.ID_FRONT not in images:
+    if knowledge is not None:
+        _check_knowledge_images(images)
+    elif images and ImageKind.ID_FRONT not in images:
         raise ApplicationError("Required input data is missing", code="missing_data", extra={"field": "idImage"})
-    if images:
+    elif images:
         _check_proof_of_address(project, images)
     if review is not None and not set(review.edited) <= set(IdentityFields.__dataclass_fields__):
         raise ApplicationError("Unknown edited fields.", code="invalid_parameter", extra={"field": "review"})
@@ -205,7 +214,7 @@ def submission_create(
     live = live_capture if source == SubmissionSource.LIVEFORM and ImageKind.SELFIE in prepared else None
     if live is not None:
         live_capture_check(live)
-    fingerprint = _fingerprint(source, images, details, review, answers) if idempotency_key else ""
+    fingerprint = _fingerprint(source, images, details, review, answers, knowledge) if idempotency_key else ""
     written: list[str] = []
     try:
         return _create(
@@ -216,6 +225,7 @@ def submission_create(
             details=details,
             review=review,
             answers=answers,
+            knowledge=knowledge,
             live_capture=live,
             idempotency_key=idempotency_key,
             client=client or ClientInfo(),
@@ -225,6 +235,16 @@ def submission_create(
     except BaseException:
         image_files_delete(written)  # the rows rolled back: no file may outlive them
         raise
+
+
+def _check_knowledge_images(images: Mapping[str, bytes]) -> None:
+    """A Knowledge-Based submission has a selfie and no document (spec §6.3)."""
+    other = sorted(set(images) - {ImageKind.SELFIE})
+    if other:
+        field = IMAGE_FIELDS.get(other[0], other[0])
+        raise ApplicationError(f"invalid parameter: {field}", code="invalid_parameter", extra={"field": field})
+    if ImageKind.SELFIE not in images:
+        raise ApplicationError("Required input data is missing", code="missing_data", extra={"field": "selfieImage"})
 
 
 def _check_proof_of_address(project: Project, images: Mapping[str, bytes]) -> None:
@@ -258,6 +278,7 @@ def _fingerprint(
     details: SubmissionDetails,
     review: FieldsReview | None,
     answers: list[dict[str, str]],
+    knowledge: KnowledgeData | None,
 ) -> str:
     """What makes two requests "the same": every field and every image's bytes as uploaded."""
     content: dict[str, object] = {
@@ -269,6 +290,8 @@ def _fingerprint(
         content["review"] = review.sealed_part()
     if answers:
         content["additional_list"] = answers
+    if knowledge is not None:
+        content["knowledge"] = [knowledge.sealed_part(), knowledge.ssn_number]
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
@@ -282,6 +305,7 @@ def _create(
     details: SubmissionDetails,
     review: FieldsReview | None,
     answers: list[dict[str, str]],
+    knowledge: KnowledgeData | None,
     live_capture: LiveCapture | None,
     idempotency_key: str,
     client: ClientInfo,
@@ -300,6 +324,11 @@ def _create(
         metadata[REVIEW_KEY] = review.sealed_part()
     if answers:
         metadata[ADDITIONAL_KEY] = answers
+    if knowledge is not None:
+        submission.pipeline = SubmissionPipeline.KNOWLEDGE_BASED
+        metadata[KNOWLEDGE_KEY] = knowledge.sealed_part()
+        if knowledge.ssn_number:
+            metadata[SSN_KEY] = knowledge.ssn_number
     submission.sealed_metadata = vault.seal_json(submission, metadata, context=vault.METADATA_CONTEXT)
     submission.claimed_issuing_country = details.issuing_country
     submission.claimed_id_type = details.id_type

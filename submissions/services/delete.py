@@ -47,6 +47,7 @@ from submissions import vault
 from submissions.duplicates import duplicates_forget
 from submissions.models import CheckResult, ImageKind, RunState, Submission, SubmissionImage
 from submissions.services.create import MAX_IDEMPOTENCY_KEY_LENGTH, _remember, _replay
+from submissions.services.knowledge import KNOWLEDGE_KEY
 from submissions.services.live_capture import live_capture_drop
 from submissions.storage import image_files_delete
 from webhooks.services import webhook_event_emit
@@ -132,6 +133,7 @@ _METADATA_DATA_FIELDS = (
     "address_state",
     "address_formatted",
     "phoneNumber",
+    "ssnNumber",  # Knowledge-Based, as typed
 )
 # Kept in the metadata but no ``data_fields`` name: forgotten when the whole of ``data`` is.
 _METADATA_DATA_EXTRAS = ("serialNumber",)
@@ -344,7 +346,9 @@ def _delete_partial(
     metadata_removed = _metadata_forget(
         submission,
         {*(set(fields) & {"email", "userid", "review", "additional_list"}), *(data & set(_METADATA_DATA_FIELDS)),
-         *(_METADATA_DATA_EXTRAS if whole_data else ())},
+         *(_METADATA_DATA_EXTRAS if whole_data else ()),
+         # Knowledge-Based: the typed identity goes with any of its values (the evidence keeps the rest)
+         *((KNOWLEDGE_KEY,) if data & set(_IDENTITY_FIELDS) else ())},
     )  # fmt: skip
     evidence_removed = _evidence_forget(submission, data)
     if "email" in fields:

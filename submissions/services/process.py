@@ -54,8 +54,15 @@ from projects.actors import Actor
 from projects.models import Project
 from projects.services import audit_record
 from submissions import duplicates, vault
-from submissions.evidence import build_evidence, document_evidence, face_evidence
-from submissions.models import ImageKind, RunState, Submission, SubmissionSource, SubmissionStatus
+from submissions.evidence import build_evidence
+from submissions.models import (
+    ImageKind,
+    RunState,
+    Submission,
+    SubmissionPipeline,
+    SubmissionSource,
+    SubmissionStatus,
+)
 from submissions.pipeline.intake import decode_image
 from submissions.services import steps
 from submissions.services.aml import submission_aml_schedule
@@ -149,18 +156,15 @@ def submission_process(*, submission_id: str, takeover: bool = False) -> Submiss
 
 def _verify(submission: Submission) -> Evidence:
     images = {image.kind: image_file_read(image) for image in submission.images.select_related("submission")}
-    document = steps.run_document(submission, images)
     # decoded once for the match and the age (the stored images passed intake: they decode)
     selfie = decode_image(images[ImageKind.SELFIE]).image if ImageKind.SELFIE in images else None
-    face = steps.run_face(submission, images, document, selfie)
-    age = steps.run_age(submission, selfie, face)
-    liveness = steps.run_liveness(submission, selfie)
-    document_ev = document_evidence(
-        document, claimed_country=submission.claimed_issuing_country, claimed_id_type=submission.claimed_id_type,
-        edited=_edited_fields(submission),
-    )  # fmt: skip
+    if submission.pipeline == SubmissionPipeline.KNOWLEDGE_BASED:
+        document_ev, face, age, liveness, address = steps.knowledge_steps(submission, selfie)
+    else:
+        document_ev, face, age, liveness, address = steps.document_steps(
+            submission, images, selfie, edited=_edited_fields(submission), address=_requires_address(submission)
+        )
     third_party = steps.run_third_party(submission, document_ev)
-    address = steps.run_address(submission, images, document) if _requires_address(submission) else None
     client = client_evidence(submission)  # end-user IP and device (network app)
     return build_evidence(
         document=document_ev,
@@ -168,7 +172,7 @@ def _verify(submission: Submission) -> Evidence:
         network=client.network,
         device=client.device,
         device_duplicates=client.device_duplicates,
-        face=face_evidence(face),
+        face=face,
         age_estimate=age,
         liveness=liveness,
         third_party=third_party,
@@ -176,6 +180,7 @@ def _verify(submission: Submission) -> Evidence:
         created_at=submission.created_at,
         submitted_at=submission.submitted_at or submission.created_at,
         evaluated_at=timezone.now(),
+        pipeline=submission.pipeline,
     )
 
 

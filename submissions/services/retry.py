@@ -16,7 +16,7 @@ the reject codes knows these), first match wins:
                                document portrait without a detectable face
 ``id_image_invalidId``         nothing read from a clear photo (not an identity document)
 ``face_compare_underscore``    no usable face on the selfie, or the selfie does not match the
-                               document portrait
+                               document portrait (Knowledge-Based: no usable face only)
 ``face_liveness_fail``         the live selfie's challenge was not verified (a step not seen,
                                a second face, a screen or print cue); our name, the spec has
                                none ([UNKNOWN], docs/liveform.md). A selfie from a file input
@@ -58,7 +58,7 @@ def retry_code(evidence: Evidence) -> str | None:
     if face is not None:
         if face.refusal is not None and face.refusal.startswith("portrait_"):
             return "id_image_badImage"
-        if face.refusal is not None or not face.match:
+        if face.refusal is not None or (not face.match and not evidence.knowledge_based):  # KB: nothing to match
             return FACE_RETRY_CODE
     if evidence.liveness.decision == "failed":
         return LIVENESS_RETRY_CODE

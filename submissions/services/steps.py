@@ -21,6 +21,7 @@ from policy.evidence import (
     AddressEvidence,
     AgeEstimateEvidence,
     DocumentEvidence,
+    FaceEvidence,
     LivenessEvidence,
     ThirdPartyEvidence,
 )
@@ -31,20 +32,24 @@ from submissions.evidence import (
     DocumentOutcome,
     FaceOutcome,
     address_evidence,
+    document_evidence,
+    face_evidence,
     identity_query,
     machine_side,
+    selfie_face_evidence,
     third_party_evidence,
 )
 from submissions.models import CheckResult, ImageKind, SelfieCapture, Submission
 from submissions.pipeline.address import read_proof_of_address
 from submissions.pipeline.document import RECTIFIED_WIDTH, DocumentReading, read_document
-from submissions.pipeline.face import FaceRefused, compare_faces
+from submissions.pipeline.face import Face, FaceRefused, compare_faces, embed_face, single_face
 from submissions.pipeline.face_age import estimate_age
 from submissions.pipeline.intake import ImageRejected, decode_image
 from submissions.pipeline.liveness import check_liveness
 from submissions.pipeline.liveness.bundle import BundleError
 from submissions.pipeline.locate import rectify
 from submissions.pipeline.types import DocumentFields
+from submissions.services.knowledge import knowledge_evidence, knowledge_load
 from submissions.services.live_capture import live_capture_load
 
 
@@ -134,13 +139,41 @@ def run_face(
     return outcome
 
 
-def run_age(submission: Submission, selfie: Image.Image | None, face: FaceOutcome | None) -> AgeEstimateEvidence:
+def run_selfie_face(submission: Submission, selfie: Image.Image | None) -> Face | FaceRefused | None:
+    """Knowledge-Based (no portrait to match): the selfie's one usable face, kept in the project's
+    1:N index like a matched selfie's (face duplicates); or why there is none. None without a selfie."""
+    if selfie is None:
+        return None
+    try:
+        face = single_face(selfie)
+    except FaceRefused as refused:
+        summary = {"refusal": refused.code}
+        store_step(submission, "face", "refused", summary, summary)
+        return refused
+    duplicates.face_templates_store(submission, duplicates.selfie_embeddings(embed_face(selfie, face)))
+    store_step(submission, "face", "detected", {"refusal": None, "score": round(face.score, 3)}, face.as_json())
+    return face
+
+
+def selfie_landmarks(face: FaceOutcome | Face | FaceRefused | None) -> tuple[tuple[float, float], ...] | None:
+    """The selfie face's five landmarks: of the 1:1 match (ID document) or of the face found alone."""
+    if isinstance(face, Face):
+        return face.landmarks
+    if isinstance(face, FaceOutcome) and face.match is not None:
+        return face.match.faces[1].landmarks
+    return None
+
+
+def run_age(
+    submission: Submission, selfie: Image.Image | None, landmarks: tuple[tuple[float, float], ...] | None
+) -> AgeEstimateEvidence:
     """The selfie's apparent age (the document portrait is years old): a second opinion beside
-    the birth date, which the policy's rules may use. Without the model: "unavailable"."""
-    if selfie is None or face is None or face.match is None:
+    the birth date, which the policy's rules may use (Knowledge-Based: its check of the typed
+    birth date). Without the model: "unavailable"."""
+    if selfie is None or landmarks is None:
         return AgeEstimateEvidence()
     rgb = np.asarray(selfie.convert("RGB"))
-    estimate = estimate_age(rgb, np.asarray(face.match.faces[1].landmarks, dtype=np.float32))
+    estimate = estimate_age(rgb, np.asarray(landmarks, dtype=np.float32))
     outcome = "estimated" if estimate.available else "unavailable"
     store_step(submission, "age", outcome, estimate.as_json(), estimate.as_json())
     return AgeEstimateEvidence(available=estimate.available, years=estimate.years)
@@ -207,3 +240,33 @@ def run_address(submission: Submission, images: dict[str, bytes], document: Docu
     }
     store_step(submission, "address", "refused" if reading.reject_code else "accepted", summary, to_plain(reading))
     return address_evidence(reading)
+
+
+Steps = tuple[DocumentEvidence, FaceEvidence | None, AgeEstimateEvidence, LivenessEvidence, AddressEvidence | None]
+
+
+def document_steps(
+    submission: Submission, images: dict[str, bytes], selfie: Image.Image | None, *, edited: tuple[str, ...],
+    address: bool,
+) -> Steps:  # fmt: skip
+    """The ID-document pipeline: the document, its portrait against the selfie, the selfie's age and
+    liveness, and the proof of address when the project requires it (``address``)."""
+    document = run_document(submission, images)
+    face = run_face(submission, images, document, selfie)
+    age = run_age(submission, selfie, selfie_landmarks(face))
+    liveness = run_liveness(submission, selfie)
+    document_ev = document_evidence(
+        document, claimed_country=submission.claimed_issuing_country, claimed_id_type=submission.claimed_id_type,
+        edited=edited,
+    )  # fmt: skip
+    proof = run_address(submission, images, document) if address else None
+    return document_ev, face_evidence(face), age, liveness, proof
+
+
+def knowledge_steps(submission: Submission, selfie: Image.Image | None) -> Steps:
+    """The Knowledge-Based pipeline (spec §6.3): no document; the selfie's face, apparent age and
+    liveness, and the identity the person typed (``services.knowledge``)."""
+    face = run_selfie_face(submission, selfie)
+    age = run_age(submission, selfie, selfie_landmarks(face))
+    liveness = run_liveness(submission, selfie)
+    return knowledge_evidence(knowledge_load(submission)), selfie_face_evidence(face), age, liveness, None

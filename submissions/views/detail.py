@@ -28,7 +28,7 @@ from submissions.views.common import member_submission
 from submissions.views.trace import explain
 from webhooks.selectors import webhook_resource_history
 
-METADATA_FIELDS = ("email", "userid", "phoneNumber", "cf1", "cf2", "cf3", *METADATA_KEYS.values())
+METADATA_FIELDS = ("email", "userid", "phoneNumber", "cf1", "cf2", "cf3", *METADATA_KEYS.values(), "ssnNumber")
 DOCUMENT_STEPS = (
     ("document_front", "Front"),
     ("document_back", "Back"),

@@ -115,7 +115,8 @@ def _screens() -> tuple[str, ...]:
     )  # fmt: skip
     dark = tuple(f"{screen}-dark-theme" for screen in WALKED_SCREENS)
     light = ("front-light-theme", "result-approved-light-theme")  # a light ``mainColor``: its links and outlines
-    return flow + tuple(f"error-{page}" for page in ERROR_PAGES) + dark + light
+    knowledge_based = ("consent-knowledge-based", "details", "result-knowledge-based")  # spec §6.3
+    return flow + tuple(f"error-{page}" for page in ERROR_PAGES) + dark + light + knowledge_based
 
 
 # Every screen the browser tests show, in the flow's order: a screenshot is named after its

@@ -32,7 +32,7 @@ def test_every_policy_setting_is_registered_with_the_project_settings():
     registered = [setting.key for setting in all_settings()]
 
     assert set(KEYS) <= set(registered)
-    assert len(KEYS) == 24
+    assert len(KEYS) == 25
 
 
 def test_a_project_nobody_configured_has_the_engines_defaults(project):

@@ -13,6 +13,7 @@ AREA = SettingsArea(
     title="KYC Process",
     template="dashboard/settings/kyc.html",
     keys=(
+        "policy_pipeline",
         "policy_threshold",
         "policy_automated_processing_only",
         "policy_reviewer",

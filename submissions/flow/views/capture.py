@@ -75,7 +75,9 @@ def _capture(step: str) -> Callable[..., HttpResponse]:
             "kind": kind,
             "error": error,
             "sample_offered": offered,
-            "retry_reason": retry_reason(state.retry_code) if kind in state.retry_kinds else "",
+            "retry_reason": retry_reason(state.retry_code, knowledge_based=state.knowledge_based)
+            if kind in state.retry_kinds
+            else "",
             "status": 400 if request.method == "POST" else 200,
             **_camera_context(state, step),
         }

@@ -21,6 +21,7 @@ from submissions.flow.state import (
     ADDRESS,
     BACK,
     COUNTRY,
+    DETAILS,
     EMAIL,
     FRONT,
     ID_TYPE,
@@ -36,7 +37,8 @@ from submissions.flow.state import (
 ERROR_PROJECT_KEY = "liveform_error_project"  # the project of a refused link, for the Return URL
 FLOW_FIELD = "flow"
 # The steps a person may see, in order, for "Step n of m" (``visible_steps`` keeps this flow's).
-NUMBERED_STEPS = (EMAIL, PHONE_NUMBER, COUNTRY, ID_TYPE, FRONT, BACK, REVIEW, QUESTIONS, ADDRESS, SELFIE)
+NUMBERED_STEPS = (EMAIL, PHONE_NUMBER, DETAILS, COUNTRY, ID_TYPE, FRONT, BACK, REVIEW, QUESTIONS, ADDRESS, SELFIE)
+DOCUMENT_STEPS = frozenset({COUNTRY, ID_TYPE, FRONT, BACK, REVIEW, ADDRESS})  # not in Knowledge-Based
 
 StepView = Callable[[HttpRequest, FlowState, Project], HttpResponse]
 
@@ -85,6 +87,12 @@ def visible_steps(state: FlowState, project: Project) -> list[str]:
         skipped.add(EMAIL)
     if not state.phone_required:
         skipped.add(PHONE_NUMBER)
+    if state.knowledge_based:
+        skipped |= DOCUMENT_STEPS | ({DETAILS} if not state.params.knowledge_fields else set())
+        if not state.questions:
+            skipped.add(QUESTIONS)
+        return [step for step in NUMBERED_STEPS if step not in skipped]
+    skipped.add(DETAILS)
     if state.params.country:
         skipped.add(COUNTRY)
     if state.params.id_type:

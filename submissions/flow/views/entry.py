@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from policy.selectors import policy_settings_get
 from projects.actors import Actor
+from projects.liveform import liveform_settings_get
 from projects.models import Project
 from submissions.flow.errors import TOKEN_PAGES, FlowRefused
 from submissions.flow.forms import ConsentForm
@@ -53,7 +54,9 @@ def start(request: HttpRequest) -> HttpResponse:
         request.session[ERROR_PROJECT_KEY] = project.pk
         return error_redirect(refusal.page)
     address_required = policy_settings_get(project).proof_of_address
-    state = flow_start(request.session, project_id=project.pk, params=params, address_required=address_required)
+    questions = liveform_settings_get(project).additional_questions if params.knowledge_based else None
+    state = flow_start(request.session, project_id=project.pk, params=params, address_required=address_required,
+                       questions=questions)  # fmt: skip
     funnel_count(state, START)
     if in_app_browser(request.headers.get("user-agent", "")):  # its web view blocks the camera
         return HttpResponseRedirect(reverse("liveform:open-in-browser"))
@@ -89,7 +92,7 @@ def _decided_status(project: Project, token_id: str) -> Callable[[dt.datetime], 
 @flow_step(CONSENT)
 def consent(request: HttpRequest, state: FlowState, project: Project) -> HttpResponse:
     funnel_count(state, CONSENT)
-    form = ConsentForm(request.POST if request.method == "POST" else None)
+    form = ConsentForm(request.POST if request.method == "POST" else None, knowledge_based=state.knowledge_based)
 
     def apply(data: dict[str, Any]) -> None:
         state.consented = True

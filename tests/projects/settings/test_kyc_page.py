@@ -64,3 +64,30 @@ def test_a_viewer_sees_the_values_but_cannot_change_them(project):
 
 def test_another_projects_owner_gets_404(project):
     PAGE.other_owner_gets_404(project, PAGE.form(project, policy_threshold="open"))
+
+
+def test_the_pipeline_is_chosen_here_and_logged(project, dashboard_client):
+    # given: today's pipeline by default
+    page = dashboard_client.get(PAGE.url(project)).content.decode()
+    assert '<option value="id_document" selected>ID document</option>' in page
+    assert '<option value="knowledge_based">Knowledge-Based</option>' in page
+
+    # when
+    response = dashboard_client.post(PAGE.url(project), PAGE.form(project, policy_pipeline="knowledge_based"),
+                                     follow=True)  # fmt: skip
+
+    # then
+    assert "Saved." in response.content.decode()
+    assert PAGE.values(project)["policy_pipeline"] == "knowledge_based"
+    assert settings_events(project) == [
+        {"changed": ["policy_pipeline"], "before": {"policy_pipeline": "id_document"},
+         "after": {"policy_pipeline": "knowledge_based"}}
+    ]  # fmt: skip
+
+
+def test_an_unknown_pipeline_is_refused_and_nothing_changes(project, dashboard_client):
+    response = dashboard_client.post(PAGE.url(project), PAGE.form(project, policy_pipeline="passport_only"))
+
+    assert response.status_code == 200
+    assert PAGE.values(project)["policy_pipeline"] == "id_document"
+    assert settings_events(project) == []

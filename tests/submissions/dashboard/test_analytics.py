@@ -160,6 +160,7 @@ def test_the_funnel_table_shows_reached_share_and_drops(project, seeded, setting
         ["Consent", "2", "66.7 %", "1"],
         ["E-mail (when the link gave none)", "1", "33.3 %", "—"],
         ["Phone number (links with auxidField)", "0", "0.0 %", "—"],
+        ["Typed identity (Knowledge-Based)", "0", "0.0 %", "—"],
         ["Issuing country", "2", "66.7 %", "0"],
         ["ID type", "0", "0.0 %", "2"],
         ["Document front", "0", "0.0 %", "0"],
