@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 from django.db.models import Sum
+from django.test import Client
 
 from projects.actors import Actor
 from projects.models import AuditEvent, CreditLedgerEntry, Project
 from projects.models.credits import CreditReason
-from projects.services import InsufficientCredits, credits_top_up
+from projects.services import InsufficientCredits, api_key_issue, credits_top_up
 from submissions.models import Submission
 from submissions.services import submission_create
+from tests.conftest import TEST_HOST
 from tests.factories import ProjectFactory
+from tests.submissions.api.helpers import photo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -106,3 +112,32 @@ def test_projects_racing_side_by_side_keep_their_own_balances(run_in_threads):
         project.refresh_from_db()
         assert project.credits == 0
         assert _debits(project).count() == Submission.objects.filter(project=project).count() == 10
+
+
+# One round in every run; the goal's 20 rounds with `make test-slow`.
+@pytest.mark.parametrize("round_", [0, *(pytest.param(n, marks=pytest.mark.slow) for n in range(1, 20))])
+def test_a_hundred_api_calls_on_fifty_credits_get_fifty_200s_and_fifty_402s(run_in_threads, round_):
+    # given: the real door, POST /v3/submission, one client (own connection) per thread
+    project = ProjectFactory(credits=INITIAL)
+    key = api_key_issue(project=project, actor=Actor.system("test")).plaintext
+    body = json.dumps({"idImage": base64.b64encode(photo()).decode()})
+
+    def post(index: int):
+        client = Client(HTTP_HOST=TEST_HOST, HTTP_X_API_KEY=key)
+        response = client.post("/v3/submission", data=body, content_type="application/json")
+        return response.status_code, response.json()
+
+    # when
+    results = run_in_threads(post, THREADS)
+
+    # then: no 5xx, exactly the credits sold, and the ledger explains the balance
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [200] * INITIAL + [402] * (THREADS - INITIAL)
+    assert {answer["errorCode"] for status, answer in results if status == 402} == {"insufficient_credits"}
+    created = {answer["submissionId"] for status, answer in results if status == 200}
+    project.refresh_from_db()
+    debits = _debits(project)
+    assert project.credits == 0
+    assert set(debits.values_list("submission_id", flat=True)) == created
+    assert set(Submission.objects.filter(project=project).values_list("pk", flat=True)) == created
+    assert INITIAL == project.credits - debits.aggregate(total=Sum("delta"))["total"]
