@@ -3,18 +3,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 
+from idcheck.errors import ApplicationError
 from projects.actors import Actor
 from projects.models import CreditLedgerEntry
 from projects.services import project_settings_update
 from submissions import vault
 from submissions.flow.state import SESSION_KEY
 from submissions.models import ImageKind, RunState, Submission, SubmissionPipeline
+from submissions.services import submission_create, submission_process
+from submissions.services.knowledge import KnowledgeData
+from submissions.services.retry import FACE_RETRY_CODE
+from tests.submissions.api.helpers import passport_case, photo
 from tests.submissions.flow.helpers import encrypted, flow_client, nothing_written, open_link, post
 from tests.submissions.flow.test_capture import _upload
+from tests.submissions.flow.test_page_weight import LIMIT, _weight
 from tests.submissions.phone_helpers import MOBILE, last_code
 
 TYPED = {"first_name": "Jane", "last_name": "Doe", "date_of_birth": "1990-01-31", "gender": "female",
@@ -280,3 +287,81 @@ def test_phone_number_in_knowledge_field_asks_for_an_sms_verified_number_before_
     assert "Step 2 of 3" in page  # phone number, details, selfie
     metadata = _metadata(Submission.objects.get(project=kb_project))
     assert (metadata["phoneNumber"], metadata["knowledge"]) == (MOBILE, TYPED)
+
+
+def test_a_selfie_without_a_face_is_asked_again_with_the_general_reason(kb_project):
+    # given: a flow whose selfie shows no face, run by the pipeline
+    client = flow_client()
+    open_link(client, kb_project.pid, email="jane@example.com")
+    post(client, "/form/consent", {"agree": "on"})
+    post(client, "/form/details", TYPED)
+    _upload(client, "selfie", photo(color=(200, 180, 160)))
+    submission = Submission.objects.get(project=kb_project)
+    submission_process(submission_id=submission.id)
+
+    # when
+    response = client.get("/form/processing")
+    page = client.get("/form/selfie").content.decode()
+
+    # then: only the selfie again, without words about a document
+    submission.refresh_from_db()
+    assert (submission.status, submission.retry_code, submission.failed_attempts) == ("incomplete", FACE_RETRY_CODE, 1)
+    assert response["Location"] == "/form/selfie"
+    assert "We could not check your photos. Please take them again." in page
+    assert "photo on your document" not in page
+
+
+def test_get_submission_shows_the_pipeline_the_typed_identity_and_the_ssn(kb_project, api_client):
+    # given: a decided Knowledge-Based submission (a selfie from the file input: pending)
+    created = submission_create(project=kb_project, source="liveform", actor=ACTOR,
+                                images={"selfie": passport_case().selfie},
+                                knowledge=KnowledgeData(first_name="Jane", last_name="Doe",
+                                                        date_of_birth=dt.date(1990, 1, 31), gender="female",
+                                                        nationality="EST", ssn_number="123-45-6789"))  # fmt: skip
+    submission_process(submission_id=created.id)
+
+    # when
+    [item] = api_client.get("/v3/submission", {"submission_id": created.id}).json()["Items"]
+
+    # then
+    assert item["idcheck"]["pipeline"] == "knowledge_based"
+    assert item["data"] == {"age_group": "adult", "first_name": "Jane", "last_name": "Doe", "full_name": "Doe Jane",
+                            "gender": "female", "nationality": "EST", "date_of_birth": "1990-01-31",
+                            "ssnNumber": "123-45-6789"}  # fmt: skip
+    assert "knowledge" not in item
+
+
+def test_the_details_page_is_light(kb_project):
+    # given
+    client = flow_client()
+    open_link(client, kb_project.pid, email="jane@example.com")
+    post(client, "/form/consent", {"agree": "on"})
+
+    # when
+    weight = _weight(client.get("/form/details").content.decode())
+
+    # then: the HTML with its stylesheet, a quarter of the 150 KB at most
+    assert weight < LIMIT / 4, weight
+
+
+@pytest.mark.parametrize(
+    ("images", "code", "field"),
+    [
+        ({"selfie": b"", "id_front": b""}, "invalid_parameter", "idImage"),
+        ({"address": b""}, "invalid_parameter", "addressImage"),
+        ({}, "missing_data", "selfieImage"),
+    ],
+)
+def test_a_knowledge_based_submission_takes_a_selfie_and_nothing_else(kb_project, images, code, field):
+    # given
+    typed = KnowledgeData(first_name="Jane", last_name="Doe", date_of_birth=dt.date(1990, 1, 31), gender="female",
+                          nationality="EST")  # fmt: skip
+    images = {kind: photo() for kind in images}
+
+    # when
+    with pytest.raises(ApplicationError) as refused:
+        submission_create(project=kb_project, source="liveform", actor=ACTOR, images=images, knowledge=typed)
+
+    # then
+    assert (refused.value.code, refused.value.extra) == (code, {"field": field})
+    assert nothing_written(kb_project)
