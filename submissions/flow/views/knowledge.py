@@ -36,6 +36,8 @@ def details(request: HttpRequest, state: FlowState, project: Project) -> HttpRes
                          today=timezone.now().date())  # fmt: skip
 
     def apply(data: dict[str, Any]) -> None:
-        state.knowledge = {**prefill, **form.typed()}
+        # A shown input is the person's (an optional one they emptied stays empty); the others keep the prefill.
+        hidden = {name: value for name, value in prefill.items() if name not in form.fields}
+        state.knowledge = {**hidden, **form.typed()}
 
     return form_step(request, state, project, form, "liveform/details.html", apply)

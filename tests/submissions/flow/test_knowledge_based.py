@@ -365,3 +365,17 @@ def test_a_knowledge_based_submission_takes_a_selfie_and_nothing_else(kb_project
     # then
     assert (refused.value.code, refused.value.extra) == (code, {"field": field})
     assert nothing_written(kb_project)
+
+
+def test_an_optional_prefilled_value_the_person_empties_is_not_kept(kb_project, issued_key):
+    # given: the social security number shown and prefilled
+    client = flow_client()
+    _open(client, kb_project, issued_key, email="jane@example.com", knowledgeField="full_name,date_of_birth,gender,"
+          "nationality,ssnNumber", knowledgePrefill={"ssnNumber": "123-45-6789"})  # fmt: skip
+    post(client, "/form/consent", {"agree": "on"})
+
+    # when
+    post(client, "/form/details", {**TYPED, "ssnNumber": ""})
+
+    # then
+    assert client.session[SESSION_KEY]["knowledge"] == TYPED
