@@ -21,6 +21,7 @@ from submissions.services.retry import FACE_RETRY_CODE
 from tests.submissions.api.helpers import passport_case, photo
 from tests.submissions.flow.helpers import encrypted, flow_client, nothing_written, open_link, post
 from tests.submissions.flow.test_capture import _upload
+from tests.submissions.flow.test_handoff import _token, desktop_client
 from tests.submissions.flow.test_page_weight import LIMIT, _weight
 from tests.submissions.phone_helpers import MOBILE, last_code
 
@@ -379,3 +380,23 @@ def test_an_optional_prefilled_value_the_person_empties_is_not_kept(kb_project, 
 
     # then
     assert client.session[SESSION_KEY]["knowledge"] == TYPED
+
+
+def test_a_desktop_hands_the_typed_details_over_to_a_phone_for_the_selfie(kb_project):
+    # given: the details typed on a desktop, which offers the QR code on the selfie step
+    desktop = desktop_client()
+    open_link(desktop, kb_project.pid, email="jane@example.com")
+    post(desktop, "/form/consent", {"agree": "on"})
+    post(desktop, "/form/details", TYPED)
+    token = _token(desktop.get("/form/selfie").content.decode())
+
+    # when: the phone takes over and takes the selfie
+    phone = flow_client()
+    assert phone.get(f"/form/handoff/{token}")["Location"] == "/form/selfie"
+    _upload(phone, "selfie")
+
+    # then: one Knowledge-Based submission with what the desktop typed
+    submission = Submission.objects.get(project=kb_project)
+    assert submission.pipeline == SubmissionPipeline.KNOWLEDGE_BASED
+    assert _metadata(submission)["knowledge"] == TYPED
+    assert desktop.get("/form/phone/status").json() == {"finished": True}
