@@ -245,6 +245,10 @@ IDCHECK_PUBLIC_API_DOCS = env_bool("IDCHECK_PUBLIC_API_DOCS", DEBUG or not env_b
 # Outbound HTTP (webhooks) may use http:// and reach 127.0.0.1 / ::1 only with this switch:
 # `make run` (the embedded demo) and the tests turn it on, production refuses it (G8).
 IDCHECK_OUTBOUND_ALLOW_LOCAL = env_bool("IDCHECK_OUTBOUND_ALLOW_LOCAL", False)
+# A MaxMind-format City database (GeoLite2-City.mmdb or alike) the operator supplies, for the
+# Liveform injection's distanceCheckSource=ipGeo (network/geoip.py); "" : that check is not
+# performed (docs/liveform.md, "Address injection").
+IDCHECK_GEOIP_CITY_DB = env_str("IDCHECK_GEOIP_CITY_DB")
 if IDCHECK_OUTBOUND_ALLOW_LOCAL and env_bool("IDCHECK_PRODUCTION", False):
     raise ImproperlyConfigured("IDCHECK_OUTBOUND_ALLOW_LOCAL is for development and tests, never production")
 

@@ -224,3 +224,10 @@ def _page(clients: QuerySet, *, count: int, after: tuple[dt.datetime, int] | Non
     rows = list(clients.order_by("-created_at", "-id")[: count + 1])
     items = rows[:count]
     return ClientPage(items=items, next_key=items[-1] if len(rows) > count else None)
+
+
+def ip_range_kinds_imported(kinds: tuple[str, ...]) -> frozenset[str]:
+    """Which of ``kinds`` have at least one imported range: a look-up for a kind with no list
+    cannot find anything, and must not be reported as clean."""
+    found = IpRange.objects.filter(kind__in=kinds).values_list("kind", flat=True).distinct()
+    return frozenset(found)

@@ -299,6 +299,8 @@ class SubmissionView:
     decision: dict[str, Any] | None  # policy.engine.Decision.to_json(), trace included
     client: ClientView | None = None  # what the network app stored; None: no client captured
     memo: dict[str, str] | None = None  # the reviewers' memo: {"text", "updated_at" (ISO)}; None: none
+    # the last address injection: {"type", "created_at", "failCode"?, "checks"}; None: none
+    injection_action: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -325,10 +327,13 @@ def submission_view(
         evidence_json = vault.open_json(submission, submission.sealed_evidence, context=vault.EVIDENCE_CONTEXT)
         decision = vault.open_json(submission, submission.sealed_decision, context=vault.DECISION_CONTEXT)
         memo = vault.open_json(submission, submission.sealed_memo, context=vault.MEMO_CONTEXT)
+        injection = vault.open_json(
+            submission, submission.sealed_injection_action, context=vault.INJECTION_ACTION_CONTEXT
+        )
     except DecryptionError:
         return SubmissionView(submission, {}, None, None, client)
     evidence = Evidence.from_json(evidence_json) if evidence_json is not None else None
-    return SubmissionView(submission, metadata, evidence, decision, client, memo or None)
+    return SubmissionView(submission, metadata, evidence, decision, client, memo or None, injection)
 
 
 def submission_views(submissions: list[Submission]) -> list[SubmissionView]:

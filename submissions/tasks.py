@@ -78,3 +78,12 @@ def liveform_tokens_expire_due_task() -> None:
     from submissions.services import liveform_tokens_expire_due
 
     liveform_tokens_expire_due()
+
+
+@shared_task(queue=Queue.PIPELINE.value, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def submission_injection_run_task(injection_id: int) -> None:
+    """The checks of a Liveform address injection (``submissions.services.injection``); a repeat
+    finds it already checked and does nothing."""
+    from submissions.services.injection import submission_injection_run
+
+    submission_injection_run(injection_id=injection_id)

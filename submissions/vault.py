@@ -40,6 +40,7 @@ METADATA_CONTEXT = "submissions.submission.metadata"
 EVIDENCE_CONTEXT = "submissions.submission.evidence"
 DECISION_CONTEXT = "submissions.submission.decision"
 MEMO_CONTEXT = "submissions.submission.memo"
+INJECTION_ACTION_CONTEXT = "submissions.submission.injection_action"
 _VERSION = b"\x01"
 _NONCE_LEN = 12
 

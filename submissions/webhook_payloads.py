@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from idcheck.timeformat import format_compact
 from projects.models import Project
 from projects.selectors import projection_hidden_fields
 from submissions.evidence import identity_data
@@ -31,6 +32,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "aml": ("duplicated_information", "email", "userid", "cf", "tokenId"),
     "aml_monitor": ("email", "userid", "tokenId", "cf"),
 }
+# §4.9: the injection link's own cf1–cf3 and userid, when it gave them, stand for the submission's.
+INJECTION_EVENTS = ("injection", "injectionFail")
 # §4.4–§4.6 and the legacy approved payload: a projection field's names in a webhook (§10.1).
 PROJECTED_EVENTS = ("submit", "approved", "rejected")
 PROJECTED_KEYS = {
@@ -51,6 +54,8 @@ def fill_personal_fields(project: Project, event: str, resource_id: str, payload
         return payload
     view = submission_view(submission)
     values = _values(submission, view)
+    if event in INJECTION_EVENTS:
+        values.update(_injection_echo(submission, payload))
     filled = dict(payload)
     for name in wanted:
         value = values.get(name)
@@ -69,6 +74,17 @@ def _projected(payload: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any
         if not projected["cf"]:
             del projected["cf"]
     return projected
+
+
+def _injection_echo(submission: Submission, payload: dict[str, Any]) -> dict[str, str]:
+    """The echoes of the injection this event reports (matched by its action's created_at)."""
+    from submissions.services.injection import injection_echo_open
+
+    created_at = (payload.get("action") or {}).get("created_at")
+    for injection in submission.injections.order_by("-created_at")[:50]:
+        if format_compact(injection.created_at) == created_at:
+            return {name: value for name, value in injection_echo_open(injection).items() if value}
+    return {}
 
 
 def _values(submission: Submission, view: SubmissionView) -> dict[str, Any]:

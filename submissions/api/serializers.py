@@ -261,6 +261,12 @@ class SubmissionItemSerializer(serializers.Serializer):
         help_text="Once AML-screened (docs/aml.md): currentstatus, risk_level_summary, threshold, screened_at, and "
         "on a Red Flag matches [{resourceId, category, score}]",
     )
+    injection_action = serializers.DictField(
+        required=False,
+        help_text="The last Liveform address injection (spec §3.1, docs/liveform.md): type, created_at, failCode "
+        "when it failed, and checks {ipRisk_failCategory, blackliskCountries, distanceChecks_ipGeo} each with its "
+        "result (passed, failed, not_performed with a reason, not_asked)",
+    )
     idcheck = ExtensionSerializer(help_text="ID Check extension: processing state and the decision trace")
 
     class Meta:
@@ -353,6 +359,7 @@ def _item(view: SubmissionView, screenings: dict[str, AmlScreening] | None = Non
         # only once screened
         "aml": aml_shown(screenings.get(submission.pk)) if screenings is not None else aml_json(submission),
         "memo": _memo(view.memo),
+        "injection_action": view.injection_action,
         "idcheck": extension,
     }
     return {key: value for key, value in item.items() if value is not None}

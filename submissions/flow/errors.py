@@ -163,6 +163,37 @@ ERROR_PAGES: dict[str, ErrorPage] = {
             ("pipeline-parameter", "PV-40043"),  # a parameter of the project's other pipeline
         )
     },
+    # Address injection (``action=addveri``, spec §6.6): the spec's sentences are the titles.
+    "injection-invalid": ErrorPage(
+        "PV-40101",
+        400,
+        _("Invalid required"),
+        _("The address verification link carries a value we cannot use. Ask for a new link."),
+    ),
+    "injection-missing": ErrorPage(
+        "PV-40102",
+        400,
+        _("Required field is missing"),
+        _("The address verification link does not name the project and the verification. Ask for a new link."),
+    ),
+    "injection-invalid-submission": ErrorPage(
+        "NF-10101",
+        404,
+        _("Invalid submissionId"),
+        _("The address verification link names no verification that can take an address. Ask for a new link."),
+    ),
+    "injection-invalid-project": ErrorPage(
+        "NF-10102",
+        404,
+        _("Invalid projectId"),
+        _("The address verification link names no service. Ask for a new link."),
+    ),
+    "injection-error": ErrorPage(
+        "PV-40103",
+        409,
+        _("Error in injecting address"),
+        _("Your address could not be recorded now. Please open the link again in a few minutes."),
+    ),
 }
 NOT_FOUND = "page-not-found"
 # ``submissions.services.TokenRefused.reason`` → the page that says so.

@@ -191,3 +191,24 @@ def _question_field(question: dict[str, Any]) -> forms.Field:
                                  error_messages={"required": _("Please choose one.")})  # fmt: skip
     return forms.CharField(label=label, required=required, max_length=MAX_ANSWER,
                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+class InjectionAddressForm(forms.Form):
+    """The address injection's step: the declared address and a photo of its proof. A field left
+    empty is the spec's "Required field is missing" (§6.6)."""
+
+    street = forms.CharField(label=_("Street and number"), max_length=200)
+    city = forms.CharField(label=_("City"), max_length=100)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
+    country = forms.ChoiceField(label=_("Country"))
+    photo = forms.FileField(label=_("Take a photo of the document"))
+
+    def __init__(self, *args: Any, countries: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)
+        country.choices = [("", "—"), *countries]
+        for field in self.fields.values():
+            field.error_messages["required"] = _("Required field is missing")
+        self.fields["photo"].error_messages["empty"] = _("The photo is empty.")
+        country.error_messages["invalid_choice"] = _("Please choose one of the options.")

@@ -196,13 +196,19 @@ def _check_start(value: Any, now: dt.datetime) -> None:
         raise FlowRefused("expired-start-valid-until")
 
 
-def _text(values: Mapping[str, Any], name: str, limit: int = MAX_TEXT) -> str:
+def text_value(values: Mapping[str, Any], name: str, limit: int = MAX_TEXT, *,
+               refusal: str = "invalid-parameter") -> str:  # fmt: skip
+    """A text parameter, stripped; ``refusal``'s page when it is not text, too long, or holds
+    control characters."""
     value = values.get(name, "")
     if value is None:
         return ""
     if not isinstance(value, str) or len(value) > limit or any(ord(c) < 32 for c in value):
-        raise FlowRefused("invalid-parameter")
+        raise FlowRefused(refusal)
     return value.strip()
+
+
+_text = text_value
 
 
 def _projection(project: Project, values: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:

@@ -174,11 +174,17 @@ def flow_load(session: SessionBase, *, posted_flow: str | None = None) -> FlowSt
         state = FlowState.from_session(data)
     except (KeyError, TypeError):  # a flow kept by an earlier version of this code
         raise FlowRefused("refresh") from None
-    if timezone.now().timestamp() - state.started > FLOW_LIFETIME.total_seconds():
-        raise FlowRefused("refresh")
-    if posted_flow is not None and not secrets.compare_digest(posted_flow, state.flow):
-        raise FlowRefused("hash_problem")
+    flow_check(state.flow, state.started, posted_flow=posted_flow)
     return state
+
+
+def flow_check(flow: str, started: float, *, posted_flow: str | None) -> None:
+    """``refresh`` for a flow older than ``FLOW_LIFETIME``, ``hash_problem`` when a form of
+    another flow was posted (shared by the address injection's flow, ``flow.injection``)."""
+    if timezone.now().timestamp() - started > FLOW_LIFETIME.total_seconds():
+        raise FlowRefused("refresh")
+    if posted_flow is not None and not secrets.compare_digest(posted_flow, flow):
+        raise FlowRefused("hash_problem")
 
 
 def flow_save(session: SessionBase, state: FlowState) -> None:

@@ -47,6 +47,7 @@ from submissions import vault
 from submissions.duplicates import duplicates_forget
 from submissions.models import CheckResult, ImageKind, RunState, Submission, SubmissionImage
 from submissions.services.create import MAX_IDEMPOTENCY_KEY_LENGTH, _remember, _replay
+from submissions.services.injection import injections_forget
 from submissions.services.knowledge import KNOWLEDGE_KEY
 from submissions.services.live_capture import live_capture_drop
 from submissions.storage import image_files_delete
@@ -231,6 +232,7 @@ def _delete(
     images = _images_delete(submission, ImageKind.values)
     results, _ = CheckResult.objects.filter(submission=submission).delete()
     submission_client_purge(submission_id=submission.pk)
+    injections = injections_forget(submission)
     now = timezone.now()
     changes: dict[str, Any] = {
         "wrapped_data_key": None,
@@ -238,6 +240,7 @@ def _delete(
         "sealed_evidence": None,
         "sealed_decision": None,
         "sealed_memo": None,
+        "sealed_injection_action": None,
         "email_lookup": "",
         "userid_lookup": "",
         "nationality": "",
@@ -251,7 +254,7 @@ def _delete(
         setattr(submission, name, value)
     admin = _admin(project, admin_name)
     _audit(actor, submission, "submission.deleted", admin, duplicate_components=sorted(components),
-           images=images, check_results=results)  # fmt: skip
+           images=images, check_results=results, injections=injections)  # fmt: skip
     if admin is not None:
         webhook_event_emit(
             project=project,
@@ -363,16 +366,21 @@ def _delete_partial(
         submission.nationality = ""
     if "ip_address" in data:
         submission_client_forget_address(submission_id=submission.pk)
+    injection_removed = "injection_action" in fields and submission.sealed_injection_action is not None
+    if injection_removed:
+        submission.sealed_injection_action = None
     admin = _admin(project, admin_name)
     readings = 0
     if {"OCR_raw", "ocr"} & set(fields):
         readings = CheckResult.objects.filter(submission=submission, step__in=DOCUMENT_STEPS).update(sealed_result=None)
     submission.updated_at = timezone.now()
     submission.save(update_fields=["claimed_id_type", "claimed_issuing_country", "nationality", "sealed_metadata",
-                                   "sealed_evidence", "email_lookup", "userid_lookup", "updated_at"])  # fmt: skip
+                                   "sealed_evidence", "email_lookup", "userid_lookup", "sealed_injection_action",
+                                   "updated_at"])  # fmt: skip
     _audit(actor, submission, "submission.partially_deleted", admin, fields=list(fields),
            data_fields=list(data_fields), duplicate_components=sorted(components), images=images,
-           metadata=metadata_removed, evidence=evidence_removed, document_readings=readings)  # fmt: skip
+           metadata=metadata_removed, evidence=evidence_removed, document_readings=readings,
+           injection_action=injection_removed)  # fmt: skip
     if idempotency_key:
         _remember(project, idempotency_key, fingerprint, submission)
     return submission

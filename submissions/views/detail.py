@@ -148,6 +148,7 @@ def render_detail(
         "sealed_lost": submission.wrapped_data_key is None,
         "camera_errors": view.metadata.get("camera_errors", []),
         "aml": aml_json(submission),
+        "injection": _injection(view.injection_action),
     }
     alive = submission.wrapped_data_key is not None
     current = properties(submission, view.evidence, view.metadata)
@@ -168,6 +169,21 @@ def render_detail(
 
 
 _DECIDED = (SubmissionStatus.APPROVED, SubmissionStatus.REJECTED)
+INJECTION_CHECK_NAMES = {"ipRisk_failCategory": "IP risk (VPN, proxy, TOR)",
+                         "blackliskCountries": "Country blacklist", "distanceChecks_ipGeo": "Distance IP ↔ address"}  # fmt: skip
+
+
+def _injection(action: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The last address injection as the page lists it: each check with its result and reason."""
+    if not action:
+        return None
+    checks = []
+    for code, label in INJECTION_CHECK_NAMES.items():
+        check = (action.get("checks") or {}).get(code) or {}
+        details = ", ".join(f"{key} {value}" for key, value in check.items() if key != "result")
+        checks.append((label, check.get("result", ""), details))
+    return {"type": action.get("type"), "created_at": action.get("created_at"), "fail_code": action.get("failCode"),
+            "checks": checks}  # fmt: skip
 
 
 def _other_status(submission: Submission) -> str:

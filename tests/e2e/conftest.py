@@ -116,7 +116,9 @@ def _screens() -> tuple[str, ...]:
     dark = tuple(f"{screen}-dark-theme" for screen in WALKED_SCREENS)
     light = ("front-light-theme", "result-approved-light-theme")  # a light ``mainColor``: its links and outlines
     knowledge_based = ("consent-knowledge-based", "details", "result-knowledge-based")  # spec §6.3
-    return flow + tuple(f"error-{page}" for page in ERROR_PAGES) + dark + light + knowledge_based
+    # the address injection (action=addveri), appended so that no earlier screenshot is renamed
+    injection = ("injection-address-missing", "injection-address", "injection-failed", "injection-completed")
+    return flow + tuple(f"error-{page}" for page in ERROR_PAGES) + dark + light + knowledge_based + injection
 
 
 # Every screen the browser tests show, in the flow's order: a screenshot is named after its

@@ -59,14 +59,10 @@ def flow_step(step: str | None) -> Callable[[StepView], Callable[..., HttpRespon
         @never_cache
         @wraps(view)
         def wrapped(request: HttpRequest) -> HttpResponse:
-            posted = request.POST.get(FLOW_FIELD, "") if request.method == "POST" else None
-            try:
-                state = flow_load(request.session, posted_flow=posted)
-            except FlowRefused as refusal:
-                return error_redirect(refusal.page)
-            project = Project.objects.filter(pk=state.project_id).first()
-            if project is None:
-                return error_redirect("page-not-found")
+            loaded = load_flow(request, flow_load, missing_project="page-not-found")
+            if isinstance(loaded, HttpResponse):
+                return loaded
+            state, project = loaded
             if step is not None and state.next_step() != step:
                 return step_redirect(state.next_step())
             return view(request, state, project)
@@ -74,6 +70,22 @@ def flow_step(step: str | None) -> Callable[[StepView], Callable[..., HttpRespon
         return wrapped
 
     return decorate
+
+
+def load_flow(
+    request: HttpRequest, load: Callable[..., Any], *, missing_project: str
+) -> tuple[Any, Project] | HttpResponse:
+    """The browser's flow (``load(session, posted_flow=…)``) and its project, or the error page
+    to go to: the loader's refusal, or ``missing_project`` when the project is gone."""
+    posted = request.POST.get(FLOW_FIELD, "") if request.method == "POST" else None
+    try:
+        state = load(request.session, posted_flow=posted)
+    except FlowRefused as refusal:
+        return error_redirect(refusal.page)
+    project = Project.objects.filter(pk=state.project_id).first()
+    if project is None:
+        return error_redirect(missing_project)
+    return state, project
 
 
 def visible_steps(state: FlowState, project: Project) -> list[str]:

@@ -20,6 +20,7 @@ from submissions.flow.errors import TOKEN_PAGES, FlowRefused
 from submissions.flow.forms import ConsentForm
 from submissions.flow.funnel import START, funnel_count
 from submissions.flow.inapp import in_app_browser
+from submissions.flow.injection import injection_asked, injection_encrypted, injection_plain
 from submissions.flow.params import liveform_params, liveform_project
 from submissions.flow.state import CONSENT, FlowState, flow_start
 from submissions.flow.views.common import (
@@ -29,6 +30,7 @@ from submissions.flow.views.common import (
     form_step,
     step_redirect,
 )
+from submissions.flow.views.injection import injection_begin
 from submissions.models import Submission, SubmissionSource, SubmissionStatus
 from submissions.selectors import submission_view
 from submissions.services import TokenRefused, liveform_token_use
@@ -43,10 +45,16 @@ def start(request: HttpRequest) -> HttpResponse:
     way back (the project, for its Return URL). In private mode the link's token is used here,
     once per flow started, after every other check of the link (spec §6.2: ``startValidUntil``
     comes first)."""
+    if injection_asked(request.GET):
+        return _start_injection(request, None)
     try:
         project = liveform_project(request.GET)
     except FlowRefused as refusal:
         return error_redirect(refusal.page)
+    if request.GET.get("encrypted"):
+        response = _start_injection(request, project)
+        if response is not None:
+            return response
     try:
         params = liveform_params(project, request.GET, now=timezone.now())
         _use_token(request, project, params.token)
@@ -61,6 +69,18 @@ def start(request: HttpRequest) -> HttpResponse:
     if in_app_browser(request.headers.get("user-agent", "")):  # its web view blocks the camera
         return HttpResponseRedirect(reverse("liveform:open-in-browser"))
     return step_redirect(state.next_step())
+
+
+def _start_injection(request: HttpRequest, project: Project | None) -> HttpResponse | None:
+    """An address injection link (``flow.injection``): plain when ``project`` is None, else the
+    encrypted one of ``project`` (None when its ``encrypted`` holds no injection)."""
+    try:
+        link = injection_plain(request.GET) if project is None else injection_encrypted(project, request.GET)
+    except FlowRefused as refusal:
+        if project is not None:
+            request.session[ERROR_PROJECT_KEY] = project.pk
+        return error_redirect(refusal.page)
+    return None if link is None else injection_begin(request, link)
 
 
 def _use_token(request: HttpRequest, project: Project, token_id: str) -> None:
