@@ -41,6 +41,8 @@ EVIDENCE_CONTEXT = "submissions.submission.evidence"
 DECISION_CONTEXT = "submissions.submission.decision"
 MEMO_CONTEXT = "submissions.submission.memo"
 INJECTION_ACTION_CONTEXT = "submissions.submission.injection_action"
+INJECTION_REQUEST_CONTEXT = "submissions.injection.request"  # + ":<injection id>"
+INJECTION_ECHO_CONTEXT = "submissions.injection.echo"  # + ":<injection id>"
 _VERSION = b"\x01"
 _NONCE_LEN = 12
 

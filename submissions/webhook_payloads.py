@@ -16,7 +16,7 @@ from projects.models import Project
 from projects.selectors import projection_hidden_fields
 from submissions.evidence import identity_data
 from submissions.models import Submission
-from submissions.selectors import SubmissionView, submission_view
+from submissions.selectors import SubmissionView, injection_echo_open, submission_view
 
 IDENTITY = ("age_group", "gender", "date_of_birth", "nationality", "full_name", "first_name", "last_name")
 # Per trigger, the fields the spec's payload carries beyond the thin outbox payload, in its order.
@@ -78,8 +78,6 @@ def _projected(payload: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any
 
 def _injection_echo(submission: Submission, payload: dict[str, Any]) -> dict[str, str]:
     """The echoes of the injection this event reports (matched by its action's created_at)."""
-    from submissions.services.injection import injection_echo_open
-
     created_at = (payload.get("action") or {}).get("created_at")
     for injection in submission.injections.order_by("-created_at")[:50]:
         if format_compact(injection.created_at) == created_at:

@@ -3,7 +3,7 @@ of their existing submission, after checks.
 
 ``submission_injection_request`` (the Liveform, one transaction): the submission must be the
 project's, made by the Liveform, not deleted, and decided as ``approved`` or ``pending``
-(``INJECTABLE``; docs/liveform.md says why), with no other injection still being checked. The
+(``selectors.INJECTABLE``; docs/liveform.md says why), with no other injection still being checked. The
 proof of address passes the G16 intake and is written sealed under the submission's ``address``
 image context; the declaration, the IP and the link's options are sealed in an
 ``AddressInjection`` row; an Event Log entry; the checks are queued after the commit.
@@ -39,19 +39,14 @@ from submissions.models import (
     AddressInjection,
     ImageKind,
     InjectionState,
-    RunState,
     Submission,
     SubmissionImage,
-    SubmissionSource,
-    SubmissionStatus,
 )
+from submissions.selectors import INJECTABLE, injectable_submission
 from submissions.services.create import _intake
 from submissions.storage import CONTENT_TYPE, image_file_write, image_files_delete
 from webhooks.services import webhook_event_emit
 
-INJECTABLE = (SubmissionStatus.APPROVED, SubmissionStatus.PENDING)
-REQUEST_CONTEXT = "submissions.injection.request"
-ECHO_CONTEXT = "submissions.injection.echo"
 ACTOR = Actor.system("liveform")
 
 
@@ -62,16 +57,6 @@ class InjectionRefused(ApplicationError):
 
 def _context(base: str, injection_id: int) -> str:
     return f"{base}:{injection_id}"
-
-
-def injectable_submission(*, project: Project, submission_id: str) -> Submission | None:
-    """The project's Liveform submission ``submission_id`` when it can take an injection."""
-    return (
-        Submission.objects.filter(
-            project=project, pk=submission_id, source=SubmissionSource.LIVEFORM, status__in=INJECTABLE,
-            run_state=RunState.DECIDED, wrapped_data_key__isnull=False,
-        ).first()
-    )  # fmt: skip
 
 
 def submission_injection_request(
@@ -112,8 +97,12 @@ def _request(project: Project, submission_id: str, address: DeclaredAddress, jpe
         submission=submission, project=project, storage_name=image.storage_name, sha256=image.sha256, size=image.size
     )
     request = {"address": address.to_json(), "ip": ip, "options": options.to_json()}
-    injection.sealed_request = vault.seal_json(submission, request, context=_context(REQUEST_CONTEXT, injection.pk))
-    injection.sealed_echo = vault.seal_json(submission, echo, context=_context(ECHO_CONTEXT, injection.pk))
+    injection.sealed_request = vault.seal_json(
+        submission, request, context=_context(vault.INJECTION_REQUEST_CONTEXT, injection.pk)
+    )
+    injection.sealed_echo = vault.seal_json(
+        submission, echo, context=_context(vault.INJECTION_ECHO_CONTEXT, injection.pk)
+    )
     injection.save(update_fields=["sealed_request", "sealed_echo"])
     audit_record(actor=ACTOR, action="submission.injection_requested", project=project, target_type="submission",
                  target_id=submission.pk, details={"injection": injection.pk, "type": "address",
@@ -147,7 +136,7 @@ def submission_injection_run(*, injection_id: int) -> AddressInjection | None:
     submission = injection.submission
     try:
         request = vault.open_json(submission, injection.sealed_request,
-                                  context=_context(REQUEST_CONTEXT, injection.pk))  # fmt: skip
+                                  context=_context(vault.INJECTION_REQUEST_CONTEXT, injection.pk))  # fmt: skip
     except DecryptionError:  # the submission was deleted meanwhile: its data key is gone
         return _abandon(injection_id)
     options = InjectionOptions.from_json(request["options"])
@@ -255,33 +244,3 @@ def injections_forget(submission: Submission) -> int:
         row.save()
     transaction.on_commit(lambda: image_files_delete(files))
     return len(rows)
-
-
-def injection_action_open(submission: Submission) -> dict[str, Any] | None:
-    """The sealed ``injection_action`` (type, created_at, failCode, checks); None when none was
-    made or the data key is gone."""
-    try:
-        return vault.open_json(submission, submission.sealed_injection_action, context=vault.INJECTION_ACTION_CONTEXT)
-    except DecryptionError:
-        return None
-
-
-def injection_echo_open(injection: AddressInjection) -> dict[str, str]:
-    """The injection link's cf1–cf3 and userid, for its webhook; {} when gone."""
-    try:
-        return vault.open_json(injection.submission, injection.sealed_echo,
-                               context=_context(ECHO_CONTEXT, injection.pk)) or {}  # fmt: skip
-    except DecryptionError:
-        return {}
-
-
-def injection_status(*, project: Project, injection_id: int) -> tuple[str, str | None]:
-    """(state, failCode) of one of the project's injections, for the Liveform's waiting page."""
-    injection = AddressInjection.objects.select_related("submission").filter(project=project, pk=injection_id).first()
-    if injection is None:
-        return InjectionState.FAILED, None
-    if injection.state == InjectionState.QUEUED:
-        return InjectionState.QUEUED, None
-    action = injection_action_open(injection.submission) or {}
-    same = action.get("created_at") == format_compact(injection.created_at)
-    return injection.state, (action.get("failCode") if same else None)

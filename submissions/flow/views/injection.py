@@ -28,13 +28,9 @@ from submissions.flow.injection import (
 from submissions.flow.views.common import ERROR_PROJECT_KEY, error_redirect, load_flow
 from submissions.injection import BLACKLIST, DISTANCE, IP_RISK, DeclaredAddress, InjectionOptions
 from submissions.models import InjectionState as Stored
+from submissions.selectors import injectable_submission, injection_status
 from submissions.services.create import ImageRefused
-from submissions.services.injection import (
-    InjectionRefused,
-    injectable_submission,
-    injection_status,
-    submission_injection_request,
-)
+from submissions.services.injection import InjectionRefused, submission_injection_request
 
 # What the person reads on the failure page (spec §6.6's user messages).
 FAILURE_MESSAGES = {
