@@ -263,3 +263,19 @@ def test_a_failed_injection_may_be_tried_again_three_times_per_link(submission, 
     assert "You have used every attempt of this link." in client.get("/form/injection/result").content.decode()
     assert client.get("/form/injection/address")["Location"] == "/form/injection/result"
     assert AddressInjection.objects.filter(submission=submission, state="failed").count() == 3
+
+
+def test_the_address_step_speaks_the_links_language_and_stays_light(submission):
+    from tests.submissions.flow.test_page_weight import LIMIT, _weight
+
+    # given: a link asking for Korean
+    client = _opened(submission, lang="ko")
+
+    # when
+    page = client.get("/form/injection/address").content.decode()
+    refused = address_post(client, city=None).content.decode()
+
+    # then: Korean words, the spec's sentence translated, and far under the page budget
+    assert "<h1>주소</h1>" in page
+    assert "필수 항목이 누락되었습니다" in refused
+    assert _weight(page) < LIMIT / 4
