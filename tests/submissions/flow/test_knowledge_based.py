@@ -23,6 +23,7 @@ from tests.submissions.flow.helpers import encrypted, flow_client, nothing_writt
 from tests.submissions.flow.test_capture import _upload
 from tests.submissions.flow.test_handoff import _token, desktop_client
 from tests.submissions.flow.test_page_weight import LIMIT, _weight
+from tests.submissions.injection_helpers import injection_link
 from tests.submissions.phone_helpers import MOBILE, last_code
 
 TYPED = {"first_name": "Jane", "last_name": "Doe", "date_of_birth": "1990-01-31", "gender": "female",
@@ -400,3 +401,22 @@ def test_a_desktop_hands_the_typed_details_over_to_a_phone_for_the_selfie(kb_pro
     assert submission.pipeline == SubmissionPipeline.KNOWLEDGE_BASED
     assert _metadata(submission)["knowledge"] == TYPED
     assert desktop.get("/form/phone/status").json() == {"finished": True}
+
+
+def test_a_decided_knowledge_based_submission_takes_an_address_injection(kb_project):
+    # given: a Knowledge-Based submission, decided (a selfie from the file input: pending)
+    created = submission_create(project=kb_project, source="liveform", actor=ACTOR,
+                                images={"selfie": passport_case().selfie},
+                                knowledge=KnowledgeData(first_name="Jane", last_name="Doe",
+                                                        date_of_birth=dt.date(1990, 1, 31), gender="female",
+                                                        nationality="EST"))  # fmt: skip
+    submission_process(submission_id=created.id)
+    client = flow_client()
+
+    # when
+    response = injection_link(client, pid=kb_project.pid, action="addveri", sid=created.id)
+
+    # then
+    assert Submission.objects.get(pk=created.pk).status == "pending"
+    assert response["Location"] == "/form/injection/address"
+    assert 'name="street"' in client.get("/form/injection/address").content.decode()
