@@ -8,6 +8,7 @@ portrait is a real face, and a selfie of the same man), as in ``test_duplicates_
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 import pytest
@@ -140,10 +141,13 @@ def test_a_deleted_submission_is_forgotten_everywhere_once(api_client, project, 
     credits = project.credits
 
     # when
+    started = time.perf_counter()
     with django_capture_on_commit_callbacks(execute=True):
         response = api_client.delete(f"{URL}?submission_id={submission.id}&admin_name={admin.email}")
+    took = time.perf_counter() - started
 
-    # then: the spec's answer
+    # then: the spec's answer, well within the goal's 60 seconds (all of it happens in the request)
+    assert took < 60
     assert response.status_code == 200
     assert response.json() == {
         "message": "success",
