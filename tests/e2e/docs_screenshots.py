@@ -27,6 +27,7 @@ CURATED = {
     "consent-desktop-qr": "Consent on a computer: the QR code to go on on a phone",
     "in-app-browser": "Opened inside a messenger's browser: how to open it in Safari or Chrome",
     "phone-code": "The SMS code of a link that asks for a verified phone number",
+    "details": "Knowledge-Based: the identity typed instead of a document",
     "country": "Issuing country",
     "front": "ID front: the camera with its framing guide, and the file input",
     "front-camera": "ID front: the photo the camera took by itself",
