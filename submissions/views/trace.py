@@ -21,6 +21,9 @@ SCORE_CHECKS = {
     "face_match": ("Face match", "the selfie matches the portrait on the document"),
     "liveness": ("Liveness", "a live person took the selfie (live Liveform capture only)"),
     "data_entry": ("Data entry", "fields the person corrected by hand"),
+    # Knowledge-Based (no document; policy.score)
+    "selfie_face": ("Face in the selfie", "one usable face, for lack of a document portrait to match"),
+    "age_consistency": ("Apparent age", "the selfie's apparent age against the typed birth date"),
 }
 
 CAUSES = {
@@ -41,6 +44,8 @@ CAUSES = {
     "network_proxy": "Connected through a proxy",
     "network_tor": "Connected through Tor",
     "network_hosting": "Connected from a hosting provider (data centre)",
+    "apparent_age_mismatch": "The selfie looks more than 10 years older or younger than the typed birth date",
+    "apparent_age_unknown": "No apparent age could be read from the selfie",
 }
 
 KIND_WORDS = {"reject": "Rejects", "review": "Needs review", "note": "Noted", "rule": "Custom rule"}

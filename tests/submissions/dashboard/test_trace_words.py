@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 from policy.engine import decide
-from policy.evidence import FaceEvidence
+from policy.evidence import AgeEstimateEvidence, FaceEvidence
 from policy.settings import PolicySettings
 from submissions.views.trace import explain
 from tests.policy.builders import change, genuine
+from tests.policy.test_knowledge_based import typed
 
 
 def test_a_device_rejection_names_code_other_and_its_comment():
@@ -60,3 +61,19 @@ def test_an_expired_document_quotes_the_spec_comment():
     # then
     assert words.outcome == "Rejected with code expired_id: ID cards have already expired."
     assert [(f.name, f.comment) for f in words.findings] == [("expired_id", "ID cards have already expired.")]
+
+
+def test_a_knowledge_based_age_mismatch_is_said_in_words_with_its_score_lines():
+    # given: typed 35 years, a selfie that looks 60
+    decision = decide(typed(age_estimate=AgeEstimateEvidence(available=True, years=60.0)), PolicySettings()).to_json()
+
+    # when
+    words = explain(decision)
+
+    # then
+    assert words.outcome == (
+        "Pending for a person to review: the selfie looks more than 10 years older or younger than the typed birth date."
+    )
+    assert [(row.label, row.weight, row.points) for row in words.score_rows] == [
+        ("Face in the selfie", 30, 30.0), ("Liveness", 50, 50.0), ("Apparent age", 20, 0.0),
+    ]  # fmt: skip
