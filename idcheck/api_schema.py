@@ -107,3 +107,46 @@ def secure_transfer_envelope(result: dict[str, Any], generator: Any, request: An
                 else:
                     _either(answer_json, ENVELOPE)
     return result
+
+
+# OpenAPI links from the operations that create something to those that read, change or delete
+# it, so a client (and Schemathesis' stateful phase) can follow them:
+# producer operationId -> link name -> (target operationId, parameters, requestBody).
+_SUBMISSION_ID = "$response.body#/submissionId"
+_SUBMISSION_LINKS: dict[str, tuple[str, dict[str, str], Any]] = {
+    "ReadSubmission": ("submission_list", {"submission_id": _SUBMISSION_ID}, None),
+    "PatchSubmission": ("submission_patch", {}, {"submissionId": _SUBMISSION_ID}),
+    "DeleteSubmission": ("submission_delete", {"submission_id": _SUBMISSION_ID}, None),
+    "DeleteSubmissionParts": ("submission_delete_partial", {"submission_id": _SUBMISSION_ID}, None),
+}
+LINKS: dict[str, dict[str, tuple[str, dict[str, str], Any]]] = {
+    "submission_create": _SUBMISSION_LINKS,
+    "submission_migrate": _SUBMISSION_LINKS,
+    "projection_create": {
+        "ReadProjection": ("projection_get", {"projection_id": "$response.body#/projection_id"}, None),
+        "DeleteProjection": ("projection_delete", {"projection_id": "$response.body#/projection_id"}, None),
+    },
+    "tokens_register": {
+        "ReadToken": ("tokens_get", {"tokenId": "$request.body#/tokenId/0"}, None),
+        "DeleteTokens": ("tokens_delete", {}, {"tokenId": "$request.body#/tokenId"}),
+    },
+}
+
+
+def resource_links(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Postprocessing hook: the :data:`LINKS` on each producer's 200 answer."""
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            links = LINKS.get(operation.get("operationId", ""))
+            if not links or "200" not in operation.get("responses", {}):
+                continue
+            described = {}
+            for name, (target, parameters, body) in links.items():
+                link: dict[str, Any] = {"operationId": target}
+                if parameters:
+                    link["parameters"] = parameters
+                if body is not None:
+                    link["requestBody"] = body
+                described[name] = link
+            operation["responses"]["200"]["links"] = described
+    return result

@@ -229,10 +229,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "3.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_NO_READ_ONLY_REQUIRED": False,
-    # Secure Data Transfer's envelope joins every JSON body and answer (idcheck/api_schema.py).
+    # Secure Data Transfer's envelope joins every JSON body and answer, and the producers get OpenAPI
+    # links to what reads or deletes what they made (idcheck/api_schema.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "idcheck.api_schema.secure_transfer_envelope",
+        "idcheck.api_schema.resource_links",
     ],
     # Assets ship inside the drf-spectacular-sidecar wheel: no CDN, CSP stays 'self'.
     "SWAGGER_UI_DIST": "SIDECAR",

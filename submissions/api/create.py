@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -169,6 +170,8 @@ class SubmissionCreateApi(APIView):
             raise PayloadTooLarge() from None
         except exceptions.ParseError:
             raise ApplicationError("Invalid payload.", code="invalid_payload") from None
+        if not isinstance(raw, Mapping):  # JSON that parses but is no object: null, a list, a number
+            raise ApplicationError("Invalid payload.", code="invalid_payload")
         names = list(raw.keys())
         unknown = [name for name in names if name not in SubmissionCreateInputSerializer().fields]
         if unknown:

@@ -100,3 +100,20 @@ def test_a_secure_transfer_projects_answers_match_the_schema(project, settings, 
     assert [r.status_code for r in (registered, read, deleted, failed)] == [200, 200, 200, 400]
     assert all(list(r.json()) == ["data"] for r in (registered, read, deleted))
     assert failed.json() == {"errorCode": "Decryption is Failed. Please check the api-key."}
+
+
+def test_a_projection_links_to_its_read_and_delete():
+    # when
+    links = _committed()["paths"]["/v3/projection"]["post"]["responses"]["200"]["links"]
+
+    # then: what Schemathesis' stateful phase (and a client) follows
+    assert links == {
+        "ReadProjection": {
+            "operationId": "projection_get",
+            "parameters": {"projection_id": "$response.body#/projection_id"},
+        },
+        "DeleteProjection": {
+            "operationId": "projection_delete",
+            "parameters": {"projection_id": "$response.body#/projection_id"},
+        },
+    }

@@ -125,19 +125,18 @@ def _aimed(case, aim: dict[str, str]) -> None:
                 container[name] = [aim[name]] if isinstance(container[name], list) else aim[name]
 
 
+def fuzz_settings(**limits: int) -> hypothesis_settings:
+    """Derandomised (a failure reproduces on every run), no deadline, no example database."""
+    return hypothesis_settings(derandomize=True, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
+                               suppress_health_check=list(HealthCheck), **limits)  # fmt: skip
+
+
 def _fuzz(operation, mode: GenerationMode, aim: dict[str, str] | None, app, api_key: str, statuses: Counter,
           failures: list[str]) -> None:  # fmt: skip
     """Send the operation's generated cases of one mode; count the answers, list every failure."""
     label = f"{operation.label} [{mode.value}{', aimed' if aim else ''}]"
 
-    @hypothesis_settings(
-        max_examples=MAX_EXAMPLES,
-        derandomize=True,
-        deadline=None,
-        database=None,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(max_examples=MAX_EXAMPLES)
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case) -> None:
         if aim:

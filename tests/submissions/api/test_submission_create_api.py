@@ -89,6 +89,20 @@ def test_a_body_that_is_not_json_is_an_invalid_payload(api_client):
     assert (response.status_code, response.json()["errorCode"]) == (400, "invalid_payload")
 
 
+@pytest.mark.parametrize("body", ["null", "[]", '["idImage"]', "7", '"idImage"'])
+def test_json_that_is_no_object_is_an_invalid_payload_not_a_500(api_client, project, body):
+    # given: found by Schemathesis (issue 9), which sent `null` and got a 500
+    # when
+    response = api_client.post(URL, data=body, content_type="application/json")
+
+    # then
+    assert (response.status_code, response.json()) == (
+        400,
+        {"errorCode": "invalid_payload", "message": "Invalid payload."},
+    )
+    assert Submission.objects.count() == 0
+
+
 def test_a_file_over_the_size_limit_is_refused_with_413(api_client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 50_000
 
