@@ -27,7 +27,7 @@ CURATED = {
     "consent-desktop-qr": "Consent on a computer: the QR code to go on on a phone",
     "in-app-browser": "Opened inside a messenger's browser: how to open it in Safari or Chrome",
     "phone-code": "The SMS code of a link that asks for a verified phone number",
-    "details": "Knowledge-Based: the identity typed instead of a document",
+    "details": "Knowledge-Based pipeline: the identity typed in instead of a document",
     "country": "Issuing country",
     "front": "ID front: the camera with its framing guide, and the file input",
     "front-camera": "ID front: the photo the camera took by itself",
@@ -42,6 +42,7 @@ CURATED = {
     "consent-rtl": "Arabic, right to left",
     "front-dark-theme": "A dark mainColor",
     "front-light-theme": "A light mainColor: links and outlined buttons darkened to read",
+    "injection-address": "Address injection: the address and a photo of the bill, added to a finished verification",
     "error-period": "An error page: outside the submission period, with its code",
 }
 
