@@ -206,7 +206,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024, minimum=1024)
-DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# The most files a request of ours carries is four (a creation's front, back, selfie and proof of
+# address); RELIABILITY.md G16 caps multipart requests at five (CVE-2023-24580's lesson).
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 # --- API
 REST_FRAMEWORK = {

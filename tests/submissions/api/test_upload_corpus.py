@@ -89,16 +89,24 @@ def test_each_hostile_upload_is_refused_quickly_and_leaves_nothing(api_client, p
     assert stored_files(settings.MEDIA_ROOT) == []
 
 
-def test_more_file_parts_than_allowed_are_refused(api_client, project):
-    files = {f"file{n}": _upload(f"{n}.jpg", photo()) for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)}
+def test_a_creations_images_fit_and_a_sixth_file_part_is_refused(api_client, project):
+    # given: a creation's three images (four with a proof of address), then three more file parts
+    images = {name: _upload(f"{name}.jpg", photo()) for name in ("idImage", "idBackImage", "selfieImage")}
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES == 5
+    extra = {f"file{n}": _upload(f"{n}.jpg", photo()) for n in range(3)}
 
-    response = api_client.post(URL, {"idImage": _upload("id.jpg", photo()), **files})
+    # when
+    accepted = api_client.post(URL, images)
+    response = api_client.post(URL, {**images, **extra})
 
+    # then
+    assert accepted.status_code == 200, accepted.content
+    assert Submission.objects.count() == 1
     assert (response.status_code, response.json()) == (
         400, {"errorCode": "invalid_payload", "message": "Too many files or fields in the request."}
     )  # fmt: skip
-    assert not Submission.objects.exists()
-    assert stored_files(settings.MEDIA_ROOT) == []
+    assert Submission.objects.count() == 1
+    assert len(stored_files(settings.MEDIA_ROOT)) == 3
 
 
 def test_a_polyglot_is_stored_only_as_its_re_encoded_picture(api_client, project):
