@@ -97,7 +97,7 @@ screenshots: venv test-system-packages
 
 # The fault drills (issue 11, RELIABILITY G14/G15): each starts its own PostgreSQL cluster, Redis
 # and a tmpfs media folder (so it needs root), kills and restarts them under a load through a real
-# gunicorn and Celery workers, then runs `manage.py reconcile`. About 15 minutes; docs/reconcile.md
+# gunicorn and Celery workers, then runs `manage.py reconcile`. About 8 minutes; docs/reconcile.md
 # keeps the last results.
 test-slow: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/idcheck
 test-slow: export REDIS_URL ?= redis://127.0.0.1:6379/15

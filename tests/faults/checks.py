@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from pathlib import Path
 
 from tests.faults.drive import Counts, Database, counts, offenders, reconcile
 from tests.faults.stack import Process, wait_until
@@ -35,7 +36,18 @@ def assert_whole(
     assert receiver.forged == 0
     status, report = reconcile(env)
     assert (status, offenders(report)) == (0, {})
+    # reconcile calls a file without a row an orphan only after 15 minutes (a create may still be
+    # in its transaction); once everything is settled there must be none at all
+    assert stored_files(Path(env["MEDIA_ROOT"])) == image_names(db)
     return final
+
+
+def stored_files(media: Path) -> set[str]:
+    return {path.relative_to(media).as_posix() for path in (media / "submissions").rglob("*") if path.is_file()}
+
+
+def image_names(db: Database) -> set[str]:
+    return {row[0] for row in db.rows("SELECT storage_name FROM submissions_submissionimage")}
 
 
 def run_of(db: Database, submission_id: str) -> tuple[str, int]:
@@ -59,7 +71,7 @@ def kill_mid_run(db: Database, worker: Process, project_id: int, *, whole: bool)
         if whole:
             worker.kill_group()
         else:
-            [child] = worker.children()
+            [child] = wait_until(worker.children, timeout=30, what="the worker's pool child", every=0.01)
             os.kill(child, signal.SIGKILL)
         if run_of(db, claimed) == ("processing", 1):
             return claimed

@@ -91,7 +91,10 @@ class Postgres:
                   "--no-sync")  # fmt: skip
         settings = (
             f"listen_addresses = '{HOST}'\nport = {self.port}\nunix_socket_directories = '{self.folder}'\n"
-            "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 100\n"
+            # A stop in immediate mode kills the server, not the machine: what reached the OS survives
+            # without fsync. synchronous_commit stays on: off, a commit already answered 200 to
+            # the client is lost in the crash (the drill found it so), which no deployment accepts.
+            "fsync = off\nmax_connections = 100\n"
         )
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write(settings)
@@ -151,7 +154,7 @@ class SmallDisk:
     """A tmpfs of ``size`` under ``folder`` (root only), so a full disk answers ENOSPC for real."""
 
     folder: Path
-    size: str = "8m"
+    size: str = "64m"  # room for every drill's images; filled on purpose by the disk drill
     mounted: bool = False
 
     def mount(self) -> None:
@@ -165,12 +168,12 @@ class SmallDisk:
         return self.folder / "filler.bin"
 
     def fill(self) -> int:
-        """Write zeros until the filesystem refuses; returns the bytes left (0)."""
-        chunk = b"\0" * 65536
-        with contextlib.suppress(OSError), self.filler.open("ab") as handle:
-            while True:
-                handle.write(chunk)
-                handle.flush()
+        """Write zeros until the filesystem refuses, in ever smaller pieces so that not even a
+        page is left; returns the bytes left."""
+        for size in (65536, 4096, 512):
+            with contextlib.suppress(OSError), self.filler.open("ab", buffering=0) as handle:
+                while True:
+                    handle.write(b"\0" * size)
         return shutil.disk_usage(self.folder).free
 
     def free(self) -> None:

@@ -10,12 +10,13 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.faults.checks import assert_whole
+from tests.faults.checks import assert_whole, run_of
 from tests.faults.drive import OUTAGE_BODY, Answer, Load
 from tests.faults.stack import wait_until
 
 pytestmark = pytest.mark.slow
 CREATES = 6
+LOST = "lost the database"  # submissions.tasks: the run retries itself
 
 
 def _outage_probes(world) -> list[Answer]:
@@ -27,11 +28,15 @@ def _outage_probes(world) -> list[Answer]:
     ]
 
 
-def _outage(world, *, stop: Callable[[], None], start: Callable[[], None]) -> tuple[list[Answer], float]:
-    """Stop a server, probe while it is away, start it again; returns the probes and how long
-    after the start the API answered 200 again (no process of ours was restarted)."""
+def _outage(
+    world, *, stop: Callable[[], None], start: Callable[[], None], while_down: Callable[[], object] = lambda: None
+) -> tuple[list[Answer], float]:
+    """Stop a server, probe while it is away (and wait for ``while_down``), start it again;
+    returns the probes and how long after the start the API answered 200 again (no process of
+    ours was restarted)."""
     stop()
     probes = _outage_probes(world)
+    while_down()
     start()
     back = time.monotonic()
     wait_until(lambda: world.api.call("GET", "/v3/submission?count=10").status == 200, timeout=30,
@@ -61,29 +66,42 @@ def _only_ok_or_outage(answers: list[tuple[str, Answer]]) -> dict[int, int]:
     return statuses
 
 
-def _first_run_claimed(stack, world) -> None:
-    wait_until(lambda: stack.db.scalar("SELECT count(*) FROM submissions_submission WHERE project_id = %s AND "
-                                       "run_state = 'processing'", (world.id,)),
-               timeout=120, what="a run to be claimed", every=0.01)  # fmt: skip
+def _processing(stack, world) -> str:
+    """The run the pipeline worker has claimed (waits for one)."""
+    return wait_until(lambda: stack.db.rows("SELECT id FROM submissions_submission WHERE project_id = %s AND "
+                                            "run_state = 'processing'", (world.id,)),
+                      timeout=120, what="a run to be claimed", every=0.01)[0][0]  # fmt: skip
 
 
 def test_postgresql_stopped_in_immediate_mode_answers_503_and_loses_nothing(stack, world):
     # given: a load of creates and reads
-    load = Load(world.api, world.front, world.selfie, creates=CREATES, pause=0.3).start()
-    _first_run_claimed(stack, world)
+    load = Load(world.api, world.front, world.selfie, creates=CREATES, pause=1.0).start()
 
-    # when: PostgreSQL dies at once (every backend killed, crash recovery on start) mid-run
-    probes, recovered_s = _outage(world, stop=lambda: stack.postgres.stop("immediate"), start=stack.postgres.start)
+    # when: PostgreSQL dies at once (every backend killed, crash recovery on start) mid-run, and
+    # stays away until the run has noticed
+    victim = _processing(stack, world)
+    seen = stack.pipeline.log.read_text(errors="replace").count(LOST)
+    lost = lambda: wait_until(lambda: stack.pipeline.log.read_text(errors="replace").count(LOST) > seen,  # noqa: E731
+                              timeout=90, what="the run to lose the database", every=0.2)  # fmt: skip
+    probes, recovered_s = _outage(world, stop=lambda: stack.postgres.stop("immediate"), start=stack.postgres.start,
+                                  while_down=lost)  # fmt: skip
+    back = time.monotonic() - recovered_s
+    wait_until(lambda: run_of(stack.db, victim)[0] == "decided", timeout=120, what="the cut run to be decided")
+    victim_s = time.monotonic() - back
     answers = load.join()
 
-    # then: 503 with the gateway body while it was away, 200 again within seconds, never a 500
+    # then: 503 with the gateway body while it was away, 200 again within seconds, never a 500;
+    # the run cut short retried itself within a minute, not after its lease (105 s + the beat)
     _assert_outage_answers(probes)
     assert recovered_s < 10
+    assert run_of(stack.db, victim)[0] == "decided"
+    assert victim_s < 60
     statuses = _only_ok_or_outage(answers)
     created = load.created()
     # exactly the creates that answered 200 exist, each paid once, decided, announced twice
-    final = assert_whole(stack.db, stack.env, world.id, submissions=len(created), receiver=stack.receiver)
-    print(f"\npostgres: {final}, answers {statuses}, API back {recovered_s:.1f} s after start")  # noqa: T201
+    final = assert_whole(stack.db, stack.env, world.id, submissions=len(created), receiver=world.receiver)
+    said = f"API back {recovered_s:.1f} s and the cut run decided {victim_s:.1f} s after the start"
+    print(f"\npostgres: {final}, answers {statuses}, {said}")  # noqa: T201
 
 
 def test_redis_shut_down_without_saving_answers_503_and_loses_nothing(stack, world):
@@ -105,5 +123,5 @@ def test_redis_shut_down_without_saving_answers_503_and_loses_nothing(stack, wor
     assert probes[2].status == 302  # the Liveform starts its flow (a redirect): it needs no Redis
     assert recovered_s < 10
     statuses = _only_ok_or_outage(answers)
-    final = assert_whole(stack.db, stack.env, world.id, submissions=len(load.created()), receiver=stack.receiver)
+    final = assert_whole(stack.db, stack.env, world.id, submissions=len(load.created()), receiver=world.receiver)
     print(f"\nredis: {final}, answers {statuses}, API back {recovered_s:.1f} s after start")  # noqa: T201
