@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -36,6 +39,26 @@ def _clean_redis_counters() -> None:
         keys = list(client.scan_iter(match="idcheck:*", count=1000))
         if keys:
             client.delete(*keys)
+
+
+@pytest.fixture
+def full_media_disk(settings, tmp_path) -> Iterator[Path]:
+    """MEDIA_ROOT on a 1 MB tmpfs filled to the last byte by ``filler`` (delete it to free the
+    space): writing an image fails with ENOSPC for real. Mounting needs root."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    media = tmp_path / "small"
+    media.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(media)], check=True)
+    try:
+        (media / "submissions").mkdir()
+        with contextlib.suppress(OSError), (media / "filler").open("wb", buffering=0) as filler:
+            while True:
+                filler.write(b"\0" * 4096)
+        settings.MEDIA_ROOT = str(media)
+        yield media
+    finally:
+        subprocess.run(["umount", "-l", str(media)], check=False)
 
 
 @pytest.fixture

@@ -9,11 +9,8 @@ import contextlib
 import errno
 import json
 import logging
-import os
 import socket
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.db import ProgrammingError, connection
@@ -130,28 +127,8 @@ def test_a_create_while_the_broker_is_down_answers_200_and_leaves_its_run_to_the
     ]
 
 
-@pytest.fixture
-def full_disk(settings, tmp_path) -> Iterator[Path]:
-    """MEDIA_ROOT on a 1 MB tmpfs filled to the last byte (needs root to mount)."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    media = tmp_path / "small"
-    media.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(media)], check=True)
-    try:
-        (media / "submissions").mkdir()
-        with contextlib.suppress(OSError), (media / "filler").open("wb") as filler:
-            while True:
-                filler.write(b"\0" * 4096)
-                filler.flush()
-        settings.MEDIA_ROOT = str(media)
-        yield media
-    finally:
-        subprocess.run(["umount", "-l", str(media)], check=False)
-
-
 @pytest.mark.django_db
-def test_a_create_on_a_full_disk_answers_507_and_leaves_no_partial_file(api_client, project, full_disk):
+def test_a_create_on_a_full_disk_answers_507_and_leaves_no_partial_file(api_client, project, full_media_disk):
     # given
     credits = project.credits
     body = {"idImage": b64(photo((1600, 1200))), "email": "full@example.com"}
@@ -162,7 +139,7 @@ def test_a_create_on_a_full_disk_answers_507_and_leaves_no_partial_file(api_clie
     # then: the documented answer, and nothing stored or charged, not even part of a file
     assert (response.status_code, response.json(), response["Retry-After"]) == (
         507, {"message": "Insufficient Storage"}, "60")  # fmt: skip
-    assert stored_files(full_disk / "submissions") == []
+    assert stored_files(full_media_disk / "submissions") == []
     assert (Submission.objects.count(), SubmissionImage.objects.count()) == (0, 0)
     project.refresh_from_db()
     assert project.credits == credits

@@ -116,6 +116,32 @@ def test_a_project_without_credits_shows_service_blocked_and_keeps_nothing(clien
     assert nothing_written(project)
 
 
+def test_a_full_media_disk_shows_service_unavailable_keeps_nothing_and_the_selfie_can_be_sent_again(
+    client, project, full_media_disk
+):
+    # given
+    _upload(client, "front")
+    confirm_details(client)
+    client.raise_request_exception = False
+
+    # when: the last photo is sent while the disk is full
+    response = _upload(client, "selfie")
+
+    # then: the outage page (idcheck.outage), no submission, no debit, no file
+    assert response.status_code == 503
+    assert "SE-50020" in response.content.decode()
+    assert nothing_written(project)
+    assert list((full_media_disk / "submissions").rglob("*.bin")) == []
+
+    # when: the space is back, the same selfie is sent again (the photos stayed in the flow)
+    (full_media_disk / "filler").unlink()
+    response = _upload(client, "selfie")
+
+    # then
+    assert response["Location"] == "/form/processing"
+    assert Submission.objects.filter(project=project).count() == 1
+
+
 def test_a_project_closed_during_the_flow_shows_project_closed(client, project):
     _upload(client, "front")
     confirm_details(client)
