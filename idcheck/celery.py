@@ -40,6 +40,13 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"queue": Queue.DEFAULT.value},
     },
+    # every minute (crontab.guru: "* * * * *"): re-send Liveform address injections whose
+    # checks' queue message may have been lost (submissions.services.injection).
+    "injections-requeue-stuck": {
+        "task": "submissions.tasks.injections_requeue_stuck_task",
+        "schedule": 60.0,
+        "options": {"queue": Queue.DEFAULT.value},
+    },
     # every five minutes (crontab.guru: "*/5 * * * *"): incomplete submissions past the
     # project's timeout (24 h by default) are rejected `timeout` (spec §3.3, §8.3); a few
     # minutes late is within the spec's "about 24 hours". Also `manage.py expire_incomplete`.

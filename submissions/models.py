@@ -460,6 +460,7 @@ class AddressInjection(models.Model):
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
     state = models.CharField(max_length=10, choices=InjectionState.choices, default=InjectionState.QUEUED)
     created_at = models.DateTimeField(default=now_to_the_millisecond, editable=False)
+    queued_at = models.DateTimeField(default=timezone.now)  # last sent to the worker (the sweeper re-sends)
     checked_at = models.DateTimeField(null=True, blank=True)
     # Set when the ipRisk check failed: later injections of the submission fail it until then
     # (``ipRiskDurationHours``, submissions.injection).

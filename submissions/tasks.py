@@ -87,3 +87,10 @@ def submission_injection_run_task(injection_id: int) -> None:
     from submissions.services.injection import submission_injection_run
 
     submission_injection_run(injection_id=injection_id)
+
+
+@shared_task(queue=Queue.DEFAULT.value, acks_late=True, ignore_result=True)
+def injections_requeue_stuck_task() -> None:
+    from submissions.services.injection import injections_requeue_stuck
+
+    injections_requeue_stuck()

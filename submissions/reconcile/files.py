@@ -21,7 +21,7 @@ from idcheck.lib.crypto import DecryptionError
 from projects.actors import Actor
 from projects.services import audit_record
 from submissions import vault
-from submissions.models import LivenessCapture, SubmissionImage
+from submissions.models import AddressInjection, LivenessCapture, SubmissionImage
 from submissions.reconcile.report import CAP, CheckReport, Finding, Scope, finding_of, found
 from submissions.storage import frames_file_read, image_file_read
 
@@ -86,6 +86,8 @@ _ORPHANS = (
     "FROM reconcile_files AS f WHERE f.mtime < %s"
     " AND NOT EXISTS (SELECT 1 FROM submissions_submissionimage AS i WHERE i.storage_name = f.name)"
     " AND NOT EXISTS (SELECT 1 FROM submissions_livenesscapture AS c WHERE c.storage_name = f.name)"
+    # a Liveform address injection's proof, waiting for its checks (submissions.services.injection)
+    " AND NOT EXISTS (SELECT 1 FROM submissions_addressinjection AS a WHERE a.storage_name = f.name)"
 )
 
 
@@ -187,6 +189,7 @@ def orphan_files_delete(*, now: dt.datetime | None = None, actor: Actor = RECONC
         batch = names[start : start + 500]
         named = set(SubmissionImage.objects.filter(storage_name__in=batch).values_list("storage_name", flat=True))
         named |= set(LivenessCapture.objects.filter(storage_name__in=batch).values_list("storage_name", flat=True))
+        named |= set(AddressInjection.objects.filter(storage_name__in=batch).values_list("storage_name", flat=True))
         for name in batch:
             if name not in named:
                 default_storage.delete(name)

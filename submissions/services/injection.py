@@ -25,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from idcheck.celery import delay_or_leave_to_sweeper
 from idcheck.errors import ApplicationError
 from idcheck.lib.crypto import DecryptionError
 from idcheck.timeformat import format_compact
@@ -122,9 +123,11 @@ def _asked(options: InjectionOptions) -> list[str]:
 
 
 def _enqueue(injection_id: int) -> None:
+    """After the commit; with the broker down the person's request still succeeds (the row is
+    committed and queued) and ``injections_requeue_stuck`` sends it once the broker is back."""
     from submissions.tasks import submission_injection_run_task
 
-    submission_injection_run_task.delay(injection_id)
+    delay_or_leave_to_sweeper(submission_injection_run_task, injection_id)
 
 
 def submission_injection_run(*, injection_id: int) -> AddressInjection | None:
@@ -244,3 +247,15 @@ def injections_forget(submission: Submission) -> int:
         row.save()
     transaction.on_commit(lambda: image_files_delete(files))
     return len(rows)
+
+
+@transaction.atomic
+def injections_requeue_stuck(*, now: dt.datetime | None = None) -> int:
+    """The sweeper (Celery beat, every minute): injections still queued ``queued_stale()`` after
+    they were last sent to the worker may have lost their message (a broker restart, a worker
+    killed before it acknowledged): send them again. The run is idempotent, so a message that was
+    only slow costs a second look at a row already checked. Returns how many were re-sent."""
+    from submissions.services.process import queued_resend
+
+    queued = AddressInjection.objects.filter(state=InjectionState.QUEUED)
+    return queued_resend(queued, now=now or timezone.now(), enqueue=_enqueue)

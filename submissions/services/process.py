@@ -35,12 +35,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from idcheck.celery import delay_or_leave_to_sweeper
@@ -380,13 +381,21 @@ def submissions_requeue_stuck(*, now: dt.datetime | None = None) -> SweepReport:
         else:
             _requeue(submission, reason=f"the worker was lost during attempt {submission.attempts}")
             requeued += 1
+    rekicked = queued_resend(Submission.objects.filter(run_state=RunState.QUEUED), now=now, enqueue=_enqueue)
+    return SweepReport(requeued=requeued, failed=failed, rekicked=rekicked)
+
+
+def queued_resend(queued: QuerySet[Any], *, now: dt.datetime, enqueue: Callable[[Any], None]) -> int:
+    """Send again, after commit, the rows of ``queued`` (a model with ``queued_at``) that waited
+    ``queued_stale()`` since they were last sent, and stamp them so that the next sweep waits as
+    long again; rows another sweeper holds are skipped. Returns how many were sent."""
     stale = list(
-        Submission.objects.select_for_update(skip_locked=True)
-        .filter(run_state=RunState.QUEUED, queued_at__lt=now - queued_stale())
+        queued.select_for_update(skip_locked=True)
+        .filter(queued_at__lt=now - queued_stale())
         .values_list("pk", flat=True)
     )
     if stale:
-        Submission.objects.filter(pk__in=stale).update(queued_at=now)
-        for submission_id in stale:
-            transaction.on_commit(lambda submission_id=submission_id: _enqueue(submission_id))
-    return SweepReport(requeued=requeued, failed=failed, rekicked=len(stale))
+        queued.model.objects.filter(pk__in=stale).update(queued_at=now)
+        for pk in stale:
+            transaction.on_commit(lambda pk=pk: enqueue(pk))
+    return len(stale)

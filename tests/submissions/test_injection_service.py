@@ -126,3 +126,34 @@ def test_an_ip_is_located_only_with_a_readable_database(settings, tmp_path):
     assert ip_location("127.0.0.1") == type(ip_location("127.0.0.1"))("found", 1.5, 2.5, "XX")
     assert ip_location("8.8.8.8").status == "not_found"
     assert ip_location("not an ip").status == "no_address"
+
+
+def test_the_sweeper_resends_an_injection_whose_message_was_lost(project, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from idcheck.celery import app
+    from submissions.services.injection import injections_requeue_stuck
+
+    # given: three injections: queued 11 minutes ago, queued just now, and one already checked
+    submission, other, done = (liveform_submission(project) for _ in range(3))
+    lost = _requested(submission)
+    _requested(other)  # queued just now
+    checked = _requested(done)
+    submission_injection_run(injection_id=checked.pk)
+    long_ago = timezone.now() - dt.timedelta(minutes=11)
+    AddressInjection.objects.filter(pk__in=[lost.pk, checked.pk]).update(queued_at=long_ago)
+
+    # when: the sweeper runs twice in a row
+    with mock.patch("submissions.tasks.submission_injection_run_task.delay", autospec=True) as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            first = injections_requeue_stuck()
+        with django_capture_on_commit_callbacks(execute=True):
+            second = injections_requeue_stuck()
+
+    # then: only the lost one was sent again, once, and the beat runs the sweeper every minute
+    assert (first, second) == (1, 0)
+    delay.assert_called_once_with(lost.pk)
+    entry = app.conf.beat_schedule["injections-requeue-stuck"]
+    assert (entry["task"], entry["schedule"]) == ("submissions.tasks.injections_requeue_stuck_task", 60.0)

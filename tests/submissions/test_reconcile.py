@@ -606,3 +606,29 @@ def test_project_limits_the_checks_to_that_project(world):
     assert (own_status, own["offenders"], own["project"]) == (0, 0, world.project.pid)
     assert other_status == 1
     assert list(_findings(other_report)) == ["credits"]
+
+
+def test_fix_orphans_keeps_the_proof_of_an_address_injection_waiting_for_its_checks(world):
+    # given: an address injection queued an hour ago (its worker down), its proof older than the grace
+    from unittest import mock
+
+    from submissions.injection import DeclaredAddress, InjectionOptions
+    from submissions.services.injection import submission_injection_request
+    from tests.submissions.injection_helpers import ADDRESS, liveform_submission
+
+    submission = liveform_submission(ProjectFactory(credits=2))
+    with mock.patch("submissions.tasks.submission_injection_run_task.delay", autospec=True):
+        injection = submission_injection_request(
+            project=submission.project, submission_id=submission.pk, address=DeclaredAddress(**ADDRESS),
+            image=photo(), ip="", options=InjectionOptions(), echo={},
+        )  # fmt: skip
+    _age(injection.storage_name, minutes=60)
+
+    # when
+    from submissions.reconcile.files import orphan_files_delete
+
+    deleted = orphan_files_delete()
+
+    # then: it is not an orphan
+    assert deleted == 0
+    assert default_storage.exists(injection.storage_name)
