@@ -157,3 +157,12 @@ def test_the_sweeper_resends_an_injection_whose_message_was_lost(project, django
     delay.assert_called_once_with(lost.pk)
     entry = app.conf.beat_schedule["injections-requeue-stuck"]
     assert (entry["task"], entry["schedule"]) == ("submissions.tasks.injections_requeue_stuck_task", 60.0)
+
+
+def test_the_outbox_keeps_no_personal_value_of_the_injection(injected):
+    # the e-mail, userid and cf are filled in at delivery from sealed data (submissions.webhook_payloads)
+    [payload] = WebhookOutbox.objects.filter(resource_id=injected.pk, event="injection").values_list(
+        "payload", flat=True
+    )
+    assert set(payload) == {"webhook_trigger", "action", "submission_id", "kyc_status"}
+    assert set(payload["action"]) == {"type", "created_at"}
