@@ -237,6 +237,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "idcheck.api_schema.secure_transfer_envelope",
         "idcheck.api_schema.resource_links",
+        "submissions.api.schema.submission_item_slices",
     ],
     # Assets ship inside the drf-spectacular-sidecar wheel: no CDN, CSP stays 'self'.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.idcheck.test_schemathesis import COMMITTED_SCHEMA, SCHEMA, wsgi_app  # noqa: F401 (the fixture)
 from tests.idcheck.test_secure_transfer import Integrator
+from tests.submissions.test_submission_update import decided_submission
 
 CHECKS = [status_code_conformance, response_schema_conformance, content_type_conformance]
 ENVELOPE = {"$ref": "#/components/schemas/SecureTransferRequestEnvelope"}
@@ -66,6 +67,22 @@ def test_every_json_body_and_answer_may_be_the_envelope():
                     assert alternatives[0] == {"$ref": "#/components/schemas/SecureTransferEnvelope"}, (
                         f"{method} {path} {status}"
                     )
+
+
+@pytest.mark.parametrize("request_type", ["kyc", "data", "others", "aml"])
+def test_a_sliced_list_answer_matches_the_schema(project, settings, wsgi_app, request_type):  # noqa: F811
+    # given: found by the stateful phase, which read a migrated submission with request_type=aml
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
+    plain = Integrator(project, None)
+    submission = decided_submission(project)
+
+    # when
+    response = _sent(plain, wsgi_app, "get", "/v3/submission", submission_id=submission.pk, request_type=request_type)
+
+    # then: validated above; each item keeps its id beside the slice
+    [item] = response.json()["Items"]
+    assert item["submission_id"] == submission.pk
+    assert ("aml" in item) is (request_type == "aml")
 
 
 def _sent(integrator: Integrator, app, method: str, path: str, body: str | None = None, **query: str):
