@@ -95,16 +95,17 @@ screenshots: venv test-system-packages
 	$(PYTHON) -m pytest -p no:cacheprovider -q tests/e2e/test_liveform.py tests/e2e/test_liveform_*.py
 	$(PYTHON) -m tests.e2e.docs_screenshots
 
-# The tests marked `slow`, which `make test` leaves out: the fault drills (issue 11, RELIABILITY
-# G14/G15; each starts its own PostgreSQL cluster, Redis and a tmpfs media folder, so it needs
-# root, kills and restarts them under a load through a real gunicorn and Celery workers, then runs
-# `manage.py reconcile`: about 8 minutes, last results in docs/reconcile.md), the repeated credit
-# races, the webhook order throughput and the other long measurements.
+# The fault drills, which `make test` leaves out (marked `drill`; issue 11, RELIABILITY G14/G15;
+# each starts its own PostgreSQL cluster, Redis and a tmpfs media folder, so it needs root, kills
+# and restarts them under a load through a real gunicorn and Celery workers, then runs
+# `manage.py reconcile`: about 8 minutes, last results in docs/reconcile.md), and again the long
+# tests marked `slow` that `make test` also runs: the repeated credit races, the webhook order
+# throughput and the other long measurements.
 test-slow: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/idcheck
 test-slow: export REDIS_URL ?= redis://127.0.0.1:6379/15
 test-slow: venv test-system-packages
 	.ci/ensure-services
-	$(PYTHON) -m pytest -p no:cacheprovider -q -s -m slow $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -p no:cacheprovider -q -s -m "slow or drill" $(PYTEST_ARGS)
 
 lint: venv
 	.venv/bin/ruff check .

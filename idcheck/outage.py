@@ -7,7 +7,7 @@ so nothing is half-stored). The answers, by surface:
 
 * ``/v3/``: ``{"message": "Service Unavailable"}`` (the gateway shape of spec §1.3, as the rate
   limiter's own 503) or ``{"message": "Insufficient Storage"}``;
-* the Liveform (``/form/``): its ``service-unavailable`` error page, ``SE-50020``, for both;
+* the Liveform (``/form/``): its ``service-unavailable`` error page, ``SE-50011``, for both;
 * anything else (dashboard, admin): a plain "temporarily unavailable" page.
 
 None of these touches the database: they are rendered from templates and constants only.

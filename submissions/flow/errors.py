@@ -69,7 +69,7 @@ ERROR_PAGES: dict[str, ErrorPage] = {
     ),
     # PostgreSQL, Redis or the media disk is away (idcheck.outage): shown without reading anything.
     "service-unavailable": ErrorPage(
-        "SE-50020",
+        "SE-50011",
         503,
         _("Service temporarily unavailable"),
         _("We cannot take your verification right now, and nothing was saved. Please try again in a few minutes."),

@@ -14,7 +14,7 @@ from tests.faults.checks import assert_whole, run_of
 from tests.faults.drive import OUTAGE_BODY, Answer, Load
 from tests.faults.stack import wait_until
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.drill
 CREATES = 6
 LOST = "lost the database"  # submissions.tasks: the run retries itself
 
@@ -49,7 +49,7 @@ def _assert_outage_answers(probes: list[Answer]) -> None:
     for answer in (read, create):
         assert (answer.status, answer.json(), answer.headers["retry-after"]) == (503, OUTAGE_BODY, "5")
     assert page.status == 503
-    assert b"SE-50020" in page.body
+    assert b"SE-50011" in page.body
     assert b"Service temporarily unavailable" in page.body
     assert not any(b"Traceback" in answer.body for answer in probes)
 

@@ -12,7 +12,7 @@ import pytest
 from tests.faults.checks import assert_whole, image_names, quiescent, stored_files
 from tests.faults.stack import wait_until
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.drill
 CREATES = 3
 STORAGE_FULL = {"message": "Insufficient Storage"}
 

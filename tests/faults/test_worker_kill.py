@@ -15,7 +15,7 @@ from tests.faults.checks import assert_whole, kill_mid_run, run_of
 from tests.faults.drive import Load
 from tests.faults.stack import wait_until
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.drill
 CREATES = 4
 
 

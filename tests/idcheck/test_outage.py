@@ -69,7 +69,7 @@ def test_a_liveform_page_while_the_database_is_down_is_its_service_unavailable_p
     # then: the Liveform's own error page, with its code, rendered without the database
     body = response.content.decode()
     assert (response.status_code, response["Retry-After"]) == (503, "5")
-    assert "SE-50020" in body
+    assert "SE-50011" in body
     assert "Service temporarily unavailable" in body
     assert "Traceback" not in body
     assert "OperationalError" not in body

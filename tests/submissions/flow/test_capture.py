@@ -129,7 +129,7 @@ def test_a_full_media_disk_shows_service_unavailable_keeps_nothing_and_the_selfi
 
     # then: the outage page (idcheck.outage), no submission, no debit, no file
     assert response.status_code == 503
-    assert "SE-50020" in response.content.decode()
+    assert "SE-50011" in response.content.decode()
     assert nothing_written(project)
     assert list((full_media_disk / "submissions").rglob("*.bin")) == []
 
