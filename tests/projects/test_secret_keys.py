@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from idcheck.lib.crypto import DecryptionError, unseal
 from projects.actors import Actor
@@ -139,3 +141,21 @@ def test_a_viewer_cannot_issue_it(project):
     assert response.status_code == 403
     assert ProjectSecretKey.objects.count() == 0
     assert not AuditEvent.objects.filter(project=project, action__startswith="secret_key.").exists()
+
+
+def test_the_command_issues_it_and_prints_it_once(project):
+    # when
+    out = StringIO()
+    call_command("secret_key_issue", project.pid, stdout=out)
+
+    # then
+    shown = re.fullmatch(r"secretKey  ([A-Za-z0-9]{40})  \(shown once\)\n", out.getvalue())
+    assert shown is not None
+    assert _unsealed(project) == hashlib.sha256(shown.group(1).encode()).digest()
+    assert AuditEvent.objects.filter(project=project, action="secret_key.created").count() == 1
+
+
+def test_the_command_refuses_an_unknown_pid(db):
+    with pytest.raises(CommandError, match="No project with pid 'nosuchpid0'."):
+        call_command("secret_key_issue", "nosuchpid0")
+    assert ProjectSecretKey.objects.count() == 0
