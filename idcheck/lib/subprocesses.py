@@ -4,7 +4,6 @@ same database as its parent, and gunicorn itself for the benchmarks that go thro
 from __future__ import annotations
 
 import http.client
-import os
 import socket
 import subprocess
 import tempfile
@@ -15,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
 
-from idcheck.management.commands.serve import HOST, gunicorn_command
+from idcheck.management.commands.serve import HOST, gunicorn_command, gunicorn_env
 
 START_TIMEOUT_S = 60.0
 
@@ -55,7 +54,7 @@ class Gunicorn:
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Gunicorn:
-        env = os.environ | self.env
+        env = gunicorn_env() | self.env
         if connection.vendor == "postgresql":  # under pytest, the test database
             env["DATABASE_URL"] = current_database_url()
         # Its log (one access line per request) goes to a file, shown only if it fails to start.
