@@ -241,7 +241,8 @@ bench: venv test-system-packages $(TESSDATA)/mrz.traineddata
 # process. On DATABASE_URL's server but in a database of its own (SOAK_DATABASE, created when
 # missing, kept between runs for inspection), with its own media folder and Redis database, so
 # that no other worker takes its tasks. Writes docs/soak.md; request log and plots in var/soak.
-# SOAK_ARGS passes more options, e.g. SOAK_ARGS="--users 2 --pace 0.5" (manage.py soak --help).
+# SOAK_ARGS passes more options, e.g. SOAK_ARGS="--users 2 --pace 0.5" (manage.py soak --help);
+# SOAK_NOTE="…" adds a line under the machine, e.g. what else was running.
 SOAK_SECONDS ?= 600
 SOAK_DATABASE ?= idcheck_soak
 soak: export REDIS_URL ?= redis://127.0.0.1:6379/13
@@ -251,7 +252,7 @@ soak: venv test-system-packages
 	export DATABASE_URL=$$(python3 -c 'import sys; from urllib.parse import urlsplit; print(urlsplit(sys.argv[1])._replace(path="/" + sys.argv[2]).geturl())' "$$base" "$(SOAK_DATABASE)"); \
 	set -e; .ci/ensure-services; \
 	$(MANAGE) migrate -v0; \
-	$(MANAGE) soak --seconds $(SOAK_SECONDS) --out var/soak --docs docs/soak.md $(SOAK_ARGS)
+	$(MANAGE) soak --seconds $(SOAK_SECONDS) --out var/soak --docs docs/soak.md --note "$(SOAK_NOTE)" $(SOAK_ARGS)
 
 # Removes generated state only; the venv stays. Note var/ holds the embedded database and keys.
 clean:

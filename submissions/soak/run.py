@@ -234,7 +234,7 @@ class Soak:
             decisions=decisions,
             failed_runs=Submission.objects.filter(project=self.project, run_state=RunState.FAILED).count(),
             drain_seconds=drain_seconds, drained=drained, webhooks_expected=self._deliveries(),
-            webhooks_delivered=receiver["delivered"], webhooks_forged=receiver["forged"],
+            submissions=self._created(), webhooks_delivered=receiver["delivered"], webhooks_forged=receiver["forged"],
             reconcile_ok=reconcile_ok, reconcile_summary=reconcile_summary,
             growth=sampler.growth(start=warm_up_end, end=load_end, window=self.options.window), ended=ended,
             max_growth=self.options.max_growth,

@@ -27,7 +27,7 @@ def test_a_short_soak_measures_every_process_and_reconciles_clean(settings, tmp_
 
     # when: 15 s of load from one user, memory sampled every second; the growth limit is lifted
     # because 15 s are all warm-up (the real limit is checked below, on its own)
-    call_command("soak", "--seconds", "15", "--users", "1", "--pace", "1", "--sample-seconds", "1",
+    call_command("soak", "--seconds", "15", "--users", "1", "--pace", "1.5", "--sample-seconds", "1",
                  "--max-growth", "1000", "--out", str(folder), "--docs", str(tmp_path / "docs" / "soak.md"),
                  stdout=out)  # fmt: skip
 
@@ -38,8 +38,9 @@ def test_a_short_soak_measures_every_process_and_reconciles_clean(settings, tmp_
     [project] = Project.objects.filter(name="soak")
     submissions = Submission.objects.filter(project=project)
     created = int(rows["POST /v3/submission"][1])
-    assert created >= 3
+    assert created >= 1  # 3 in 10 of about 22 requests
     assert submissions.count() == created + 1  # the priming submission
+    assert f"({created + 1} submissions: {created} accepted + 1 priming) |" in text
     assert submissions.exclude(run_state=RunState.DECIDED).count() == 0
     assert f"| webhooks delivered (verified, distinct) | {2 * (created + 1)} of {2 * (created + 1)}; 0 forged |" in text
     assert "| `manage.py reconcile` | clean (5 checks, 0 offenders) |" in text
@@ -59,7 +60,7 @@ def _result(**changes) -> SoakResult:
         "seconds": 600, "users": 4, "pace": 1.0, "warm_up": 120.0,
         "kinds": [KindStats(kind, 100, 0, 0, 10.0, 20.0, 30.0) for kind in KINDS], "latencies": {},
         "decisions": {"approved": 30}, "failed_runs": 0, "drain_seconds": 3.0, "drained": True,
-        "webhooks_expected": 60, "webhooks_delivered": 60, "webhooks_forged": 0, "reconcile_ok": True,
+        "webhooks_expected": 60, "webhooks_delivered": 60, "submissions": 101, "webhooks_forged": 0, "reconcile_ok": True,
         "reconcile_summary": "clean", "growth": [Growth("pipeline worker child 1", 7, 1000, 1149)],
     }  # fmt: skip
     return SoakResult(**{**fields, **changes})
@@ -73,11 +74,12 @@ def test_it_passes_at_just_under_15_percent_growth():
     ("changes", "reason"),
     [
         ({"growth": [Growth("gunicorn child 1", 7, 1000, 1150)]}, "gunicorn child 1 grew 15.0% (limit 15%)"),
-        ({"kinds": [KindStats(KINDS[0], 100, 1, 0, 1.0, 2.0, 3.0)]}, "1 responses were 5xx"),
+        ({"kinds": [KindStats(kind, 100, int(kind == KINDS[0]), 0, 1.0, 2.0, 3.0) for kind in KINDS]}, "1 responses were 5xx"),
         ({"reconcile_ok": False, "reconcile_summary": "2 offenders (runs 2)"},
          "reconcile is not clean: 2 offenders (runs 2)"),
         ({"growth": []}, "no process had samples in both windows: memory was not measured"),
         ({"webhooks_delivered": 59}, "59 of 60 webhooks verified, 0 forged"),
+        ({"submissions": 102}, "102 submissions for 100 accepted creations + 1 priming"),
         ({"ended": ["pipeline worker"]}, "pipeline worker exited during the soak"),
     ],
 )  # fmt: skip

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import signal
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,7 @@ class Command(BaseCommand):
                             help="Most growth of a process's memory, in %% (default 15, issue 11).")  # fmt: skip
         parser.add_argument("--out", type=Path, default=Path(settings.VAR_DIR) / "soak",
                             help="Folder for the request log, samples and plots (default var/soak).")  # fmt: skip
+        parser.add_argument("--note", default="", help="A line under the machine on the docs page.")
         parser.add_argument("--docs", type=Path, default=None, help="Write the docs page here (e.g. docs/soak.md).")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,6 +56,8 @@ class Command(BaseCommand):
             sample_seconds=options["sample_seconds"], drain_seconds=options["drain_seconds"], folder=options["out"],
             max_growth=options["max_growth"] / 100,
         )  # fmt: skip
+        # A stopped soak (kill, a CI timeout) still stops what it started: SIGTERM unwinds like an error.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit("soak: stopped by SIGTERM"))
         started = dt.datetime.now(dt.UTC)
         result, sampler, load_end = Soak(soak_settings, progress=self.stdout.write).run()
         warm_up_end = soak_settings.warm_up
@@ -67,7 +72,7 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(["", *table(result), ""]))
         self.stdout.write(f"request log, RSS samples and plots in {options['out']}")
         if options["docs"] is not None:
-            self._write_docs(options["docs"], result, plots, started)
+            self._write_docs(options["docs"], result, plots, started, note=options["note"])
         if failures := result.failures():
             raise CommandError("soak failed: " + "; ".join(failures))
         self.stdout.write(self.style.SUCCESS("soak passed: no 5xx, reconcile clean, memory flat"))
@@ -86,10 +91,11 @@ class Command(BaseCommand):
         if options["users"] > 16 or options["sample_seconds"] <= 0 or options["drain_seconds"] < 0:
             raise CommandError("--users is at most 16 (2 cores), --sample-seconds above 0, --drain-seconds 0 or more.")
 
-    def _write_docs(self, path: Path, result: Any, plots: list[Path], started: dt.datetime) -> None:
+    def _write_docs(self, path: Path, result: Any, plots: list[Path], started: dt.datetime, *, note: str) -> None:
         figures = path.parent / "soak"
         figures.mkdir(parents=True, exist_ok=True)
         for plot in plots:
             shutil.copy(plot, figures / plot.name)
-        path.write_text(docs_page(result, when=started, about=machine(), plots=plots))
+        about = machine() + ([("note", note)] if note else [])
+        path.write_text(docs_page(result, when=started, about=about, plots=plots))
         self.stdout.write(f"wrote {path} and its plots in {figures}")
