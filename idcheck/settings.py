@@ -185,6 +185,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "ID Check")
 OTP_TOTP_THROTTLE_FACTOR = 1
+# The admin never shows a device's secret or QR code (a staff account that can read them could
+# clone anyone's authenticator); it also keeps django-otp's config view, which looks a device up
+# without a 404, from answering 500 for an unknown id.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- HTTPS-only cookies, HSTS and the SSL redirect: on with IDCHECK_PRODUCTION=true (unless
 # IDCHECK_HTTPS=false says otherwise), off for the plain-HTTP local demo.

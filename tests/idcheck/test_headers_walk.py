@@ -12,7 +12,7 @@ from tests.conftest import TEST_HOST, sign_in
 
 # A value for each kind of path parameter: ids that name nothing still reach the view's checks.
 PARAMETER_VALUES = {
-    "int": "1",
+    "int": "987654321",
     "str": "x" * 18,
     "path": "x",
     "slug": "x",
@@ -43,7 +43,7 @@ def _url(route: str, pid: str) -> str:
 
 
 def test_every_route_answers_with_the_security_headers(project, owner, issued_key):
-    # given
+    # given: ids in the routes name nothing (a route once answered 500 for an unknown device)
     owner.is_staff = True
     owner.save()
     client = sign_in(Client(HTTP_HOST=TEST_HOST, HTTP_X_API_KEY=issued_key.plaintext), owner)
