@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 from django.conf import settings
 
 from idcheck.celery import Queue
@@ -85,6 +86,9 @@ class Stack:
         return [child.role for child in self.children if child.process.poll() is not None]
 
     def stop(self) -> None:
+        """Stop every process and wait until their children are gone too: a gunicorn worker or a
+        pool child outliving its parent by a moment would still hold a database connection."""
+        descendants = self._descendants()
         for child in self.children:
             if child.process.poll() is None:
                 child.process.send_signal(signal.SIGTERM)
@@ -96,6 +100,19 @@ class Stack:
                 child.process.wait()
         if self.gunicorn is not None:
             self.gunicorn.__exit__()
+        _, alive = psutil.wait_procs(descendants, timeout=STOP_TIMEOUT_S)
+        for process in alive:
+            process.kill()
+        psutil.wait_procs(alive, timeout=STOP_TIMEOUT_S)
+
+    def _descendants(self) -> list[psutil.Process]:
+        found: list[psutil.Process] = []
+        for child in self.children:
+            try:
+                found += psutil.Process(child.pid).children(recursive=True)
+            except psutil.NoSuchProcess:
+                continue
+        return found
 
     def _spawn(self, role: str, command: list[str], *, env: dict[str, str] | None = None) -> None:
         log = (self.folder / f"{role.replace(' ', '-')}.log").open("ab")
