@@ -33,6 +33,7 @@ from typing import Any
 
 from submissions.flow.countries import COUNTRY_NAMES
 from submissions.flow.errors import FlowRefused
+from submissions.flow.param_lists import parameter_names
 
 IDENTITY_FIELDS = ("first_name", "last_name", "date_of_birth", "gender", "nationality")
 KNOWLEDGE_FIELDS = (*IDENTITY_FIELDS, "ssnNumber")
@@ -59,12 +60,8 @@ def knowledge_fields(value: Any) -> tuple[tuple[str, ...], bool]:
         return IDENTITY_FIELDS, False
     if isinstance(value, str) and value.strip().lower() == "skip":
         return (), False
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise FlowRefused("knowledge-field")
     names = set()
-    for item in (item.strip() for item in value if item.strip()):
+    for item in parameter_names(value, refusal="knowledge-field"):
         if item not in KNOWLEDGE_FIELDS and item not in ALIASES and item != PHONE_FIELD:
             raise FlowRefused("knowledge-field")
         names.update(ALIASES.get(item, (item,)))

@@ -63,6 +63,7 @@ from submissions.flow.knowledge import (
     knowledge_fields,
     knowledge_prefill,
 )
+from submissions.flow.param_lists import parameter_names
 
 MAX_TEXT = 200  # userid, cf1–cf3: as the API accepts them
 MAX_EMAIL = 254
@@ -296,11 +297,7 @@ def _id_types(value: Any) -> tuple[str, ...]:
     separated by commas, or a JSON list of them."""
     if value is None or value == "" or value == []:
         return ()
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise FlowRefused("invalid-parameter")
-    types = tuple(dict.fromkeys(item.strip() for item in value if item.strip()))
+    types = parameter_names(value, refusal="invalid-parameter")
     if not types or any(id_type not in ID_TYPES for id_type in types):
         raise FlowRefused("invalid-parameter")
     return types
@@ -322,11 +319,7 @@ def _document_fields(value: Any) -> tuple[str, ...]:
     fields the confirmation page shows, separated by commas or as a JSON list."""
     if value is None or value == "" or value == []:
         return ()
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise FlowRefused("invalid-parameter")
-    names = tuple(dict.fromkeys(item.strip() for item in value if item.strip()))
+    names = parameter_names(value, refusal="invalid-parameter")
     if not names or any(name not in DOCUMENT_FIELDS for name in names):
         raise FlowRefused("invalid-parameter")
     return tuple(DOCUMENT_FIELDS[name] for name in names)

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -36,10 +36,10 @@ RECONCILE_ACTOR = Actor.system("reconcile")
 
 
 def _storage_root() -> Path | None:
-    try:
-        return Path(default_storage.path(""))
-    except NotImplementedError:  # object storage (S3 and the like) has no local folder to walk
+    """The media folder to walk; None for object storage (S3 and the like), which has none."""
+    if not isinstance(default_storage, FileSystemStorage):
         return None
+    return Path(default_storage.path(""))
 
 
 def _walk(root: Path, folder: Path) -> Iterator[tuple[str, int, float]]:

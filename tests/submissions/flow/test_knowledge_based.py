@@ -89,7 +89,7 @@ def test_the_flow_asks_for_the_details_then_the_selfie_and_creates_a_knowledge_b
     [
         ({"date_of_birth": "2999-01-01"}, "date_of_birth", "Enter your real date of birth."),
         ({"gender": "other"}, "gender", "Select a valid choice."),
-        ({"nationality": "XXX"}, "nationality", "Select a valid choice."),
+        ({"nationality": "QQQ"}, "nationality", "Select a valid choice."),
         ({"last_name": ""}, "last_name", "This field is required."),
     ],
 )
