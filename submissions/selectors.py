@@ -344,6 +344,22 @@ def submission_view(
     return SubmissionView(submission, metadata, evidence, decision, client, memo or None, injection)
 
 
+_DECIDED = (SubmissionStatus.APPROVED, SubmissionStatus.PENDING, SubmissionStatus.REJECTED)
+
+
+def token_submission_status(first_used_at: dt.datetime, *, project: Project, token_id: str) -> str:
+    """For private mode ``usage``: the status of a decided Liveform submission of the project made
+    with the token since its first use, or "". The token is sealed inside each submission, so the
+    few decided since then (at most 3 minutes' worth: the window) are opened and compared."""
+    candidates = Submission.objects.filter(
+        project=project, source=SubmissionSource.LIVEFORM, created_at__gte=first_used_at, status__in=_DECIDED
+    ).order_by("created_at")
+    for submission in candidates:
+        if submission_view(submission, load_client=False).metadata.get("token_id") == token_id:
+            return submission.status
+    return ""
+
+
 def submission_views(submissions: list[Submission]) -> list[SubmissionView]:
     """``submission_view`` of each, their clients read in one query (a page of the list)."""
     clients = _clients([submission.pk for submission in submissions])

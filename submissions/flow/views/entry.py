@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -31,11 +30,8 @@ from submissions.flow.views.common import (
     step_redirect,
 )
 from submissions.flow.views.injection import injection_begin
-from submissions.models import Submission, SubmissionSource, SubmissionStatus
-from submissions.selectors import submission_view
+from submissions.selectors import token_submission_status
 from submissions.services import TokenRefused, liveform_token_use
-
-DECIDED = (SubmissionStatus.APPROVED, SubmissionStatus.PENDING, SubmissionStatus.REJECTED)
 
 
 @never_cache
@@ -85,27 +81,10 @@ def _start_injection(request: HttpRequest, project: Project | None) -> HttpRespo
 
 def _use_token(request: HttpRequest, project: Project, token_id: str) -> None:
     try:
-        liveform_token_use(project=project, token_id=token_id, decided_status=_decided_status(project, token_id),
+        liveform_token_use(project=project, token_id=token_id, decided_status=partial(token_submission_status, project=project, token_id=token_id),
                            actor=Actor.from_request(request))  # fmt: skip
     except TokenRefused as refusal:
         raise FlowRefused(TOKEN_PAGES[refusal.reason]) from None
-
-
-def _decided_status(project: Project, token_id: str) -> Callable[[dt.datetime], str]:
-    """For private mode ``usage``: the status of a decided Liveform submission made with the
-    token since its first use, or "". The token is sealed inside each submission, so the few
-    decided since then (at most 3 minutes' worth: the window) are opened and compared."""
-
-    def status_since(first_used_at: dt.datetime) -> str:
-        candidates = Submission.objects.filter(
-            project=project, source=SubmissionSource.LIVEFORM, created_at__gte=first_used_at, status__in=DECIDED
-        ).order_by("created_at")
-        for submission in candidates:
-            if submission_view(submission, load_client=False).metadata.get("token_id") == token_id:
-                return submission.status
-        return ""
-
-    return status_since
 
 
 @require_http_methods(["GET", "POST"])
