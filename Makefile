@@ -99,8 +99,8 @@ screenshots: venv test-system-packages
 # each starts its own PostgreSQL cluster, Redis and a tmpfs media folder, so it needs root, kills
 # and restarts them under a load through a real gunicorn and Celery workers, then runs
 # `manage.py reconcile`: about 8 minutes, last results in docs/reconcile.md), and again the long
-# tests marked `slow` that `make test` also runs: the repeated credit races, the webhook order
-# throughput and the other long measurements.
+# tests marked `slow` that `make test` also runs (the repeated credit races, the 1,000-event
+# outbox faults and the liveness metrics).
 test-slow: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/idcheck
 test-slow: export REDIS_URL ?= redis://127.0.0.1:6379/15
 test-slow: venv test-system-packages

@@ -146,6 +146,27 @@ def _statuses(receiver) -> list[int]:
     return [by_id[request.headers["webhook-id"]].pop(0) for request in receiver.requests]
 
 
+def test_a_failing_submission_holds_back_only_its_own_later_events(project, receiver):
+    # given: the receiver refuses everything about sub-A
+    endpoint_at(project, receiver.url)
+    receiver.responder = lambda index, request: (500, {}) if b'"sub-A"' in request.body else (200, {})
+    a_first, a_second = emit(project, "created", "sub-A"), emit(project, "submit", "sub-A")
+    b_first, b_second = emit(project, "created", "sub-B"), emit(project, "submit", "sub-B")
+
+    # when: two rounds at the same moment, the way idle workers keep taking what is due
+    with time_machine.travel(T0, tick=False):
+        send_due()
+        send_due()
+
+    # then: sub-B went through in order; sub-A's second event waits for its first one's retry
+    sent = [(json.loads(r.body)["submission_id"], json.loads(r.body)["sequence"]) for r in receiver.requests]
+    assert sent == [("sub-A", 1), ("sub-B", 1), ("sub-B", 2)]
+    statuses = {e: WebhookDelivery.objects.get(event=e).status for e in (a_first, a_second, b_first, b_second)}
+    assert statuses == {a_first: DeliveryStatus.PENDING, a_second: DeliveryStatus.PENDING,
+                        b_first: DeliveryStatus.DELIVERED, b_second: DeliveryStatus.DELIVERED}  # fmt: skip
+    assert WebhookDelivery.objects.get(event=a_second).attempts == 0
+
+
 def test_a_dead_lettered_event_lets_the_next_one_of_its_submission_go(project, receiver):
     # given
     endpoint_at(project, receiver.url)
