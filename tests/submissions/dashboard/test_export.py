@@ -11,8 +11,9 @@ import pytest
 import time_machine
 
 from projects.models import AuditEvent, Role
-from submissions import selectors, vault
+from submissions import vault
 from submissions.models import Submission
+from submissions.selectors import export as export_selectors
 from submissions.services import SubmissionDetails, submission_create
 from submissions.views import export
 from tests.factories import ProjectFactory
@@ -56,7 +57,7 @@ def _exports(project) -> list[AuditEvent]:
 
 def test_an_owner_exports_every_row_with_email_userid_and_the_decisions_reasons(project, owner, monkeypatch):
     # given: three submissions read two at a time, one of them rejected
-    monkeypatch.setattr(selectors, "EXPORT_CHUNK", 2)
+    monkeypatch.setattr(export_selectors, "EXPORT_CHUNK", 2)
     first = _create(project, 1, email="jane@example.com", userid="u-1")
     second = _create(project, 2, email="john@example.com", userid="u-2", country="LVA")
     third = _create(project, 3)

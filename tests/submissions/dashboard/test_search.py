@@ -10,10 +10,11 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from submissions import selectors, vault
+from submissions import vault
 from submissions.forms import keyword_kind
 from submissions.models import Submission
 from submissions.selectors import SubmissionFilters, submission_search
+from submissions.selectors import search as name_search
 from submissions.services import SubmissionDetails, submission_create, submission_delete, submission_delete_partial
 from tests.factories import ProjectFactory
 from tests.submissions.dashboard.helpers import ACTOR, client_for, pending_policy, pending_submission
@@ -116,7 +117,7 @@ def test_an_empty_or_letterless_name_is_refused_and_filters_nothing(project, own
 
 def test_a_name_search_stops_at_its_bound_and_the_next_page_goes_on(project, owner, monkeypatch):
     # given: five decided submissions, the holder asked for only in the oldest; a bound of 2
-    monkeypatch.setattr(selectors, "NAME_SCAN_ROWS", 2)
+    monkeypatch.setattr(name_search, "NAME_SCAN_ROWS", 2)
     wanted = _create(project, 1, holder=("KASK", "ANNA"))
     others = [_create(project, n, holder=("TAMM", "MARI")) for n in (2, 3, 4, 5)]
     filters = SubmissionFilters(name="Anna Kask")
@@ -152,7 +153,7 @@ def test_a_name_page_ends_at_its_last_match_when_more_follow(project):
 
 def test_the_list_says_where_a_stopped_name_search_ended(project, owner, monkeypatch):
     # given
-    monkeypatch.setattr(selectors, "NAME_SCAN_ROWS", 1)
+    monkeypatch.setattr(name_search, "NAME_SCAN_ROWS", 1)
     _create(project, 1, holder=("KASK", "ANNA"))
     _create(project, 2, holder=("TAMM", "MARI"))
 
