@@ -349,7 +349,7 @@ def test_a_worker_killed_mid_delivery_sends_once_more_with_the_same_id(project, 
     endpoint_at(project, receiver.url)
     outbox = emit(project, "approved", "sub-1")
     delivery = WebhookDelivery.objects.get(event=outbox)
-    with time_machine.travel(T0, tick=False), mock.patch("webhooks.services._record", side_effect=SystemExit):
+    with time_machine.travel(T0, tick=False), mock.patch("webhooks.services.send._record", side_effect=SystemExit):
         with pytest.raises(SystemExit):
             webhook_delivery_send(delivery_id=delivery.pk)
     delivery.refresh_from_db()

@@ -54,7 +54,10 @@ def _relay_until_settled(rng: random.Random) -> int:
         with time_machine.travel(clock, tick=False):
             for delivery_id in webhook_deliveries_due():
                 if rng.random() < 0.10:
-                    with mock.patch("webhooks.services._record", side_effect=SystemExit), pytest.raises(SystemExit):
+                    with (
+                        mock.patch("webhooks.services.send._record", side_effect=SystemExit),
+                        pytest.raises(SystemExit),
+                    ):
                         webhook_delivery_send(delivery_id=delivery_id)
                 else:
                     webhook_delivery_send(delivery_id=delivery_id)
