@@ -113,7 +113,7 @@ def webhooks_reconcile(scope: Scope) -> CheckReport:
     waiting = scope.of(WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING))
     held = waiting.filter(endpoint__is_active=False).count()
     overdue = waiting.filter(endpoint__is_active=True, next_attempt_at__lt=due_by).exclude(
-        webhook_services._earlier_waiting()
+        webhook_services.earlier_waiting()
     )
     stale_lease = Q(locked_until__isnull=True) | Q(locked_until__lt=scope.now - (sweep_every + SLACK))
     notes = (

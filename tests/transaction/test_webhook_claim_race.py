@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.factories import ProjectFactory
 from webhooks.models import WebhookDelivery, WebhookOutbox
-from webhooks.services import _claim, webhook_endpoint_set, webhook_event_emit
+from webhooks.services import webhook_delivery_claim, webhook_endpoint_set, webhook_event_emit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +28,7 @@ def test_each_delivery_is_claimed_by_exactly_one_of_many_workers(run_in_threads)
     now = timezone.now()
 
     # when: every worker tries every delivery
-    results = run_in_threads(lambda index: [pk for pk in ids if _claim(pk, now)], THREADS)
+    results = run_in_threads(lambda index: [pk for pk in ids if webhook_delivery_claim(pk, now)], THREADS)
 
     # then
     claimed = [pk for result in results for pk in result]

@@ -44,10 +44,6 @@ from webhooks.services.replay import (
 )
 from webhooks.services.send import BODY_PURPOSE, DISABLE_AFTER, AttemptResult, webhook_delivery_send
 
-# The names the reconcile checks and the claim-race test read from here before the split.
-_claim = webhook_delivery_claim
-_earlier_waiting = earlier_waiting
-
 __all__ = [
     "AttemptResult",
     "BODY_PURPOSE",
