@@ -1,34 +1,13 @@
-"""Deleting a submission's personal data: all of it (spec §2.5) or the listed parts (§2.6), G19.
+"""Deleting the listed parts of a submission's personal data (spec §2.6, G19).
 
-Both services work in one transaction on the row locked with ``select_for_update``; image files
-are removed only after commit, so a rollback loses nothing. What each one removes:
-
-* **Full** (:func:`submission_delete`): the data key is destroyed (``wrapped_data_key`` NULL,
-  ``submissions.vault``), so every sealed copy of the submission (images, metadata, evidence,
-  decision, check results, face templates; in the database, in storage, in backups) is
-  unreadable for good; the sealed columns are cleared as well, the image rows and files, check
-  results, face templates (and the in-process face index), DI, Custom DI and applicant id
-  (``duplicates_forget``: the submission stays out of every future duplicate check) and the
-  end user's client (network app) are deleted. What stays is the tombstone the spec keeps: id,
-  project, dates, status, reject codes, score, source and the claimed ID type. A destroyed data
-  key is what marks a submission deleted: deleting it again answers ``not Exist Submission
-  Data`` and changes nothing. Credits are not refunded (spec §2.5 "Still billed", §9).
-* **Partial** (:func:`submission_delete_partial`): only the spec's listed components (module
-  constants; ``docs/deletion.md`` maps each to what ID Check stores). Sealed blobs that keep
-  other values are re-sealed without the removed ones. Repeating it succeeds and removes nothing
-  more.
-
-Each deletion writes one ``submission.deleted`` / ``submission.partially_deleted`` Event Log
-entry (ids, field names and counts, never a value). A full deletion emits the ``delete`` webhook
-(§4.8) when ``admin_name`` names a member of the project (the spec sends it "only if an admin is
-identified"); its ``account_email`` is that member's account e-mail, never the string passed in.
+Only the spec's listed components (the constants below; ``docs/deletion.md`` maps each to what
+ID Check stores). Sealed blobs that keep other values are re-sealed without the removed ones.
+Repeating it succeeds and removes nothing more.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,22 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from idcheck.errors import ApplicationError
-from idcheck.timeformat import format_iso
-from network.services import submission_client_forget_address, submission_client_purge
-from policy.aml.monitoring import aml_monitor_records_forget
+from network.services import submission_client_forget_address
 from policy.evidence import Evidence
 from projects.actors import Actor
-from projects.models import Membership, Project, User
-from projects.services import audit_record
+from projects.models import Project
 from submissions import vault
 from submissions.duplicates import duplicates_forget
-from submissions.models import CheckResult, ImageKind, RunState, Submission, SubmissionImage
-from submissions.services.create import MAX_IDEMPOTENCY_KEY_LENGTH, _remember, _replay
-from submissions.services.injection import injections_forget
+from submissions.models import CheckResult, ImageKind, Submission
+from submissions.services.create import _remember, _replay
+from submissions.services.delete.shared import _admin, _audit, _check_key, _fingerprint, _images_delete, _locked
 from submissions.services.knowledge import KNOWLEDGE_KEY
-from submissions.services.live_capture import live_capture_drop
-from submissions.storage import image_files_delete
-from webhooks.services import webhook_event_emit
 
 # §2.6, exact and case-sensitive.
 PARTIAL_FIELDS = (
@@ -140,136 +113,6 @@ _METADATA_DATA_FIELDS = (
 _METADATA_DATA_EXTRAS = ("serialNumber",)
 # The document steps' CheckResults hold the engine's reading: raw lines and parsed fields (OCR_raw, ocr).
 DOCUMENT_STEPS = ("document_front", "document_back")
-DELETED_RUN = "deleted"
-
-
-class SubmissionNotFound(ApplicationError):
-    """No such submission in the project, or it was deleted already (§2.5's answer)."""
-
-    code = "not_found"
-    http_status = 400
-
-    def __init__(self) -> None:
-        super().__init__("not Exist Submission Data")
-
-
-def _fingerprint(**request: Any) -> str:
-    return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
-
-
-def _check_key(idempotency_key: str) -> None:
-    if len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
-        raise ApplicationError("invalid format: Idempotency-Key", code="invalid_format")
-
-
-def _locked(project: Project, submission_id: str) -> Submission:
-    submission = (
-        Submission.objects.select_for_update(of=("self",))  # the row, not the joined project
-        .select_related("project")
-        .filter(project=project, pk=submission_id)
-        .first()
-    )
-    if submission is None or not submission.wrapped_data_key:
-        raise SubmissionNotFound()
-    return submission
-
-
-def _admin(project: Project, admin_name: str) -> User | None:
-    """The project member ``admin_name`` names (an e-mail, any case), else None."""
-    if not admin_name:
-        return None
-    membership = (
-        Membership.objects.filter(project=project, user__email__iexact=admin_name.strip(), user__is_active=True)
-        .select_related("user")
-        .first()
-    )
-    return membership.user if membership else None
-
-
-def _audit(actor: Actor, submission: Submission, action: str, admin: User | None, **details: Any) -> None:
-    """The deletion's Event Log entry: ids, names and counts, never a value (G19)."""
-    audit_record(actor=actor, action=action, project=submission.project, target_type="submission",
-                 target_id=submission.pk, details={**details, "admin_user_id": admin.pk if admin else None})  # fmt: skip
-
-
-def _images_delete(submission: Submission, kinds: Iterable[str]) -> list[str]:
-    """Delete the image rows of ``kinds`` (the selfie's with its filmed liveness frames); the
-    files go after commit. Returns the kinds removed."""
-    kinds = list(kinds)
-    images = list(SubmissionImage.objects.filter(submission=submission, kind__in=kinds))
-    files = [image.storage_name for image in images]
-    SubmissionImage.objects.filter(pk__in=[image.pk for image in images]).delete()
-    if ImageKind.SELFIE in kinds:
-        live_capture_drop(submission)
-    transaction.on_commit(lambda: image_files_delete(files))
-    return sorted(image.kind for image in images)
-
-
-def submission_delete(
-    *, project: Project, submission_id: str, actor: Actor, admin_name: str = "", idempotency_key: str = ""
-) -> Submission:
-    """Delete every piece of personal data of one submission of ``project`` (module doc).
-
-    Raises ``SubmissionNotFound`` when the project has no such submission or it was deleted
-    before. ``idempotency_key`` (G2) replays a finished deletion with the same key as a success.
-    """
-    _check_key(idempotency_key)
-    fingerprint = _fingerprint(operation="delete", submission_id=submission_id, admin_name=admin_name)
-    return _delete(project, submission_id, actor, admin_name, idempotency_key, fingerprint)
-
-
-@transaction.atomic
-def _delete(
-    project: Project, submission_id: str, actor: Actor, admin_name: str, idempotency_key: str, fingerprint: str
-) -> Submission:
-    if idempotency_key:
-        replayed = _replay(project, idempotency_key, fingerprint)
-        if replayed is not None:
-            return replayed
-    submission = _locked(project, submission_id)
-    components = duplicates_forget(submission)
-    aml_monitor_records_forget(submission.pk)
-    images = _images_delete(submission, ImageKind.values)
-    results, _ = CheckResult.objects.filter(submission=submission).delete()
-    submission_client_purge(submission_id=submission.pk)
-    injections = injections_forget(submission)
-    now = timezone.now()
-    changes: dict[str, Any] = {
-        "wrapped_data_key": None,
-        "sealed_metadata": None,
-        "sealed_evidence": None,
-        "sealed_decision": None,
-        "sealed_memo": None,
-        "sealed_injection_action": None,
-        "email_lookup": "",
-        "userid_lookup": "",
-        "nationality": "",
-        "updated_at": now,
-    }
-    if submission.run_state != RunState.DECIDED:
-        # A queued or running verification finds its claim gone and drops its result.
-        changes.update(run_state=RunState.FAILED, failure_reason=DELETED_RUN, claimed_at=None)
-    Submission.objects.filter(pk=submission.pk).update(**changes)
-    for name, value in changes.items():
-        setattr(submission, name, value)
-    admin = _admin(project, admin_name)
-    _audit(actor, submission, "submission.deleted", admin, duplicate_components=sorted(components),
-           images=images, check_results=results, injections=injections)  # fmt: skip
-    if admin is not None:
-        webhook_event_emit(
-            project=project,
-            event="delete",
-            resource_id=submission.pk,
-            payload={
-                "webhook_trigger": "delete",
-                "submission_id": submission.pk,
-                "account_email": admin.email,
-                "delete_time": format_iso(now),
-            },
-        )
-    if idempotency_key:
-        _remember(project, idempotency_key, fingerprint, submission)
-    return submission
 
 
 @dataclasses.dataclass(frozen=True)
