@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ["idcheck", "projects", "submissions", "policy", "webhooks", "network", "registry"]
@@ -39,6 +41,15 @@ def _pure_files() -> list[Path]:
         elif target.is_dir():
             files.extend(sorted(target.rglob("*.py")))
     return files
+
+
+def _offenders(check: Callable[[str], list[Any]], files: list[Path] | None = None) -> dict[str, list[Any]]:
+    """What ``check`` finds in each of ``files`` (the apps' source by default), by file."""
+    return {
+        str(path.relative_to(ROOT)): found
+        for path in (_source_files() if files is None else files)
+        if (found := check(path.read_text(encoding="utf-8")))
+    }
 
 
 def framework_imports(source: str) -> list[str]:
@@ -83,11 +94,7 @@ def test_the_pipeline_and_the_policy_engine_import_no_web_framework():
     files = _pure_files()
 
     # when
-    offenders = {
-        str(path.relative_to(ROOT)): imports
-        for path in files
-        if (imports := framework_imports(path.read_text(encoding="utf-8")))
-    }
+    offenders = _offenders(framework_imports, files)
 
     # then
     assert offenders == {}, "submissions/pipeline/ and the policy engine must stay plain Python (STYLE.md §3.3)"
@@ -100,11 +107,7 @@ def test_the_serializer_checker_sees_all_fields():
 
 
 def test_no_serializer_or_form_exposes_all_fields():
-    offenders = {
-        str(path.relative_to(ROOT)): lines
-        for path in _source_files()
-        if (lines := all_fields_serializers(path.read_text(encoding="utf-8")))
-    }
+    offenders = _offenders(all_fields_serializers)
 
     assert offenders == {}, 'list fields explicitly instead of fields = "__all__" (G10)'
 
@@ -162,3 +165,43 @@ def test_apps_depend_only_in_the_designed_direction():
     }
 
     assert offenders == {}, "see DESIGN.md, Dependency direction"
+
+
+# STYLE.md: a leading underscore makes a name private to its module. A helper another module
+# needs gets a public name where it belongs; importing it by its private name hides that it is shared.
+def private_imports(source: str) -> list[str]:
+    """Every ``from … import _name`` in ``source`` (relative ones and lazy ones included), as
+    ``"line: from module import _name"``; dunders such as ``__version__`` are not private."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            found += [
+                f"{node.lineno}: from {module} import {alias.name}"
+                for alias in node.names
+                if alias.name.startswith("_") and not alias.name.startswith("__")
+            ]
+    return sorted(found, key=lambda entry: int(entry.split(":")[0]))
+
+
+def test_the_private_import_checker_sees_every_form():
+    source = (
+        "from a.b import c, _d\n"
+        "from . import _e\n"
+        "from ..f import (\n    g,\n    _h as h,\n)\n"
+        "def i():\n    from j import _k\n"
+        "from l import __version__, m as _m\n"
+    )
+
+    assert private_imports(source) == [
+        "1: from a.b import _d",
+        "2: from . import _e",
+        "3: from ..f import _h",
+        "8: from j import _k",
+    ]
+
+
+def test_no_module_imports_another_modules_private_names():
+    offenders = _offenders(private_imports)
+
+    assert offenders == {}, "give the shared helper a public name in the module it belongs to (STYLE.md)"

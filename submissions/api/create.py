@@ -46,7 +46,7 @@ def _invalid_format(name: str) -> ApplicationError:
     return ApplicationError(f"invalid format: {name}", code="invalid_format", extra={"field": name})
 
 
-def _image(name: str, value: Any) -> bytes:
+def uploaded_image(name: str, value: Any) -> bytes:
     """An uploaded file, or a base64 string (optionally a ``data:image/…;base64,`` URL)."""
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if isinstance(value, UploadedFile):
@@ -146,7 +146,9 @@ class SubmissionCreateApi(APIView):
     def post(self, request: Request) -> Response:
         """Create a submission from its images; the verification runs asynchronously."""
         fields = self._fields(request)
-        images = {IMAGE_FIELDS[name]: _image(name, fields.pop(name)) for name in list(fields) if name in IMAGE_FIELDS}
+        images = {
+            IMAGE_FIELDS[name]: uploaded_image(name, fields.pop(name)) for name in list(fields) if name in IMAGE_FIELDS
+        }
         client = ClientInfo(
             ip=fields.pop("ipAddress", ""),
             ip_origin=IpOrigin.DECLARED,

@@ -25,7 +25,8 @@ from projects.actors import Actor
 from submissions.services.delete import DATA_FIELDS, PARTIAL_FIELDS, submission_delete, submission_delete_partial
 
 _SPELLINGS = {"submission_id": ("submission_id", "submissionId"), "admin_name": ("admin_name", "adminName")}
-_IDEMPOTENCY = OpenApiParameter(
+# The Idempotency-Key header as the schema shows it; PATCH, the review and the migration take it too.
+IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
     "Idempotency-Key",
     str,
     location=OpenApiParameter.HEADER,
@@ -109,7 +110,7 @@ class SubmissionDeleteApi(APIView):
                 description="E-mail of the project member deleting it (also `adminName`). The `delete` webhook "
                 "is sent only when it names a member of the project.",
             ),
-            _IDEMPOTENCY,
+            IDEMPOTENCY_KEY_HEADER,
         ],
         responses={
             200: _RESULT,
@@ -176,7 +177,7 @@ class SubmissionPartialDeleteApi(APIView):
                 f"{', '.join(DATA_FIELDS)}. May also come in the body.",
             ),
             OpenApiParameter("admin_name", str, description="E-mail of the project member deleting (recorded)."),
-            _IDEMPOTENCY,
+            IDEMPOTENCY_KEY_HEADER,
         ],
         request=inline_serializer(
             "SubmissionPartialDeleteBody",

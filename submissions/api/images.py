@@ -34,7 +34,7 @@ from idcheck.api_errors import GATEWAY_ERRORS, STORAGE_FULL_507, nul_free
 from idcheck.errors import ApplicationError
 from policy.id_types import ID_TYPES
 from projects.actors import Actor
-from submissions.api.create import IMAGE_FIELDS, PayloadTooLarge, _image
+from submissions.api.create import IMAGE_FIELDS, PayloadTooLarge, uploaded_image
 from submissions.services.images import submission_image_read, submission_images_update
 
 SUCCESS = "complete to update image."
@@ -158,7 +158,7 @@ class SubmissionImageApi(APIView):
     def put(self, request: Request) -> Response:
         """Store the given images in place of those of the same types; answer the spec's sentence."""
         fields = self._fields(request)
-        images = {IMAGE_FIELDS[name]: _image(name, fields[name]) for name in IMAGE_FIELDS if name in fields}
+        images = {IMAGE_FIELDS[name]: uploaded_image(name, fields[name]) for name in IMAGE_FIELDS if name in fields}
         submission_images_update(
             project=request.user.project,
             submission_id=nul_free(fields.get("submissionId", "")),

@@ -22,7 +22,7 @@ from idcheck.api_errors import GATEWAY_ERRORS, REFUSAL_403
 from idcheck.errors import ApplicationError
 from policy.id_types import ID_TYPES
 from projects.actors import Actor
-from submissions.api.delete import _IDEMPOTENCY
+from submissions.api.delete import IDEMPOTENCY_KEY_HEADER
 from submissions.api.tokens import PlainTextJsonParser
 from submissions.services.migration import REQUIRED, submission_migrate
 
@@ -80,7 +80,7 @@ class SubmissionMigrationApi(APIView):
         description="No credit is taken and no webhook is sent; images follow with PUT /v3/submission/image. "
         "See docs/api-migration-and-images.md.",
         request={"application/json": _BODY},
-        parameters=[_IDEMPOTENCY],
+        parameters=[IDEMPOTENCY_KEY_HEADER],
         responses={
             200: inline_serializer(
                 "SubmissionMigrated",

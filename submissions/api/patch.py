@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from idcheck.api_errors import GATEWAY_ERRORS, nul_free
 from idcheck.errors import ApplicationError
 from projects.actors import Actor
-from submissions.api.delete import _IDEMPOTENCY
+from submissions.api.delete import IDEMPOTENCY_KEY_HEADER
 from submissions.services.update import NOT_HELD, PATCHABLE, submission_update
 
 SUCCESS = "Data Processing Success."
@@ -57,7 +57,7 @@ class SubmissionPatchApi(APIView):
                 },
             )
         },
-        parameters=[_IDEMPOTENCY],
+        parameters=[IDEMPOTENCY_KEY_HEADER],
         responses={
             200: inline_serializer("SubmissionPatchResult", fields={"message": serializers.CharField()}),
             **GATEWAY_ERRORS,

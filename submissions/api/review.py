@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from idcheck.api_errors import GATEWAY_ERRORS, nul_free
 from idcheck.errors import ApplicationError
 from projects.actors import Actor
-from submissions.api.delete import _IDEMPOTENCY
+from submissions.api.delete import IDEMPOTENCY_KEY_HEADER
 from submissions.services.client_review import UPDATE_FIELDS, submission_review_by_client
 
 SUCCESS = "Success to review submission."
@@ -53,7 +53,7 @@ class SubmissionReviewApi(APIView):
                 },
             )
         },
-        parameters=[_IDEMPOTENCY],
+        parameters=[IDEMPOTENCY_KEY_HEADER],
         responses={
             200: inline_serializer(
                 "SubmissionReviewResult",

@@ -41,7 +41,8 @@ def _words(text: Any) -> str | None:
     return " ".join(str(text or "").replace(FILLER, " ").split()) or None
 
 
-def _iso(date: dt.date | None) -> str | None:
+def iso_date(date: dt.date | None) -> str | None:
+    """``date`` as ``YYYY-MM-DD``, as ``DocumentFields.as_json()`` writes dates; None stays None."""
     return date.isoformat() if date is not None else None
 
 
@@ -66,9 +67,9 @@ def passporteye_fields(data: Mapping[str, Any], today: dt.date) -> dict[str, Any
         "surname": _words(data.get("surname")),
         "given_names": _words(data.get("names")),
         "nationality": _code(data.get("nationality")),
-        "birth_date": _iso(resolve_birth_date(str(data.get("date_of_birth") or ""), today)),
+        "birth_date": iso_date(resolve_birth_date(str(data.get("date_of_birth") or ""), today)),
         "sex": SEXES.get(str(data.get("sex") or "")),
-        "expiry_date": _iso(resolve_expiry_date(str(data.get("expiration_date") or ""), today)),
+        "expiry_date": iso_date(resolve_expiry_date(str(data.get("expiration_date") or ""), today)),
         "optional_data": optional.strip(FILLER) or None,
     }
 

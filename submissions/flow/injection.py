@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from projects.models import Project, ProjectStatus
 from submissions.flow.errors import FlowRefused
-from submissions.flow.params import _PID, _decrypted, text_value
+from submissions.flow.params import PID_PATTERN, link_values_decrypt, text_value
 from submissions.flow.state import SESSION_KEY as FLOW_SESSION_KEY
 from submissions.flow.state import flow_check
 from submissions.injection import IP_RISK_CATEGORIES, InjectionOptions
@@ -61,7 +61,7 @@ def injection_plain(query: Mapping[str, str]) -> InjectionLink:
     pid = query.get("pid", "").strip()
     if not pid or not query.get("sid", "").strip() or "action" not in query:
         raise FlowRefused("injection-missing")
-    project = Project.objects.filter(pid=pid).first() if _PID.fullmatch(pid) else None
+    project = Project.objects.filter(pid=pid).first() if PID_PATTERN.fullmatch(pid) else None
     if project is None:
         raise FlowRefused("injection-invalid-project")
     values = {name: query[name] for name in ("action", "sid", *ECHOES) if name in query}
@@ -74,7 +74,7 @@ def injection_encrypted(project: Project, query: Mapping[str, str]) -> Injection
     ciphertext = query.get("encrypted", "")
     if not ciphertext:
         return None
-    values = _decrypted(project, ciphertext)
+    values = link_values_decrypt(project, ciphertext)
     if "action" not in values and "sid" not in values:
         return None
     if not values.get("sid") or "action" not in values:

@@ -67,7 +67,7 @@ from submissions.flow.param_lists import parameter_names
 
 MAX_TEXT = 200  # userid, cf1–cf3: as the API accepts them
 MAX_EMAIL = 254
-_PID = re.compile(r"[a-z0-9]{10}")
+PID_PATTERN = re.compile(r"[a-z0-9]{10}")  # a project's ``pid``: another value is not looked up
 ENCRYPTED_ONLY = ("startValidUntil", "allowedCountries", "allowedIdTypes", "allowedDocumentFields", "auxidField",
                   *LIFTING_OVERRIDES, *KNOWLEDGE_ONLY)  # fmt: skip
 AUXID_FIELDS = ("phoneNumber",)  # §6.2: "currently phoneNumber"
@@ -127,7 +127,7 @@ def liveform_project(query: Mapping[str, str]) -> Project:
     pid = query.get("pid", "").strip()
     if not pid:
         raise FlowRefused("bad-path")
-    project = Project.objects.filter(pid=pid).first() if _PID.fullmatch(pid) else None
+    project = Project.objects.filter(pid=pid).first() if PID_PATTERN.fullmatch(pid) else None
     if project is None:
         raise FlowRefused("page-not-found")
     return project
@@ -137,7 +137,7 @@ def liveform_params(project: Project, query: Mapping[str, str], *, now: dt.datet
     """Every check of the link after the project is known; ``FlowRefused`` names the page."""
     encrypted = query.get("encrypted", "")
     if encrypted:
-        values = _decrypted(project, encrypted)
+        values = link_values_decrypt(project, encrypted)
     else:
         if query.get("startValidUntil"):
             raise FlowRefused("invalid-start-valid-until")
@@ -171,7 +171,10 @@ def _knowledge_based(params: LiveformParams, values: Mapping[str, Any], *, today
                    country="", auxid_field="phoneNumber" if phone else "")  # fmt: skip
 
 
-def _decrypted(project: Project, ciphertext: str) -> dict[str, Any]:
+def link_values_decrypt(project: Project, ciphertext: str) -> dict[str, Any]:
+    """The values the link's ``encrypted`` parameter holds, opened with ``project``'s payload key;
+    ``decryption-failed`` when the project has no such key, or the value does not open or holds no
+    JSON object."""
     key = project_payload_key(project=project)
     if key is None:
         raise FlowRefused("decryption-failed")

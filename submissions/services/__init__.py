@@ -3,15 +3,9 @@ review, change and deletion of it."""
 
 from __future__ import annotations
 
-from submissions.services.create import (
-    FieldsReview,
-    IdempotencyConflict,
-    IdempotencyMismatch,
-    ImageRefused,
-    SubmissionDetails,
-    submission_create,
-)
+from submissions.services.create import FieldsReview, ImageRefused, SubmissionDetails, submission_create
 from submissions.services.delete import SubmissionNotFound, submission_delete, submission_delete_partial
+from submissions.services.idempotency import IdempotencyConflict, IdempotencyMismatch
 from submissions.services.images import (
     ImageFile,
     ImageNotFound,

@@ -1,7 +1,7 @@
 """AML screening of an approved submission (spec §2.14, §4.10, §8.12): ONE service for both ways in.
 
 * **On approval.** Every place that approves a submission (the worker's decision and the reviews,
-  through ``process._emit_outcome``; a PATCH to ``approved``, ``update._record``) calls
+  through ``process.outcome_emit``; a PATCH to ``approved``, ``update._record``) calls
   :func:`submission_aml_schedule` inside its transaction. When the project screens on approval
   (project setting ``aml_screening``), the screening is queued after the commit
   (``submission_aml_screen_task``, ``pipeline`` queue); a rejection is never screened.
@@ -41,7 +41,7 @@ from submissions import (
 )
 from submissions.evidence import identity_data
 from submissions.models import AmlMatch, AmlScreening, Submission, SubmissionStatus
-from submissions.services.delete import SubmissionNotFound, _locked
+from submissions.services.submission_access import SubmissionNotFound, locked_submission
 from webhooks.services import webhook_event_emit
 
 AML_CONTEXT = "submissions.submission.aml"
@@ -93,7 +93,7 @@ def submission_aml_screen(
     ``AmlRefused`` with the spec's code when it cannot run; nothing is written then."""
     watchlist_index()  # a cold index takes seconds to build: not while the submission's row is locked
     try:
-        submission = _locked(project, submission_id)
+        submission = locked_submission(project, submission_id)
     except SubmissionNotFound:
         raise AmlRefused("Cannot find submission.", code="invalid_submissionId") from None
     if submission.status != SubmissionStatus.APPROVED:

@@ -27,9 +27,14 @@ from policy import selectors as policy_selectors
 from projects.actors import Actor
 from projects.models import Project
 from submissions.models import Submission, SubmissionStatus
-from submissions.services.create import _remember, _replay
-from submissions.services.delete import _admin, _check_key, _fingerprint
-from submissions.services.review import MAX_COMMENT_LENGTH, _review
+from submissions.services.idempotency import (
+    idempotency_key_check,
+    idempotency_remember,
+    idempotency_replay,
+    request_fingerprint,
+)
+from submissions.services.review import MAX_COMMENT_LENGTH, submission_review_decide
+from submissions.services.submission_access import admin_named
 from submissions.services.update import submission_update
 
 UPDATE_FIELDS = ("fullName", "gender", "issueDate", "expireDate", "birthDate", "idType")
@@ -54,10 +59,11 @@ def submission_review_by_client(
 ) -> Submission:
     """Approve or reject one pending submission of ``project`` for ``admin`` (module doc)."""
     _check_request(submission_id, admin, status, reject_comment, update_fields)
-    _check_key(idempotency_key)
+    idempotency_key_check(idempotency_key)
     comment = reject_comment.strip() if status == SubmissionStatus.REJECTED else ""
-    fingerprint = _fingerprint(operation="client_review", submission_id=submission_id, admin=admin.strip().lower(),
-                               status=status, comment=comment, update_fields=update_fields or {})  # fmt: skip
+    fingerprint = request_fingerprint(operation="client_review", submission_id=submission_id,
+                                      admin=admin.strip().lower(), status=status, comment=comment,
+                                      update_fields=update_fields or {})  # fmt: skip
     return _client_review(project, submission_id, admin, status, comment, update_fields or {}, actor,
                           idempotency_key, fingerprint)  # fmt: skip
 
@@ -92,11 +98,9 @@ def _client_review(
     idempotency_key: str,
     fingerprint: str,
 ) -> Submission:
-    if idempotency_key:
-        replayed = _replay(project, idempotency_key, fingerprint)
-        if replayed is not None:
-            return replayed
-    member = _admin(project, admin)
+    if (replayed := idempotency_replay(project, idempotency_key, fingerprint)) is not None:
+        return replayed
+    member = admin_named(project, admin)
     if member is None:
         raise ClientReviewRefused("Access denied. The admin is not registered in the project.")
     submission = Submission.objects.select_for_update(of=("self",)).filter(project=project, pk=submission_id).first()
@@ -110,7 +114,8 @@ def _client_review(
     if update_fields:
         submission_update(project=project, submission_id=submission_id, changes=update_fields, admin=admin,
                           actor=actor)  # fmt: skip
-    reviewed = _review(project, submission_id, actor, status=status, comment=comment, reviewer=member.email)
-    if idempotency_key:
-        _remember(project, idempotency_key, fingerprint, reviewed)
+    reviewed = submission_review_decide(
+        project, submission_id, actor, status=status, comment=comment, reviewer=member.email
+    )
+    idempotency_remember(project, idempotency_key, fingerprint, reviewed)
     return reviewed

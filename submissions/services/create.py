@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from idcheck.celery import delay_or_leave_to_sweeper
-from idcheck.errors import ApplicationError, ConflictError
+from idcheck.errors import ApplicationError
 from network.services import ClientInfo, submission_client_record
 from policy.evidence import IdentityFields
 from policy.selectors import policy_settings_get
@@ -22,7 +20,6 @@ from projects.services import audit_record, credits_debit_for_submission
 from submissions import vault
 from submissions.lookups import email_lookup, userid_lookup
 from submissions.models import (
-    IdempotencyKey,
     ImageKind,
     RunState,
     SelfieCapture,
@@ -31,16 +28,20 @@ from submissions.models import (
     SubmissionSource,
 )
 from submissions.pipeline.intake import ImageRejected, decode_image, encode_jpeg
+from submissions.services.idempotency import (
+    idempotency_key_check,
+    idempotency_remember,
+    idempotency_replay,
+    request_fingerprint,
+)
 from submissions.services.knowledge import KNOWLEDGE_KEY, SSN_KEY, KnowledgeData
 from submissions.services.live_capture import LiveCapture, live_capture_check, live_capture_store
 from submissions.storage import image_file_write, image_files_delete
 from webhooks.services import webhook_event_emit
 
-IDEMPOTENCY_KEY_TTL = dt.timedelta(hours=24)
 REVIEW_KEY = "review"  # the sealed metadata's key for a ``FieldsReview``
 ADDITIONAL_KEY = "additional_list"  # and for the answers to the project's additional-info questions
 ANSWER_KEYS = frozenset({"id", "inputValue", "answer", "blockType"})
-MAX_IDEMPOTENCY_KEY_LENGTH = 255
 # The API's field name for each image kind: refusals name the field the client sent.
 IMAGE_FIELDS = {
     ImageKind.ID_FRONT: "idImage",
@@ -56,21 +57,6 @@ class ImageRefused(ApplicationError):
     def __init__(self, kind: str, refusal: ImageRejected):
         field = IMAGE_FIELDS.get(kind, kind)
         super().__init__(f"{field}: {refusal.message}", code=refusal.code, extra={"field": field})
-
-
-class IdempotencyConflict(ConflictError):
-    code = "idempotency_key_in_use"
-
-    def __init__(self) -> None:
-        super().__init__("A request with this Idempotency-Key is still being processed. Retry later.")
-
-
-class IdempotencyMismatch(ApplicationError):
-    code = "idempotency_key_reused"
-    http_status = 422
-
-    def __init__(self) -> None:
-        super().__init__("This Idempotency-Key was used with a different request.")
 
 
 POLICY_OVERRIDES_KEY = "policy_overrides"  # in the sealed metadata
@@ -208,9 +194,8 @@ def submission_create(
         raise ApplicationError("invalid format: additional_list", code="invalid_format",
                                extra={"field": "additional_list"})  # fmt: skip
     answers = [dict(item) for item in additional_list]
-    if len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
-        raise ApplicationError("invalid format: Idempotency-Key", code="invalid_format")
-    prepared = {kind: _intake(kind, data) for kind, data in images.items()}
+    idempotency_key_check(idempotency_key)
+    prepared = {kind: image_intake(kind, data) for kind, data in images.items()}
     live = live_capture if source == SubmissionSource.LIVEFORM and ImageKind.SELFIE in prepared else None
     if live is not None:
         live_capture_check(live)
@@ -264,7 +249,9 @@ def selfie_capture_of(images: Mapping[str, bytes], live_capture: LiveCapture | N
     return SelfieCapture.LIVE if live_capture is not None else SelfieCapture.UPLOADED
 
 
-def _intake(kind: str, data: bytes) -> bytes:
+def image_intake(kind: str, data: bytes) -> bytes:
+    """``data`` through the G16 intake as image ``kind``: the re-encoded JPEG to store, or
+    ``ImageRefused`` naming the API field."""
     try:
         decoded = decode_image(data)
     except ImageRejected as refusal:
@@ -292,7 +279,7 @@ def _fingerprint(
         content["additional_list"] = answers
     if knowledge is not None:
         content["knowledge"] = [knowledge.sealed_part(), knowledge.ssn_number]
-    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+    return request_fingerprint(**content)
 
 
 @transaction.atomic
@@ -312,10 +299,8 @@ def _create(
     fingerprint: str,
     written: list[str],
 ) -> Submission:
-    if idempotency_key:
-        replayed = _replay(project, idempotency_key, fingerprint)
-        if replayed is not None:
-            return replayed
+    if (replayed := idempotency_replay(project, idempotency_key, fingerprint)) is not None:
+        return replayed
     now = timezone.now()
     submission = Submission(project=project, source=source, selfie_capture=selfie_capture_of(prepared, live_capture))
     submission.wrapped_data_key = vault.new_wrapped_data_key(submission.id)
@@ -359,48 +344,16 @@ def _create(
         resource_id=submission.id,
         payload={"webhook_trigger": "created", "submission_id": submission.id, "kyc_result": {"status": "incomplete"}},
     )
-    if idempotency_key:
-        _remember(project, idempotency_key, fingerprint, submission)
+    idempotency_remember(project, idempotency_key, fingerprint, submission)
     if prepared:
         submission_id = submission.id
-        transaction.on_commit(lambda: _enqueue(submission_id))
+        transaction.on_commit(lambda: run_enqueue(submission_id))
     return submission
 
 
-def _enqueue(submission_id: str) -> None:
+def run_enqueue(submission_id: str) -> None:
     """Queue the run after the commit; with the broker down the request still succeeds (the row
     is committed and ``queued``) and the sweeper queues it once the broker is back."""
     from submissions.tasks import submission_process_task
 
     delay_or_leave_to_sweeper(submission_process_task, submission_id)
-
-
-def _lock_key(project: Project, key: str) -> int:
-    digest = hashlib.sha256(f"idempotency:{project.pk}:{key}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
-
-
-def _replay(project: Project, key: str, fingerprint: str) -> Submission | None:
-    """The submission a finished first request made, None to go ahead, or a refusal."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_lock_key(project, key)])
-            if not cursor.fetchone()[0]:
-                raise IdempotencyConflict()
-    found = IdempotencyKey.objects.filter(project=project, key=key).select_related("submission").first()
-    if found is None:
-        return None
-    if found.created_at < timezone.now() - IDEMPOTENCY_KEY_TTL:
-        found.delete()
-        return None
-    if found.fingerprint != fingerprint:
-        raise IdempotencyMismatch()
-    return found.submission
-
-
-def _remember(project: Project, key: str, fingerprint: str, submission: Submission) -> None:
-    try:
-        with transaction.atomic():
-            IdempotencyKey.objects.create(project=project, key=key, fingerprint=fingerprint, submission=submission)
-    except IntegrityError:
-        raise IdempotencyConflict() from None  # only without advisory locks (SQLite): a racing twin won

@@ -28,9 +28,9 @@ from submissions.models import (
     SubmissionSource,
     SubmissionStatus,
 )
-from submissions.services.create import _enqueue, _intake, selfie_capture_of
-from submissions.services.delete import _admin
+from submissions.services.create import image_intake, run_enqueue, selfie_capture_of
 from submissions.services.live_capture import LiveCapture, live_capture_check, live_capture_drop, live_capture_store
+from submissions.services.submission_access import admin_named
 from submissions.storage import image_file_read, image_file_write, image_files_delete
 
 LIVEFORM_ACTOR = Actor.system("liveform")
@@ -67,7 +67,7 @@ def submission_images_replace(
     if not images or unknown:
         raise ApplicationError(f"Unknown image kinds: {', '.join(sorted(unknown)) or 'none given'}.",
                                code="invalid_parameter")  # fmt: skip
-    prepared = {kind: _intake(kind, data) for kind, data in images.items()}
+    prepared = {kind: image_intake(kind, data) for kind, data in images.items()}
     live = live_capture if ImageKind.SELFIE in prepared else None
     if live is not None:
         live_capture_check(live)
@@ -128,7 +128,7 @@ def _replace(
         target_id=submission.id,
         details={"images": sorted(prepared), "failed_attempts": submission.failed_attempts},
     )
-    transaction.on_commit(lambda: _enqueue(submission_id))
+    transaction.on_commit(lambda: run_enqueue(submission_id))
     return submission
 
 
@@ -209,7 +209,7 @@ def submission_images_update(
     if ImageKind.ADDRESS in images and not policy_settings_get(project).proof_of_address:
         raise ApplicationError("invalid parameter: addressImage", code="invalid_parameter",
                                extra={"field": "addressImage"})  # fmt: skip
-    prepared = {kind: _intake(kind, data) for kind, data in images.items()}
+    prepared = {kind: image_intake(kind, data) for kind, data in images.items()}
     written: list[str] = []
     try:
         return _images_update(project, submission_id, prepared, admin, id_type, actor=actor, written=written)
@@ -234,7 +234,7 @@ def _images_update(
 ) -> Submission:
     if Project.objects.filter(pk=project.pk, status=ProjectStatus.CLOSED).exists():
         raise ApplicationError("Invalid project.", code="invalid_project")
-    admin = _admin(project, admin_name)
+    admin = admin_named(project, admin_name)
     if admin is None:
         raise ApplicationError("Invalid admin.", code="invalid_admin")
     submission = (

@@ -44,7 +44,7 @@ from submissions.models import (
     SubmissionImage,
 )
 from submissions.selectors import INJECTABLE, injectable_submission
-from submissions.services.create import _intake
+from submissions.services.create import image_intake
 from submissions.storage import CONTENT_TYPE, image_file_write, image_files_delete
 from webhooks.services import webhook_event_emit
 
@@ -72,7 +72,7 @@ def submission_injection_request(
 ) -> AddressInjection:
     """Queue the checks of a declared address and its proof (module doc). ``ImageRefused`` for a
     photo the intake refuses, ``InjectionRefused`` otherwise; nothing is kept after a refusal."""
-    jpeg = _intake(ImageKind.ADDRESS, image)
+    jpeg = image_intake(ImageKind.ADDRESS, image)
     written: list[str] = []
     try:
         return _request(project, submission_id, address, jpeg, ip, options, echo, written)

@@ -22,7 +22,7 @@ from projects.models import Project
 from projects.services import audit_record
 from submissions import vault
 from submissions.models import Submission
-from submissions.services.delete import _locked
+from submissions.services.submission_access import locked_submission
 
 MEMO_CONTEXT = vault.MEMO_CONTEXT
 MAX_MEMO_LENGTH = 2000
@@ -60,7 +60,7 @@ def submission_memo_set(*, project: Project, submission_id: str, text: str, acto
 
 @transaction.atomic
 def _set(project: Project, submission_id: str, text: str, actor: Actor) -> Memo | None:
-    submission = _locked(project, submission_id)
+    submission = locked_submission(project, submission_id)
     current = memo_open(submission)
     if (current.text if current else "") == text:
         return current

@@ -51,15 +51,20 @@ from projects.services.credits import SubmissionsPaused
 from submissions import duplicates, vault
 from submissions.lookups import email_lookup, userid_lookup
 from submissions.models import RunState, Submission, SubmissionSource, SubmissionStatus
-from submissions.services.create import _remember, _replay
-from submissions.services.delete import _admin, _check_key, _fingerprint
-from submissions.services.update import DEFAULT_REJECT_COMMENT, SubmissionUpdateRefused, _parse
+from submissions.services.idempotency import (
+    idempotency_key_check,
+    idempotency_remember,
+    idempotency_replay,
+    request_fingerprint,
+)
+from submissions.services.submission_access import admin_named
+from submissions.services.update import DEFAULT_REJECT_COMMENT, SubmissionUpdateRefused, parse_property
 
 logger = logging.getLogger(__name__)
 
 MIGRATED_KIND = "migrated"  # the document evidence's kind: no engine read a document
 REQUIRED = ("admin", "email", "fullName", "birthDate", "kycStatus")
-# Body field → the PATCH property whose rule checks it (``services.update._parse``).
+# Body field → the PATCH property whose rule checks it (``services.update.parse_property``).
 PATCH_RULES = {
     "kycStatus": "kycStatus",
     "fullName": "fullName",
@@ -134,7 +139,7 @@ def parse_migration(fields: Mapping[str, Any]) -> dict[str, Any]:
 def _value(name: str, text: str) -> Any:
     if name in PATCH_RULES:
         try:
-            return _parse(PATCH_RULES[name], text)
+            return parse_property(PATCH_RULES[name], text)
         except SubmissionUpdateRefused:
             raise _invalid_format(name) from None
     if name == "email":
@@ -165,8 +170,8 @@ def submission_migrate(
     after the transaction rolled back. ``idempotency_key`` (G2) returns the first submission
     for a repeat of the same body and refuses another body under the same key."""
     values = parse_migration(fields)
-    _check_key(idempotency_key)
-    fingerprint = _fingerprint(operation="migrate", fields={name: str(value) for name, value in values.items()})
+    idempotency_key_check(idempotency_key)
+    fingerprint = request_fingerprint(operation="migrate", fields={name: str(value) for name, value in values.items()})
     try:
         return _migrate(project, values, actor, idempotency_key, fingerprint)
     except (DatabaseError, DecryptionError):
@@ -178,16 +183,14 @@ def submission_migrate(
 def _migrate(
     project: Project, values: dict[str, Any], actor: Actor, idempotency_key: str, fingerprint: str
 ) -> Submission:
-    if idempotency_key:
-        replayed = _replay(project, idempotency_key, fingerprint)
-        if replayed is not None:
-            return replayed
+    if (replayed := idempotency_replay(project, idempotency_key, fingerprint)) is not None:
+        return replayed
     status, stopped = Project.objects.values_list("status", "emergency_stop").get(pk=project.pk)
     if status == ProjectStatus.CLOSED:
         raise MigrationRefused("Invalid project", code="invalid_project")
     if stopped:
         raise SubmissionsPaused("Submissions are paused for this project (emergency stop).")
-    admin = _admin(project, values["admin"])
+    admin = admin_named(project, values["admin"])
     if admin is None:
         raise MigrationRefused("Invalid admin", code="invalid_admin")
     submission = Submission(project=project, source=SubmissionSource.MIGRATION, status=values["kycStatus"],
@@ -217,8 +220,7 @@ def _migrate(
     audit_record(actor=actor, action="submission.migrated", project=project, target_type="submission",
                  target_id=submission.id, details={"status": submission.status, "fields": sorted(values),
                                                    "admin_user_id": admin.pk})  # fmt: skip
-    if idempotency_key:
-        _remember(project, idempotency_key, fingerprint, submission)
+    idempotency_remember(project, idempotency_key, fingerprint, submission)
     return submission
 
 

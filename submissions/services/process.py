@@ -224,7 +224,7 @@ def _record(submission_id: str, attempt: int, evidence: Evidence, decision: Deci
     submission.sealed_decision = vault.seal_json(submission, decision.to_json(), context=vault.DECISION_CONTEXT)
     submission.save()
     audit_decided(submission, decision, argos_score=decision.score, attempt=attempt)
-    _emit_outcome(submission)
+    outcome_emit(submission)
     return submission
 
 
@@ -283,7 +283,7 @@ def _record_retry(submission_id: str, attempt: int, code: str, failed_attempts: 
     return submission
 
 
-def _emit_outcome(submission: Submission) -> None:
+def outcome_emit(submission: Submission) -> None:
     """The §4.2 event of the new status, thin (no PII; see ``webhooks.models``)."""
     stamp = format_compact(submission.decided_at or timezone.now())
     if submission.status == SubmissionStatus.PENDING:
@@ -359,7 +359,7 @@ def _fail(submission: Submission, *, reason: str) -> None:
         target_id=submission.id,
         details={"reason": submission.failure_reason, "attempts": submission.attempts},
     )
-    _emit_outcome(submission)
+    outcome_emit(submission)
 
 
 @transaction.atomic

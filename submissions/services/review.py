@@ -9,7 +9,7 @@ click at the same moment both send it, exactly one row changes, and the other is
 submission was already decided, with nothing written. In the same transaction: the Event Log
 entry (``submission.reviewed``: ids and codes, never the comment, which may quote personal data)
 and the webhook outbox row, the ``approved`` / ``rejected`` event the worker emits for an
-automatic decision (``process._emit_outcome``, spec §4.2 "final approval (auto, reviewer,
+automatic decision (``process.outcome_emit``, spec §4.2 "final approval (auto, reviewer,
 client review, dashboard)").
 
 ``reviewer`` becomes the admin's e-mail (§3.1 "who decided: … otherwise reviewer/admin
@@ -31,8 +31,8 @@ from projects.models import Project
 from projects.services import audit_record
 from submissions import duplicates, vault
 from submissions.models import Submission, SubmissionStatus
-from submissions.services.delete import SubmissionNotFound
-from submissions.services.process import _emit_outcome
+from submissions.services.process import outcome_emit
+from submissions.services.submission_access import SubmissionNotFound
 
 MAX_COMMENT_LENGTH = 1000
 
@@ -49,7 +49,7 @@ class RejectCommentRequired(ApplicationError):
 
 def submission_review_approve(*, project: Project, submission_id: str, actor: Actor) -> Submission:
     """``pending`` → ``approved`` by ``actor`` (see the module doc)."""
-    return _review(project, submission_id, actor, status=SubmissionStatus.APPROVED, comment="")
+    return submission_review_decide(project, submission_id, actor, status=SubmissionStatus.APPROVED, comment="")
 
 
 def submission_review_reject(*, project: Project, submission_id: str, comment: str, actor: Actor) -> Submission:
@@ -59,7 +59,7 @@ def submission_review_reject(*, project: Project, submission_id: str, comment: s
         raise RejectCommentRequired("Reject comment is required")
     if len(comment) > MAX_COMMENT_LENGTH:
         raise RejectCommentRequired(f"The reject comment is longer than {MAX_COMMENT_LENGTH} characters.")
-    return _review(project, submission_id, actor, status=SubmissionStatus.REJECTED, comment=comment)
+    return submission_review_decide(project, submission_id, actor, status=SubmissionStatus.REJECTED, comment=comment)
 
 
 def _reviewer(actor: Actor) -> str:
@@ -67,9 +67,11 @@ def _reviewer(actor: Actor) -> str:
 
 
 @transaction.atomic
-def _review(
+def submission_review_decide(
     project: Project, submission_id: str, actor: Actor, *, status: str, comment: str, reviewer: str = ""
 ) -> Submission:
+    """``pending`` → ``status`` with ``comment`` (already checked), decided by ``reviewer`` or else
+    ``actor`` (module doc); the review API's client review calls it with the admin's e-mail."""
     now = timezone.now()
     changed = Submission.objects.filter(project=project, pk=submission_id, status=SubmissionStatus.PENDING).update(
         status=status,
@@ -102,7 +104,7 @@ def _review(
             "previous_status": SubmissionStatus.PENDING,
         },
     )
-    _emit_outcome(submission)
+    outcome_emit(submission)
     return submission
 
 

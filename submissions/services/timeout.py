@@ -23,7 +23,7 @@ from policy.evidence import Evidence, Timestamps
 from projects.models import Project
 from submissions import vault
 from submissions.models import RunState, Submission, SubmissionStatus
-from submissions.services.process import _emit_outcome, audit_decided, project_policy
+from submissions.services.process import audit_decided, outcome_emit, project_policy
 
 BATCH_SIZE = 500
 # The smallest incomplete_timeout_hours a project may set (policy.settings: 1–720).
@@ -97,5 +97,5 @@ def _expire(submission: Submission, decision: Decision, now: dt.datetime) -> int
         return 0
     submission.refresh_from_db()
     audit_decided(submission, decision, failed_attempts=submission.failed_attempts)
-    _emit_outcome(submission)
+    outcome_emit(submission)
     return 1

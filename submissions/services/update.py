@@ -64,9 +64,14 @@ from submissions.duplicates.identity import custom_di_text, di_text, hash_custom
 from submissions.duplicates.services import custom_di_fields, custom_di_values
 from submissions.models import RunState, Submission, SubmissionStatus
 from submissions.services.aml import submission_aml_schedule
-from submissions.services.create import _remember, _replay
-from submissions.services.delete import _admin, _check_key, _fingerprint, _locked
+from submissions.services.idempotency import (
+    idempotency_key_check,
+    idempotency_remember,
+    idempotency_replay,
+    request_fingerprint,
+)
 from submissions.services.review import MAX_COMMENT_LENGTH
+from submissions.services.submission_access import admin_named, locked_submission
 from webhooks.services import webhook_event_emit
 
 # §4.7's list, in its order: the order of ``data.update``.
@@ -145,9 +150,9 @@ def submission_update(
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT_LENGTH:
         raise SubmissionUpdateRefused(f"The comment is longer than {MAX_COMMENT_LENGTH} characters.")
-    _check_key(idempotency_key)
-    fingerprint = _fingerprint(operation="update", submission_id=submission_id, admin=admin.strip().lower(),
-                               changes={k: str(v) for k, v in parsed.items()}, comment=comment)  # fmt: skip
+    idempotency_key_check(idempotency_key)
+    fingerprint = request_fingerprint(operation="update", submission_id=submission_id, admin=admin.strip().lower(),
+                                      changes={k: str(v) for k, v in parsed.items()}, comment=comment)  # fmt: skip
     return _update(project, submission_id, parsed, admin, actor, comment, idempotency_key, fingerprint)
 
 
@@ -161,13 +166,14 @@ def parse_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
             # a long name is cut: a refusal must not echo a whole request body back
             shown = name if len(name) <= MAX_ECHOED_NAME else name[:MAX_ECHOED_NAME] + "…"
             raise SubmissionUpdateRefused(f"Unknown property: {shown}.")
-        parsed[name] = _parse(name, value)
+        parsed[name] = parse_property(name, value)
     if "fullName" in parsed and {"first_name", "last_name"} & set(parsed):
         raise SubmissionUpdateRefused("fullName cannot be changed together with first_name or last_name.")
     return parsed
 
 
-def _parse(name: str, value: Any) -> Any:
+def parse_property(name: str, value: Any) -> Any:
+    """One property's value checked and in stored form; ``SubmissionUpdateRefused`` says what is expected."""
     text = value.strip() if isinstance(value, str) else None
     if not text:
         raise SubmissionUpdateRefused(f"Invalid value for {name}: {_EXPECTED[name]}.")
@@ -233,12 +239,10 @@ def _update(
     idempotency_key: str,
     fingerprint: str,
 ) -> SubmissionUpdate:
-    if idempotency_key:
-        replayed = _replay(project, idempotency_key, fingerprint)
-        if replayed is not None:
-            return SubmissionUpdate(replayed, ())
-    submission = _locked(project, submission_id)
-    admin = _admin(project, admin_name)
+    if (replayed := idempotency_replay(project, idempotency_key, fingerprint)) is not None:
+        return SubmissionUpdate(replayed, ())
+    submission = locked_submission(project, submission_id)
+    admin = admin_named(project, admin_name)
     if admin is None:
         raise SubmissionUpdateRefused("admin is not a member of this project.")
     _check_state(submission, parsed)
@@ -258,8 +262,7 @@ def _update(
         _record(actor, submission, changed, admin, before["kycStatus"], now)
         if "kycStatus" in changed:
             submission_aml_schedule(submission)
-    if idempotency_key:
-        _remember(project, idempotency_key, fingerprint, submission)
+    idempotency_remember(project, idempotency_key, fingerprint, submission)
     return SubmissionUpdate(submission, changed)
 
 

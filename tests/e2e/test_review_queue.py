@@ -24,7 +24,7 @@ def test_a_reviewer_approves_the_oldest_pending_submission_from_the_queue(page):
     MembershipFactory(user=reviewer, project=project, role="reviewer")
     TOTPDeviceFactory(user=reviewer)
     pending_policy(project)
-    with mock.patch("submissions.services.create._enqueue"):
+    with mock.patch("submissions.services.create.run_enqueue"):
         submission = pending_submission(project)
 
     # when: password, then the authenticator's code

@@ -24,7 +24,7 @@ def test_a_reviewer_rejects_with_a_comment_after_an_empty_one_is_refused(page):
     MembershipFactory(user=reviewer, project=project, role="reviewer")
     TOTPDeviceFactory(user=reviewer)
     pending_policy(project)
-    with mock.patch("submissions.services.create._enqueue"):
+    with mock.patch("submissions.services.create.run_enqueue"):
         submission = pending_submission(project)
     sign_in_dashboard(page, reviewer)
     page.goto(f"/dashboard/p/{project.pid}/submissions/{submission.pk}/")

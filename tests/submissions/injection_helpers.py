@@ -25,7 +25,7 @@ ADDRESS = {"street": "12 Rue de Rivoli", "city": "Paris", "postal_code": "75001"
 
 def liveform_submission(project, *, status: str = SubmissionStatus.APPROVED) -> Submission:
     """A Liveform submission as a run leaves it decided (the genuine passport's evidence sealed)."""
-    with mock.patch("submissions.services.create._enqueue", autospec=True):  # decided below, not run
+    with mock.patch("submissions.services.create.run_enqueue", autospec=True):  # decided below, not run
         submission = submission_create(
             project=project, source="liveform", actor=ACTOR, images={"id_front": photo()},
             details=SubmissionDetails(email="person@example.com", userid="user-7", cf1="first"),

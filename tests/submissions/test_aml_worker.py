@@ -1,4 +1,4 @@
-"""The worker's own approval screens the person too (``process._emit_outcome``), end to end on
+"""The worker's own approval screens the person too (``process.outcome_emit``), end to end on
 the passport specimen: the real run reads the name, the list names that person, Red Flag."""
 
 from __future__ import annotations

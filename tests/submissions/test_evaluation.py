@@ -431,8 +431,8 @@ def test_a_missing_traineddata_says_how_to_get_it(tmp_path):
     ],
 )
 def test_two_digit_years_resolve_like_the_engine(yymmdd, birth, expiry):
-    assert ev._iso(ev.resolve_birth_date(yymmdd, TODAY)) == birth
-    assert ev._iso(ev.resolve_expiry_date(yymmdd, TODAY)) == expiry
+    assert ev.iso_date(ev.resolve_birth_date(yymmdd, TODAY)) == birth
+    assert ev.iso_date(ev.resolve_expiry_date(yymmdd, TODAY)) == expiry
 
 
 # --- end to end ---------------------------------------------------------------------------------

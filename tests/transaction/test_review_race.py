@@ -21,7 +21,7 @@ def test_of_eight_simultaneous_reviews_exactly_one_decides(run_in_threads):
     # given: a Pending submission from a real run, and eight reviewers, half approving, half rejecting
     project = ProjectFactory(credits=10)
     pending_policy(project)
-    with mock.patch("submissions.services.create._enqueue"):
+    with mock.patch("submissions.services.create.run_enqueue"):
         submission = pending_submission(project)
 
     def review(index: int) -> Submission:

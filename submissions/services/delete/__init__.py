@@ -6,7 +6,8 @@ are removed only after commit, so a rollback loses nothing. Each deletion writes
 ``submission.deleted`` / ``submission.partially_deleted`` Event Log entry (ids, field names and
 counts, never a value).
 
-Every name is importable from here, the helpers other admin services reuse included.
+Every name is importable from here; ``SubmissionNotFound`` (``services.submission_access``) too,
+the answer both give for an unknown or deleted submission.
 """
 
 from submissions.services.delete.full import DELETED_RUN, submission_delete
@@ -17,7 +18,7 @@ from submissions.services.delete.partial import (
     PartialDeletion,
     submission_delete_partial,
 )
-from submissions.services.delete.shared import SubmissionNotFound, _admin, _check_key, _fingerprint, _locked
+from submissions.services.submission_access import SubmissionNotFound
 
 __all__ = [
     "DATA_FIELDS",
@@ -26,10 +27,6 @@ __all__ = [
     "PARTIAL_FIELDS",
     "PartialDeletion",
     "SubmissionNotFound",
-    "_admin",
-    "_check_key",
-    "_fingerprint",
-    "_locked",
     "submission_delete",
     "submission_delete_partial",
 ]

@@ -29,9 +29,15 @@ from projects.actors import Actor
 from projects.models import Project
 from submissions.duplicates import duplicates_forget
 from submissions.models import CheckResult, ImageKind, RunState, Submission
-from submissions.services.create import _remember, _replay
-from submissions.services.delete.shared import _admin, _audit, _check_key, _fingerprint, _images_delete, _locked
+from submissions.services.delete.shared import deletion_audit, submission_images_delete
+from submissions.services.idempotency import (
+    idempotency_key_check,
+    idempotency_remember,
+    idempotency_replay,
+    request_fingerprint,
+)
 from submissions.services.injection import injections_forget
+from submissions.services.submission_access import admin_named, locked_submission
 from webhooks.services import webhook_event_emit
 
 DELETED_RUN = "deleted"
@@ -45,8 +51,8 @@ def submission_delete(
     Raises ``SubmissionNotFound`` when the project has no such submission or it was deleted
     before. ``idempotency_key`` (G2) replays a finished deletion with the same key as a success.
     """
-    _check_key(idempotency_key)
-    fingerprint = _fingerprint(operation="delete", submission_id=submission_id, admin_name=admin_name)
+    idempotency_key_check(idempotency_key)
+    fingerprint = request_fingerprint(operation="delete", submission_id=submission_id, admin_name=admin_name)
     return _delete(project, submission_id, actor, admin_name, idempotency_key, fingerprint)
 
 
@@ -54,14 +60,12 @@ def submission_delete(
 def _delete(
     project: Project, submission_id: str, actor: Actor, admin_name: str, idempotency_key: str, fingerprint: str
 ) -> Submission:
-    if idempotency_key:
-        replayed = _replay(project, idempotency_key, fingerprint)
-        if replayed is not None:
-            return replayed
-    submission = _locked(project, submission_id)
+    if (replayed := idempotency_replay(project, idempotency_key, fingerprint)) is not None:
+        return replayed
+    submission = locked_submission(project, submission_id)
     components = duplicates_forget(submission)
     aml_monitor_records_forget(submission.pk)
-    images = _images_delete(submission, ImageKind.values)
+    images = submission_images_delete(submission, ImageKind.values)
     results, _ = CheckResult.objects.filter(submission=submission).delete()
     submission_client_purge(submission_id=submission.pk)
     injections = injections_forget(submission)
@@ -84,9 +88,9 @@ def _delete(
     Submission.objects.filter(pk=submission.pk).update(**changes)
     for name, value in changes.items():
         setattr(submission, name, value)
-    admin = _admin(project, admin_name)
-    _audit(actor, submission, "submission.deleted", admin, duplicate_components=sorted(components),
-           images=images, check_results=results, injections=injections)  # fmt: skip
+    admin = admin_named(project, admin_name)
+    deletion_audit(actor, submission, "submission.deleted", admin, duplicate_components=sorted(components),
+                   images=images, check_results=results, injections=injections)  # fmt: skip
     if admin is not None:
         webhook_event_emit(
             project=project,
@@ -99,6 +103,5 @@ def _delete(
                 "delete_time": format_iso(now),
             },
         )
-    if idempotency_key:
-        _remember(project, idempotency_key, fingerprint, submission)
+    idempotency_remember(project, idempotency_key, fingerprint, submission)
     return submission

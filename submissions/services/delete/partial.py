@@ -22,9 +22,15 @@ from projects.models import Project
 from submissions import vault
 from submissions.duplicates import duplicates_forget
 from submissions.models import CheckResult, ImageKind, Submission
-from submissions.services.create import _remember, _replay
-from submissions.services.delete.shared import _admin, _audit, _check_key, _fingerprint, _images_delete, _locked
+from submissions.services.delete.shared import deletion_audit, submission_images_delete
+from submissions.services.idempotency import (
+    idempotency_key_check,
+    idempotency_remember,
+    idempotency_replay,
+    request_fingerprint,
+)
 from submissions.services.knowledge import KNOWLEDGE_KEY
+from submissions.services.submission_access import admin_named, locked_submission
 
 # §2.6, exact and case-sensitive.
 PARTIAL_FIELDS = (
@@ -142,9 +148,9 @@ def submission_delete_partial(
     fields = tuple(dict.fromkeys(fields))
     data_fields = tuple(dict.fromkeys(data_fields or ()))
     _validate(fields, data_fields)
-    _check_key(idempotency_key)
-    fingerprint = _fingerprint(operation="delete_partial", submission_id=submission_id, admin_name=admin_name,
-                               fields=sorted(fields), data_fields=sorted(data_fields))  # fmt: skip
+    idempotency_key_check(idempotency_key)
+    fingerprint = request_fingerprint(operation="delete_partial", submission_id=submission_id, admin_name=admin_name,
+                                      fields=sorted(fields), data_fields=sorted(data_fields))  # fmt: skip
     submission = _delete_partial(
         project, submission_id, fields, data_fields, actor, admin_name, idempotency_key, fingerprint
     )
@@ -177,16 +183,14 @@ def _delete_partial(
     idempotency_key: str,
     fingerprint: str,
 ) -> Submission:
-    if idempotency_key:
-        replayed = _replay(project, idempotency_key, fingerprint)
-        if replayed is not None:
-            return replayed
-    submission = _locked(project, submission_id)
+    if (replayed := idempotency_replay(project, idempotency_key, fingerprint)) is not None:
+        return replayed
+    submission = locked_submission(project, submission_id)
     components = duplicates_forget(submission, fields=fields, data_fields=data_fields or None)
     kinds = ([ImageKind.ID_FRONT, ImageKind.ID_BACK] if "id_image" in fields else []) + (
         [ImageKind.SELFIE] if "selfie_image" in fields else []
     )
-    images = _images_delete(submission, kinds) if kinds else []
+    images = submission_images_delete(submission, kinds) if kinds else []
     data = set(data_fields) if data_fields else set(DATA_FIELDS) if "data" in fields else set()
     whole_data = "data" in fields and not data_fields
     metadata_removed = _metadata_forget(
@@ -212,7 +216,7 @@ def _delete_partial(
     injection_removed = "injection_action" in fields and submission.sealed_injection_action is not None
     if injection_removed:
         submission.sealed_injection_action = None
-    admin = _admin(project, admin_name)
+    admin = admin_named(project, admin_name)
     readings = 0
     if {"OCR_raw", "ocr"} & set(fields):
         readings = CheckResult.objects.filter(submission=submission, step__in=DOCUMENT_STEPS).update(sealed_result=None)
@@ -220,12 +224,11 @@ def _delete_partial(
     submission.save(update_fields=["claimed_id_type", "claimed_issuing_country", "nationality", "sealed_metadata",
                                    "sealed_evidence", "email_lookup", "userid_lookup", "sealed_injection_action",
                                    "updated_at"])  # fmt: skip
-    _audit(actor, submission, "submission.partially_deleted", admin, fields=list(fields),
-           data_fields=list(data_fields), duplicate_components=sorted(components), images=images,
-           metadata=metadata_removed, evidence=evidence_removed, document_readings=readings,
-           injection_action=injection_removed)  # fmt: skip
-    if idempotency_key:
-        _remember(project, idempotency_key, fingerprint, submission)
+    deletion_audit(actor, submission, "submission.partially_deleted", admin, fields=list(fields),
+                   data_fields=list(data_fields), duplicate_components=sorted(components), images=images,
+                   metadata=metadata_removed, evidence=evidence_removed, document_readings=readings,
+                   injection_action=injection_removed)  # fmt: skip
+    idempotency_remember(project, idempotency_key, fingerprint, submission)
     return submission
 
 
