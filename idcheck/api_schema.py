@@ -150,3 +150,40 @@ def resource_links(result: dict[str, Any], generator: Any, request: Any, public:
                 described[name] = link
             operation["responses"]["200"]["links"] = described
     return result
+
+
+def closed_answers(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """G10: every object an answer is made of declares all its properties, so Schemathesis'
+    response conformance check fails on any field the schema does not name (over-exposure).
+    Only answers are closed: request bodies keep their documented handling of unknown keys."""
+    schemas = result.get("components", {}).get("schemas", {})
+    answered: set[str] = set()
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for response in (operation.get("responses") or {}).values() if isinstance(operation, dict) else ():
+                for media in (response.get("content") or {}).values():
+                    _collect_refs(media.get("schema") or {}, schemas, answered)
+    for name in sorted(answered):
+        schema = schemas[name]
+        if schema.get("type") == "object" and "properties" in schema:
+            schema.setdefault("additionalProperties", False)
+    return result
+
+
+def _collect_refs(schema: Any, schemas: dict[str, Any], seen: set[str]) -> None:
+    """The names of the components ``schema`` refers to, directly or through theirs."""
+    if isinstance(schema, list):
+        for item in schema:
+            _collect_refs(item, schemas, seen)
+        return
+    if not isinstance(schema, dict):
+        return
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[1]
+        if name not in seen and name in schemas:
+            seen.add(name)
+            _collect_refs(schemas[name], schemas, seen)
+    for value in schema.values():
+        if isinstance(value, dict | list):
+            _collect_refs(value, schemas, seen)

@@ -236,12 +236,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_NO_READ_ONLY_REQUIRED": False,
     # Secure Data Transfer's envelope joins every JSON body and answer, and the producers get OpenAPI
-    # links to what reads or deletes what they made (idcheck/api_schema.py).
+    # links to what reads or deletes what they made, and answers declare every property they may
+    # hold (G10: closed_answers) (idcheck/api_schema.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "idcheck.api_schema.secure_transfer_envelope",
         "idcheck.api_schema.resource_links",
         "submissions.api.schema.submission_item_slices",
+        "idcheck.api_schema.closed_answers",
     ],
     # Assets ship inside the drf-spectacular-sidecar wheel: no CDN, CSP stays 'self'.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -87,6 +87,14 @@ class DataSerializer(serializers.Serializer):
     ssnNumber = serializers.CharField(  # noqa: N815 (wire name)
         required=False, help_text="Knowledge-Based only: the social security number the person typed, when asked"
     )
+    # Given by PATCH or a migration (no engine reads them), returned as given.
+    identityNumber = serializers.CharField(required=False, help_text="as given by PATCH or a migration")  # noqa: N815
+    idcard_issueDate = serializers.CharField(  # noqa: N815 (wire name)
+        required=False, help_text="as given by PATCH (issueDate) or a migration"
+    )
+    serialNumber = serializers.CharField(required=False, help_text="as given by PATCH")  # noqa: N815 (wire name)
+    address_state = serializers.CharField(required=False, help_text="as given by a migration")
+    address_formatted = serializers.CharField(required=False, help_text="a migration's address_full")
 
 
 class TraceStepSerializer(serializers.Serializer):
