@@ -158,15 +158,14 @@ def closed_answers(result: dict[str, Any], generator: Any, request: Any, public:
     Only answers are closed: request bodies keep their documented handling of unknown keys."""
     schemas = result.get("components", {}).get("schemas", {})
     answered: set[str] = set()
-    for operations in result.get("paths", {}).values():
-        for operation in operations.values():
-            for response in (operation.get("responses") or {}).values() if isinstance(operation, dict) else ():
-                for media in (response.get("content") or {}).values():
-                    _collect_refs(media.get("schema") or {}, schemas, answered)
-    for name in sorted(answered):
-        schema = schemas[name]
-        if schema.get("type") == "object" and "properties" in schema:
-            schema.setdefault("additionalProperties", False)
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for answer in operation.get("responses", {}).values():
+                for media in answer.get("content", {}).values():
+                    _collect_refs(media.get("schema", {}), schemas, answered)
+    for name in answered:
+        if schemas[name].get("type") == "object" and "properties" in schemas[name]:
+            schemas[name].setdefault("additionalProperties", False)
     return result
 
 

@@ -67,9 +67,6 @@ def submission_views(submissions: list[Submission]) -> list[SubmissionView]:
     return [submission_view(s, client=clients.get(s.pk), load_client=False) for s in submissions]
 
 
-# --- the Liveform's address injection (``submissions.services.injection``) ---------------------
-
-
 _DECIDED = (SubmissionStatus.APPROVED, SubmissionStatus.PENDING, SubmissionStatus.REJECTED)
 
 
@@ -79,8 +76,16 @@ def token_submission_status(first_used_at: dt.datetime, *, project: Project, tok
     few decided since then (at most 3 minutes' worth: the window) are opened and compared."""
     candidates = Submission.objects.filter(
         project=project, source=SubmissionSource.LIVEFORM, created_at__gte=first_used_at, status__in=_DECIDED
-    ).order_by("created_at")
+    ).only("pk", "status", "wrapped_data_key", "sealed_metadata").order_by("created_at")
     for submission in candidates:
-        if submission_view(submission, load_client=False).metadata.get("token_id") == token_id:
+        if _metadata(submission).get("token_id") == token_id:
             return submission.status
     return ""
+
+
+def _metadata(submission: Submission) -> dict[str, Any]:
+    """The sealed metadata alone ({} once the data key is gone): the rest need not be opened."""
+    try:
+        return vault.open_json(submission, submission.sealed_metadata, context=vault.METADATA_CONTEXT) or {}
+    except DecryptionError:
+        return {}
